@@ -1,0 +1,14 @@
+//! The product's rules in plain Rust: no SQL, no egui, no clock.
+//!
+//! Everything here takes `now` as an argument, so each rule can be tested at any instant.
+
+pub mod audit;
+mod ids;
+mod money;
+pub mod sign_in_policy;
+mod status;
+pub mod time;
+
+pub use ids::{AccountId, AccountRef, AgentId};
+pub use money::{Currency, Money};
+pub use status::{AccountStatus, DisputeStatus, LedgerKind, OrderStatus, ParseEnumError, Role};

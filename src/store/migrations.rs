@@ -1,0 +1,100 @@
+//! Versioned schema steps keyed on `PRAGMA user_version`, as cargo's `util/sqlite.rs` does.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreResult;
+
+/// The schema steps in order. A released step is never edited: add a new one.
+const STEPS: &[&str] = &[
+    include_str!("sql/0001_accounts.sql"),
+    include_str!("sql/0002_sign_in.sql"),
+];
+
+/// The schema version this build writes and understands.
+pub const LATEST_VERSION: i64 = STEPS.len() as i64;
+
+/// Marks a SQLite file as a closedesk database (`PRAGMA application_id`): "CDsk".
+pub const APPLICATION_ID: i32 = 0x4344_736B;
+
+/// Brings the schema up to [`LATEST_VERSION`] in one exclusive transaction.
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    migrate_to(conn, LATEST_VERSION)
+}
+
+/// Applies the steps up to `target` (for tests that build an older database).
+pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    for (index, step) in STEPS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(current as usize)
+    {
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::open;
+
+    fn table_names(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') ORDER BY name",
+            )
+            .unwrap();
+        stmt.query_map([], |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.db");
+        let mut conn = open::create_empty(&path).unwrap();
+        let before = table_names(&conn);
+        migrate(&mut conn).unwrap();
+        assert_eq!(table_names(&conn), before);
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, LATEST_VERSION);
+    }
+
+    #[test]
+    fn database_from_previous_step_upgrades_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, LATEST_VERSION - 1).unwrap();
+            conn.execute(
+                "INSERT INTO accounts (display_name, email, country, created_at) VALUES ('Old', 'old@example.test', 'DE', 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let conn = open::open_existing(&path).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, LATEST_VERSION);
+        let count: i64 = conn
+            .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 1);
+        let throttle: i64 = conn
+            .query_row("SELECT count(*) FROM sign_in_failures", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(throttle, 0);
+    }
+}

@@ -1,0 +1,26 @@
+//! The only module that speaks SQL: connection set-up, migrations and named queries.
+
+pub mod accounts;
+pub mod agents;
+pub mod audit;
+mod error;
+pub mod migrations;
+pub mod open;
+pub mod sign_in;
+
+pub use error::{StoreError, StoreResult};
+pub use open::{Opened, create_empty, open_existing, open_or_create};
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// Runs `work` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so two
+/// writers queue on the busy timeout instead of failing half-way.
+pub fn write<T>(
+    conn: &mut Connection,
+    work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let value = work(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}

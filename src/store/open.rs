@@ -1,0 +1,345 @@
+//! Opening the database: every connection gets the same pragmas, and a file that is not
+//! ours is refused before anything is written to it.
+
+use std::io::Read as _;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::migrations::{self, APPLICATION_ID, LATEST_VERSION};
+use super::{StoreError, StoreResult};
+
+/// How long a connection waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_millis(5_000);
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Whether [`open_or_create`] found a database or made a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opened {
+    /// The file existed and is a closedesk database (migrated if it was older).
+    Existing,
+    /// The file did not exist; an empty, migrated database was created.
+    Created,
+}
+
+/// Opens the database at `path`, creating an empty one (and its folder) if there is none.
+pub fn open_or_create(path: &Path) -> StoreResult<(Connection, Opened)> {
+    if path.exists() {
+        Ok((open_existing(path)?, Opened::Existing))
+    } else {
+        Ok((create_empty(path)?, Opened::Created))
+    }
+}
+
+/// Opens an existing closedesk database, refusing foreign, corrupt and newer files
+/// without changing a byte of them.
+pub fn open_existing(path: &Path) -> StoreResult<Connection> {
+    inspect(path)?;
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|err| unavailable(path, &err))?;
+    configure(&conn).map_err(|err| unavailable(path, &err))?;
+    migrations::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Creates a new, empty, migrated database at `path`, with its parent folder.
+pub fn create_empty(path: &Path) -> StoreResult<Connection> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|err| StoreError::Unavailable {
+            path: path.to_owned(),
+            reason: format!("cannot create the folder {}: {err}", parent.display()),
+        })?;
+    }
+    let mut conn = Connection::open(path).map_err(|err| unavailable(path, &err))?;
+    configure(&conn).map_err(|err| unavailable(path, &err))?;
+    migrations::migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Sets the pragmas every closedesk connection runs with.
+pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL lets the UI read while a worker writes; FULL makes each commit survive power loss.
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // Deleted rows are overwritten with zeros, so a purge leaves no personal bytes behind.
+    conn.pragma_update(None, "secure_delete", true)?;
+    conn.pragma_update(None, "trusted_schema", false)?;
+    Ok(())
+}
+
+/// Checks, reading only, that `path` is a closedesk database this build can open.
+fn inspect(path: &Path) -> StoreResult<()> {
+    let foreign = |reason: &str| StoreError::Foreign {
+        path: path.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let corrupt = |reason: String| StoreError::Corrupt {
+        path: path.to_owned(),
+        reason,
+    };
+
+    let metadata = std::fs::metadata(path).map_err(|err| StoreError::Unavailable {
+        path: path.to_owned(),
+        reason: err.to_string(),
+    })?;
+    if metadata.is_dir() {
+        return Err(foreign("it is a folder"));
+    }
+    if metadata.len() == 0 {
+        return Err(foreign("the file is empty"));
+    }
+    let mut header = [0_u8; 100];
+    let read = std::fs::File::open(path)
+        .and_then(|mut file| read_up_to(&mut file, &mut header))
+        .map_err(|err| StoreError::Unavailable {
+            path: path.to_owned(),
+            reason: err.to_string(),
+        })?;
+    if read < SQLITE_MAGIC.len() || &header[..SQLITE_MAGIC.len()] != SQLITE_MAGIC {
+        return Err(foreign("not an SQLite file"));
+    }
+    if read < header.len() {
+        return Err(corrupt("the header is truncated".to_owned()));
+    }
+
+    // With a WAL beside it, a read-only connection sees commits the raw header may not show yet.
+    // Without one, open it immutable so that SQLite creates no -wal or -shm file next to it.
+    let conn = if wal_path(path).exists() {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    } else {
+        Connection::open_with_flags(
+            immutable_uri(path),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )
+    }
+    .map_err(|err| corrupt(err.to_string()))?;
+    let read_header = || -> rusqlite::Result<(i32, i64, i64)> {
+        let app_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let objects: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+        Ok((app_id, version, objects))
+    };
+    let (app_id, version, objects) =
+        read_header().map_err(|err| match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => foreign("not an SQLite database"),
+            _ => corrupt(err.to_string()),
+        })?;
+    if app_id != APPLICATION_ID {
+        return Err(if objects == 0 {
+            foreign("an empty SQLite database of no program")
+        } else {
+            foreign("an SQLite database of another program")
+        });
+    }
+    if version > LATEST_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: version,
+            supported: LATEST_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// The write-ahead log SQLite keeps beside `path`.
+pub fn wal_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
+}
+
+/// A `file:` URI that opens `path` as immutable: read without locks, journals or side files.
+fn immutable_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut text = absolute.to_string_lossy().replace('\\', "/");
+    if !text.starts_with('/') {
+        text.insert(0, '/');
+    }
+    let mut uri = String::from("file://");
+    for ch in text.chars() {
+        match ch {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            _ => uri.push(ch),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn unavailable(path: &Path, err: &rusqlite::Error) -> StoreError {
+    StoreError::Unavailable {
+        path: path.to_owned(),
+        reason: err.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, name: &str) -> T {
+        conn.pragma_query_value(None, name, |row| row.get(0))
+            .unwrap()
+    }
+
+    fn assert_configured(conn: &Connection) {
+        assert_eq!(pragma::<i64>(conn, "foreign_keys"), 1);
+        assert_eq!(pragma::<String>(conn, "journal_mode").to_lowercase(), "wal");
+        assert_eq!(pragma::<i64>(conn, "synchronous"), 2, "FULL");
+        assert_eq!(pragma::<i64>(conn, "secure_delete"), 1);
+        assert!(pragma::<i64>(conn, "busy_timeout") >= 5_000);
+        assert_eq!(pragma::<i32>(conn, "application_id"), APPLICATION_ID);
+        assert_eq!(pragma::<i64>(conn, "user_version"), LATEST_VERSION);
+    }
+
+    #[test]
+    fn every_connection_gets_the_pragmas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/folder/closedesk.db");
+        let (created, how) = open_or_create(&path).unwrap();
+        assert_eq!(how, Opened::Created);
+        assert_configured(&created);
+        let (second, how) = open_or_create(&path).unwrap();
+        assert_eq!(how, Opened::Existing);
+        assert_configured(&second);
+        assert_configured(&open_existing(&path).unwrap());
+    }
+
+    #[test]
+    fn bundled_sqlite_has_the_wal_reset_fix() {
+        let version: String = Connection::open_in_memory()
+            .unwrap()
+            .query_row("SELECT sqlite_version()", [], |row| row.get(0))
+            .unwrap();
+        let parts: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
+        assert!(
+            parts >= vec![3, 51, 3],
+            "bundled SQLite {version} predates 3.51.3"
+        );
+    }
+
+    fn assert_refused_untouched(path: &Path, expect: impl Fn(&StoreError) -> bool) {
+        let before = std::fs::read(path).unwrap();
+        let siblings_before = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
+        let err = open_or_create(path).map(|_| ()).unwrap_err();
+        assert!(expect(&err), "unexpected error: {err}");
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "error names the file: {err}"
+        );
+        assert_eq!(std::fs::read(path).unwrap(), before, "file changed");
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            siblings_before,
+            "files appeared"
+        );
+    }
+
+    #[test]
+    fn a_text_file_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.db");
+        std::fs::write(&path, "shopping list: eggs, milk\n".repeat(20)).unwrap();
+        assert_refused_untouched(
+            &path,
+            |e| matches!(e, StoreError::Foreign { reason, .. } if reason.contains("not an SQLite file")),
+        );
+    }
+
+    #[test]
+    fn another_programs_database_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');")
+                .unwrap();
+        }
+        assert_refused_untouched(
+            &path,
+            |e| matches!(e, StoreError::Foreign { reason, .. } if reason.contains("another program")),
+        );
+    }
+
+    #[test]
+    fn a_corrupt_database_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken.db");
+        drop(create_empty(&path).unwrap());
+        let mut bytes = std::fs::read(&path).unwrap();
+        // Scribble over the schema page, keeping the header so it still looks like SQLite.
+        for byte in bytes.iter_mut().skip(100).take(3_000) {
+            *byte = 0xA5;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        assert_refused_untouched(&path, |e| matches!(e, StoreError::Corrupt { .. }));
+    }
+
+    #[test]
+    fn a_database_from_a_newer_closedesk_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        {
+            let conn = create_empty(&path).unwrap();
+            conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+                .unwrap();
+            conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        }
+        assert_refused_untouched(
+            &path,
+            |e| matches!(e, StoreError::TooNew { found, .. } if *found == LATEST_VERSION + 1),
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.db");
+        std::fs::write(&path, b"").unwrap();
+        assert_refused_untouched(
+            &path,
+            |e| matches!(e, StoreError::Foreign { reason, .. } if reason.contains("empty")),
+        );
+    }
+
+    #[test]
+    fn an_unwritable_location_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("a-file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let err = open_or_create(&blocker.join("closedesk.db"))
+            .map(|_| ())
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Unavailable { .. }), "{err}");
+        assert!(
+            err.to_string().contains("cannot create the folder"),
+            "{err}"
+        );
+    }
+}
