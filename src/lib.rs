@@ -4,6 +4,7 @@
 //! first-launch data; `ui` and `cli` drive the same code from a window or a terminal.
 
 pub mod auth;
+pub mod clock;
 pub mod core;
 pub mod paths;
 pub mod store;
