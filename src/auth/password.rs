@@ -2,9 +2,7 @@
 
 use std::sync::OnceLock;
 
-use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier as _, Version,
-};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier as _, Version};
 
 use super::Secret;
 
@@ -54,16 +52,13 @@ pub fn verify(password: &Secret, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
-    hasher()
-        .verify_password(password.expose().as_bytes(), &parsed)
-        .is_ok()
+    hasher().verify_password(password.expose().as_bytes(), &parsed).is_ok()
 }
 
 /// Spends the time of one verification, so that an unknown login takes as long as a known one.
 pub fn verify_nothing(password: &Secret) {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    let phc =
-        DUMMY.get_or_init(|| hash(&Secret::from("closedesk-timing-equaliser")).unwrap_or_default());
+    let phc = DUMMY.get_or_init(|| hash(&Secret::from("closedesk-timing-equaliser")).unwrap_or_default());
     let _ = verify(password, phc);
 }
 
@@ -89,18 +84,11 @@ mod tests {
         assert!(verify(&Secret::from("correct horse"), &phc));
         assert!(!verify(&Secret::from("correct horse "), &phc));
         assert!(!verify(&Secret::from("correct horse"), "not a hash"));
-        assert_ne!(
-            phc,
-            hash(&Secret::from("correct horse")).unwrap(),
-            "salts differ"
-        );
+        assert_ne!(phc, hash(&Secret::from("correct horse")).unwrap(), "salts differ");
     }
 
     #[test]
     fn short_new_passwords_are_refused() {
-        assert!(matches!(
-            hash_new(&Secret::from("short")),
-            Err(PasswordError::TooShort)
-        ));
+        assert!(matches!(hash_new(&Secret::from("short")), Err(PasswordError::TooShort)));
     }
 }

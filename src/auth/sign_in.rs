@@ -20,16 +20,9 @@ pub enum Credentials {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Session {
     /// A customer, looking at their own account.
-    Customer {
-        account: AccountId,
-        status: AccountStatus,
-    },
+    Customer { account: AccountId, status: AccountStatus },
     /// A support agent with a role.
-    Agent {
-        id: AgentId,
-        name: String,
-        role: Role,
-    },
+    Agent { id: AgentId, name: String, role: Role },
 }
 
 /// Why sign-in failed. The message never says which half of the login was wrong.
@@ -49,29 +42,15 @@ pub enum SignInError {
 /// Checks a login against the database at `now`, counting failures per account or agent.
 ///
 /// Runs argon2: call it from a worker thread, never the UI thread.
-pub fn sign_in(
-    conn: &mut Connection,
-    credentials: &Credentials,
-    now: Timestamp,
-) -> Result<Session, SignInError> {
+pub fn sign_in(conn: &mut Connection, credentials: &Credentials, now: Timestamp) -> Result<Session, SignInError> {
     let (subject, actor, account, password, phc, session) = match credentials {
         Credentials::Customer { email, password } => {
             let Some((id, status, phc)) = accounts::credential_by_email(conn, email)? else {
                 password::verify_nothing(password);
                 return Err(SignInError::Wrong);
             };
-            let session = Session::Customer {
-                account: id,
-                status,
-            };
-            (
-                Subject::Customer(id.0),
-                Actor::Customer(id),
-                Some(id),
-                password,
-                phc,
-                session,
-            )
+            let session = Session::Customer { account: id, status };
+            (Subject::Customer(id.0), Actor::Customer(id), Some(id), password, phc, session)
         }
         Credentials::Agent { name, password } => {
             let Some((agent, phc)) = agents::credential_by_name(conn, name)? else {
@@ -82,35 +61,15 @@ pub fn sign_in(
                 password::verify_nothing(password);
                 return Err(SignInError::Wrong);
             }
-            let session = Session::Agent {
-                id: agent.id,
-                name: agent.name,
-                role: agent.role,
-            };
-            (
-                Subject::Agent(agent.id.0),
-                Actor::Agent(agent.id),
-                None,
-                password,
-                phc,
-                session,
-            )
+            let session = Session::Agent { id: agent.id, name: agent.name, role: agent.role };
+            (Subject::Agent(agent.id.0), Actor::Agent(agent.id), None, password, phc, session)
         }
     };
 
     if let Some((count, last)) = failures::failures(conn, subject)?
         && let Some(until) = sign_in_policy::must_wait_until(count, last, now)
     {
-        audit::record(
-            conn,
-            &AuditEvent {
-                account,
-                actor,
-                action: "sign_in",
-                outcome: "throttled",
-            },
-            now,
-        )?;
+        audit::record(conn, &AuditEvent { account, actor, action: "sign_in", outcome: "throttled" }, now)?;
         return Err(SignInError::Throttled { until });
     }
 
@@ -122,20 +81,7 @@ pub fn sign_in(
             failures::record_failure(tx, subject, now)?;
         }
         let outcome = if matches { "ok" } else { "wrong_password" };
-        audit::record(
-            tx,
-            &AuditEvent {
-                account,
-                actor,
-                action: "sign_in",
-                outcome,
-            },
-            now,
-        )
+        audit::record(tx, &AuditEvent { account, actor, action: "sign_in", outcome }, now)
     })?;
-    if matches {
-        Ok(session)
-    } else {
-        Err(SignInError::Wrong)
-    }
+    if matches { Ok(session) } else { Err(SignInError::Wrong) }
 }

@@ -3,12 +3,18 @@
 //! Everything here takes `now` as an argument, so each rule can be tested at any instant.
 
 pub mod audit;
+pub mod closure;
 mod ids;
-mod money;
+pub mod masking;
+pub mod money;
+pub mod policy;
+pub mod readiness;
+mod secret;
 pub mod sign_in_policy;
 mod status;
 pub mod time;
 
 pub use ids::{AccountId, AccountRef, AgentId};
 pub use money::{Currency, Money};
+pub use secret::Secret;
 pub use status::{AccountStatus, DisputeStatus, LedgerKind, OrderStatus, ParseEnumError, Role};

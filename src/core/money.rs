@@ -9,11 +9,7 @@ impl Currency {
     pub fn new(code: &str) -> Option<Self> {
         let bytes = code.as_bytes();
         (bytes.len() == 3 && bytes.iter().all(u8::is_ascii_alphabetic)).then(|| {
-            Self([
-                bytes[0].to_ascii_uppercase(),
-                bytes[1].to_ascii_uppercase(),
-                bytes[2].to_ascii_uppercase(),
-            ])
+            Self([bytes[0].to_ascii_uppercase(), bytes[1].to_ascii_uppercase(), bytes[2].to_ascii_uppercase()])
         })
     }
 
@@ -49,10 +45,7 @@ pub struct Money {
 impl Money {
     /// An amount of `amount_minor` minor units of `currency`.
     pub fn new(amount_minor: i64, currency: Currency) -> Self {
-        Self {
-            amount_minor,
-            currency,
-        }
+        Self { amount_minor, currency }
     }
 }
 
@@ -68,12 +61,7 @@ impl fmt::Display for Money {
             write!(f, "{sign}{} {whole}", self.currency)
         } else {
             let frac = magnitude % scale as u64;
-            write!(
-                f,
-                "{sign}{} {whole}.{frac:0width$}",
-                self.currency,
-                width = digits as usize
-            )
+            write!(f, "{sign}{} {whole}.{frac:0width$}", self.currency, width = digits as usize)
         }
     }
 }
@@ -100,10 +88,7 @@ mod tests {
         let eur = Currency::new("eur").unwrap();
         assert_eq!(Money::new(123_450, eur).to_string(), "EUR 1,234.50");
         assert_eq!(Money::new(-5, eur).to_string(), "-EUR 0.05");
-        assert_eq!(
-            Money::new(1_500, Currency::new("JPY").unwrap()).to_string(),
-            "JPY 1,500"
-        );
+        assert_eq!(Money::new(1_500, Currency::new("JPY").unwrap()).to_string(), "JPY 1,500");
         assert!(Currency::new("EURO").is_none());
     }
 }

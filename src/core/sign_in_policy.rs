@@ -23,11 +23,7 @@ pub fn next_attempt_at(failures: i64, last_failure_at: Timestamp) -> Option<Time
 }
 
 /// Whether an attempt at `now` must wait, and until when.
-pub fn must_wait_until(
-    failures: i64,
-    last_failure_at: Timestamp,
-    now: Timestamp,
-) -> Option<Timestamp> {
+pub fn must_wait_until(failures: i64, last_failure_at: Timestamp, now: Timestamp) -> Option<Timestamp> {
     next_attempt_at(failures, last_failure_at).filter(|at| *at > now)
 }
 
@@ -45,9 +41,6 @@ mod tests {
         assert_eq!(must_wait_until(3, at(1_000), at(1_000)), Some(at(1_030)));
         assert_eq!(must_wait_until(3, at(1_000), at(1_030)), None);
         assert_eq!(must_wait_until(4, at(1_000), at(1_000)), Some(at(1_060)));
-        assert_eq!(
-            must_wait_until(40, at(1_000), at(1_000)),
-            Some(at(1_000 + MAX_DELAY_SECS))
-        );
+        assert_eq!(must_wait_until(40, at(1_000), at(1_000)), Some(at(1_000 + MAX_DELAY_SECS)));
     }
 }

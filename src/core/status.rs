@@ -95,10 +95,7 @@ string_enum! {
 impl OrderStatus {
     /// Orders in these states must be completed or cancelled before the account can close.
     pub fn blocks_closure(self) -> bool {
-        matches!(
-            self,
-            Self::AwaitingPayment | Self::Pending | Self::InTransit
-        )
+        matches!(self, Self::AwaitingPayment | Self::Pending | Self::InTransit)
     }
 }
 
@@ -143,6 +140,22 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// Why a customer closes the account: a fixed list, so the tombstone holds no free text.
+    Reason, "closure reason" {
+        /// They use another account.
+        AnotherAccount => "another_account", "I have another account";
+        /// Privacy concerns.
+        Privacy => "privacy", "Privacy concerns";
+        /// Too many emails.
+        TooManyEmails => "too_many_emails", "Too many emails";
+        /// Unhappy with the service.
+        UnhappyWithService => "unhappy_with_service", "Unhappy with the service";
+        /// Something else; the optional note says what.
+        Other => "other", "Other";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,27 +165,14 @@ mod tests {
         for status in OrderStatus::ALL {
             assert_eq!(status.as_str().parse::<OrderStatus>().unwrap(), *status);
         }
-        assert_eq!(
-            "closure-pending".parse::<AccountStatus>().unwrap(),
-            AccountStatus::ClosurePending
-        );
+        assert_eq!("closure-pending".parse::<AccountStatus>().unwrap(), AccountStatus::ClosurePending);
         assert!("shipped-ish".parse::<OrderStatus>().is_err());
     }
 
     #[test]
     fn only_unfinished_orders_and_open_disputes_block() {
-        let blocking: Vec<_> = OrderStatus::ALL
-            .iter()
-            .filter(|s| s.blocks_closure())
-            .collect();
-        assert_eq!(
-            blocking,
-            [
-                &OrderStatus::AwaitingPayment,
-                &OrderStatus::Pending,
-                &OrderStatus::InTransit
-            ]
-        );
+        let blocking: Vec<_> = OrderStatus::ALL.iter().filter(|s| s.blocks_closure()).collect();
+        assert_eq!(blocking, [&OrderStatus::AwaitingPayment, &OrderStatus::Pending, &OrderStatus::InTransit]);
         assert!(DisputeStatus::AwaitingSeller.blocks_closure());
         assert!(!DisputeStatus::Resolved.blocks_closure());
     }

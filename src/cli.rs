@@ -1,0 +1,48 @@
+//! The `closedesk` command line: the same core and store as the GUI, driven headless.
+//!
+//! A contract other tools script against: `--json` prints one JSON document on stdout,
+//! errors are one line on stderr, and exit codes are fixed (see [`exit`]).
+
+mod args;
+mod commands;
+pub mod exit;
+mod table;
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+pub use args::{Args, Command};
+pub use exit::Failure;
+
+/// Parses the command line, runs it, and turns the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // clap prints help and version to stdout with success, usage errors to stderr with 2.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::OK });
+        }
+    };
+    init_logging();
+    match commands::run(args) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Logs go to stderr, filtered by `CLOSEDESK_LOG` (default: warnings). They never carry personal data.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CLOSEDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}

@@ -1,0 +1,94 @@
+//! The closure policies a deployment may change in its settings file.
+
+use jiff::SignedDuration;
+
+/// Timings and limits of the closure flow. [`Policy::default`] is the reference platform's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Hours between confirming a closure and the purge.
+    pub grace_hours: i64,
+    /// How long an emailed code stays valid, in seconds.
+    pub code_ttl_secs: i64,
+    /// Wrong code entries allowed before the code is voided.
+    pub code_max_tries: u32,
+    /// Wrong passwords allowed in the wizard before closure is locked.
+    pub password_max_tries: u32,
+    /// How long closure stays locked after too many wrong entries, in seconds.
+    pub lockout_secs: i64,
+    /// The least time between two codes sent for one request, in seconds.
+    pub resend_cooldown_secs: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            grace_hours: 72,
+            code_ttl_secs: 10 * 60,
+            code_max_tries: 5,
+            password_max_tries: 5,
+            lockout_secs: 15 * 60,
+            resend_cooldown_secs: 60,
+        }
+    }
+}
+
+/// A setting outside its allowed range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name} must be between {min} and {max}, not {value}")]
+pub struct PolicyError {
+    /// The setting's name as written in the settings file.
+    pub name: &'static str,
+    /// The value found.
+    pub value: i64,
+    /// The least allowed value.
+    pub min: i64,
+    /// The greatest allowed value.
+    pub max: i64,
+}
+
+impl Policy {
+    /// Refuses values that would make closure unsafe or unusable.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        let checks: [(&'static str, i64, i64, i64); 6] = [
+            ("grace_hours", self.grace_hours, 1, 24 * 90),
+            ("code_ttl_secs", self.code_ttl_secs, 60, 24 * 3_600),
+            ("code_max_tries", i64::from(self.code_max_tries), 1, 20),
+            ("password_max_tries", i64::from(self.password_max_tries), 1, 20),
+            ("lockout_secs", self.lockout_secs, 60, 7 * 24 * 3_600),
+            ("resend_cooldown_secs", self.resend_cooldown_secs, 0, 3_600),
+        ];
+        for (name, value, min, max) in checks {
+            if !(min..=max).contains(&value) {
+                return Err(PolicyError { name, value, min, max });
+            }
+        }
+        Ok(())
+    }
+
+    /// The grace period as a duration.
+    pub fn grace(&self) -> SignedDuration {
+        SignedDuration::from_hours(self.grace_hours)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_reference_policies_and_valid() {
+        let policy = Policy::default();
+        assert_eq!(
+            (policy.grace_hours, policy.code_ttl_secs, policy.code_max_tries, policy.lockout_secs),
+            (72, 600, 5, 900)
+        );
+        assert!(policy.validate().is_ok());
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_by_name() {
+        let policy = Policy { grace_hours: 0, ..Policy::default() };
+        assert_eq!(policy.validate().unwrap_err().to_string(), "grace_hours must be between 1 and 2160, not 0");
+    }
+}
