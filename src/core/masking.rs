@@ -6,6 +6,7 @@
 /// The first two characters of the local part stay (one, if the local part is that short, so
 /// that a masked address never shows a whole name), the domain stays, and a text without an `@`
 /// is masked completely.
+#[must_use]
 pub fn mask_email(email: &str) -> String {
     let email = email.trim();
     let Some((local, domain)) = email.rsplit_once('@') else {

@@ -1,0 +1,310 @@
+//! The `eframe::App`: `logic` polls jobs and applies commands, `ui` draws the current screen.
+
+use std::path::PathBuf;
+
+use crate::auth::{Credentials, Session};
+use crate::clock::Clock;
+use crate::ui::command::Command;
+use crate::ui::jobs::{JobEvent, JobKind, JobOutput, Jobs};
+use crate::ui::remote::Remote;
+use crate::ui::screens::agent::{AgentView, CustomerListView, agent_ui};
+use crate::ui::screens::overview::{OverviewView, overview_ui};
+use crate::ui::screens::signin::{SignInView, signin_ui};
+use crate::ui::screens::startup::{StartupView, startup_ui};
+use crate::ui::screens::top_bar::top_bar_ui;
+use crate::ui::theme;
+
+/// Where the window is in a person's visit.
+#[derive(Debug)]
+enum Screen {
+    /// The database is opening, or cannot be opened.
+    Startup(StartupView),
+    /// Nobody is signed in.
+    SignIn(SignInView),
+    /// A customer looks at their own account.
+    Customer(OverviewView),
+    /// A support agent looks customers up.
+    Agent(AgentView),
+}
+
+/// The closedesk window.
+///
+/// It holds the current screen and the background jobs. Screens never change it directly:
+/// they return commands, which the next `logic` pass applies.
+pub struct ClosedeskApp {
+    clock: Clock,
+    jobs: Jobs,
+    screen: Screen,
+    /// Commands the last `ui` pass produced, applied by the next `logic` pass.
+    commands: Vec<Command>,
+}
+
+impl ClosedeskApp {
+    /// Creates the app for the database at `db_path` and starts opening it on a worker thread
+    /// (creating it, with demo accounts, on first launch).
+    #[must_use]
+    pub fn new(cc: &eframe::CreationContext<'_>, db_path: PathBuf, clock: Clock) -> Self {
+        theme::apply(&cc.egui_ctx);
+        let mut app = Self {
+            clock,
+            jobs: Jobs::new(cc.egui_ctx.clone(), db_path.clone()),
+            screen: Screen::Startup(StartupView::Opening { path: db_path }),
+            commands: Vec::new(),
+        };
+        app.start_opening();
+        app
+    }
+
+    fn start_opening(&mut self) {
+        let path = self.jobs.db_path().to_owned();
+        self.screen = match self.jobs.open_database(self.clock.now()) {
+            Ok(()) => Screen::Startup(StartupView::Opening { path }),
+            Err(err) => Screen::Startup(StartupView::Failed { path, message: err.to_string() }),
+        };
+    }
+
+    /// How the top bar names who is signed in, if anyone is.
+    fn identity(&self) -> Option<String> {
+        match &self.screen {
+            Screen::Startup(_) | Screen::SignIn(_) => None,
+            Screen::Customer(overview) => Some(match overview.data.ready() {
+                Some(data) => format!("{} <{}>", data.account.display_name, data.account.email),
+                None => format!("Account {}", overview.account),
+            }),
+            Screen::Agent(agent) => Some(agent.identity()),
+        }
+    }
+
+    /// The overview on screen, if one is.
+    fn overview_mut(&mut self) -> Option<&mut OverviewView> {
+        match &mut self.screen {
+            Screen::Customer(overview) => Some(overview),
+            Screen::Agent(agent) => agent.open.as_mut(),
+            Screen::Startup(_) | Screen::SignIn(_) => None,
+        }
+    }
+
+    fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::RetryOpen => {
+                if matches!(self.screen, Screen::Startup(StartupView::Failed { .. })) {
+                    self.start_opening();
+                }
+            }
+            Command::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            Command::SetTheme(preference) => ctx.set_theme(preference),
+            Command::SetMode(mode) => {
+                if let Screen::SignIn(view) = &mut self.screen
+                    && !view.busy
+                {
+                    view.mode = mode;
+                    view.error = None;
+                }
+            }
+            Command::SignIn { credentials } => self.sign_in(credentials),
+            Command::SignOut => {
+                // Whatever is still loading belongs to the old session: drop it when it arrives.
+                self.jobs.discard_running();
+                self.screen = Screen::SignIn(SignInView::default());
+            }
+            Command::ReloadAccount => {
+                if let Some(overview) = self.overview_mut() {
+                    overview.data = Remote::Loading;
+                }
+            }
+            Command::OpenCustomer(account) => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent.open = Some(OverviewView::loading(account));
+                }
+            }
+            Command::BackToCustomers => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent.open = None;
+                }
+            }
+            Command::ReloadCustomers => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent.customers.rows = Remote::Loading;
+                    agent.customers.shown_for = None;
+                }
+            }
+        }
+    }
+
+    fn sign_in(&mut self, credentials: Credentials) {
+        let Screen::SignIn(view) = &mut self.screen else {
+            return;
+        };
+        if view.busy {
+            return;
+        }
+        let (login, password, missing) = match &credentials {
+            Credentials::Customer { email, password } => (email, password, "Enter your email and your password."),
+            Credentials::Agent { name, password } => (name, password, "Enter your name and your password."),
+        };
+        if login.is_empty() || password.is_empty() {
+            view.error = Some(missing.to_owned());
+            return;
+        }
+        match self.jobs.sign_in(credentials, self.clock.now()) {
+            Ok(()) => {
+                view.busy = true;
+                view.error = None;
+            }
+            Err(err) => view.error = Some(err.to_string()),
+        }
+    }
+
+    fn on_job_event(&mut self, event: JobEvent) {
+        match event {
+            JobEvent::Finished(output) => self.on_job_output(output),
+            JobEvent::Crashed(kind) => self.on_job_crashed(kind),
+        }
+    }
+
+    fn on_job_output(&mut self, output: JobOutput) {
+        match output {
+            JobOutput::DatabaseOpened(result) => {
+                let Screen::Startup(StartupView::Opening { path }) = &self.screen else {
+                    return;
+                };
+                self.screen = match result {
+                    Ok(opened) => {
+                        tracing::info!(?opened, "database ready");
+                        Screen::SignIn(SignInView::default())
+                    }
+                    Err(err) => Screen::Startup(StartupView::Failed { path: path.clone(), message: err.to_string() }),
+                };
+            }
+            JobOutput::SignedIn(result) => {
+                let Screen::SignIn(view) = &mut self.screen else {
+                    return;
+                };
+                view.busy = false;
+                match result {
+                    Ok(session) => self.screen = screen_for(session),
+                    Err(err) => view.error = Some(err.to_string()),
+                }
+            }
+            JobOutput::AccountLoaded { account, result } => {
+                if let Some(overview) = self.overview_mut()
+                    && overview.account == account
+                    && overview.data.is_loading()
+                {
+                    overview.data = result.map(|overview| *overview).into();
+                }
+            }
+            JobOutput::CustomersListed { search, result } => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent.customers.shown_for = Some(search);
+                    agent.customers.rows = result.into();
+                }
+            }
+        }
+    }
+
+    fn on_job_crashed(&mut self, kind: JobKind) {
+        let message = format!("Something went wrong while {}. Please try again.", kind.describe());
+        match kind {
+            JobKind::OpenDatabase => {
+                let path = self.jobs.db_path().to_owned();
+                self.screen = Screen::Startup(StartupView::Failed { path, message });
+            }
+            JobKind::SignIn => {
+                if let Screen::SignIn(view) = &mut self.screen {
+                    view.busy = false;
+                    view.error = Some(message);
+                }
+            }
+            JobKind::LoadAccount => {
+                if let Some(overview) = self.overview_mut()
+                    && overview.data.is_loading()
+                {
+                    overview.data = Remote::Failed(message);
+                }
+            }
+            JobKind::ListCustomers => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    // Marked as answered, so that a failing search is not retried in a loop.
+                    agent.customers.shown_for = Some(agent.customers.search.clone());
+                    agent.customers.rows = Remote::Failed(message);
+                }
+            }
+        }
+    }
+
+    /// Starts the loads the screen waits for. Only one job of a kind runs at a time, so a load
+    /// asked for while another is running starts when that one has reported.
+    fn start_wanted_jobs(&mut self) {
+        let (wanted_account, wanted_search) = match &self.screen {
+            Screen::Customer(overview) => (overview.data.is_loading().then_some(overview.account), None),
+            Screen::Agent(agent) => (
+                agent.open.as_ref().filter(|open| open.data.is_loading()).map(|open| open.account),
+                agent.customers.is_stale().then(|| agent.customers.search.clone()),
+            ),
+            Screen::Startup(_) | Screen::SignIn(_) => (None, None),
+        };
+        if let Some(account) = wanted_account
+            && !self.jobs.is_running(JobKind::LoadAccount)
+            && let Err(err) = self.jobs.load_account(account)
+            && let Some(overview) = self.overview_mut()
+        {
+            overview.data = Remote::Failed(err.to_string());
+        }
+        if let Some(search) = wanted_search
+            && !self.jobs.is_running(JobKind::ListCustomers)
+            && let Err(err) = self.jobs.list_customers(search.clone())
+            && let Screen::Agent(agent) = &mut self.screen
+        {
+            agent.customers.shown_for = Some(search);
+            agent.customers.rows = Remote::Failed(err.to_string());
+        }
+    }
+}
+
+/// The first screen of a session.
+fn screen_for(session: Session) -> Screen {
+    match session {
+        Session::Customer { account, .. } => Screen::Customer(OverviewView::loading(account)),
+        Session::Agent { id, name, role } => {
+            Screen::Agent(AgentView { id, name, role, customers: CustomerListView::default(), open: None })
+        }
+    }
+}
+
+impl eframe::App for ClosedeskApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        for event in self.jobs.poll() {
+            self.on_job_event(event);
+        }
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(ctx, command);
+        }
+        self.start_wanted_jobs();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut commands = Vec::new();
+        let identity = self.identity();
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            ui.add_space(theme::SPACE_S);
+            commands.extend(top_bar_ui(ui, identity.as_deref()));
+            ui.add_space(theme::SPACE_S);
+        });
+        let frame = egui::Frame::central_panel(ui.style()).inner_margin(theme::PANEL_MARGIN);
+        egui::CentralPanel::default().frame(frame).show(ui, |ui| {
+            let command = match &mut self.screen {
+                Screen::Startup(view) => startup_ui(ui, view),
+                Screen::SignIn(view) => signin_ui(ui, view),
+                Screen::Customer(overview) => overview_ui(ui, overview),
+                Screen::Agent(agent) => agent_ui(ui, agent),
+            };
+            commands.extend(command);
+        });
+        if !commands.is_empty() {
+            // The commands are applied by the next `logic` pass; make sure there is one soon.
+            ui.ctx().request_repaint();
+            self.commands.extend(commands);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! What the screens ask for. Screens return commands; only `App::logic` changes the app.
+
+use crate::auth::Credentials;
+use crate::core::AccountId;
+
+use super::screens::signin::SignInMode;
+
+/// A request from a screen, applied by the app's `logic` before the next frame is drawn.
+#[derive(Debug)]
+pub enum Command {
+    /// Try opening the database again after it failed.
+    RetryOpen,
+    /// Close the window.
+    Quit,
+    /// Follow the system theme, or use the light or the dark one (egui remembers the choice).
+    SetTheme(egui::ThemePreference),
+    /// Switch the sign-in form between customers and support agents.
+    SetMode(SignInMode),
+    /// Check a login on a worker thread. The password travels as a [`crate::auth::Secret`].
+    SignIn {
+        /// What the person typed.
+        credentials: Credentials,
+    },
+    /// Forget the session and every piece of account data held in memory.
+    SignOut,
+    /// Load the open account's overview again after it failed.
+    ReloadAccount,
+    /// (Agents) open the overview of a customer from the list.
+    OpenCustomer(AccountId),
+    /// (Agents) go back from a customer's overview to the list.
+    BackToCustomers,
+    /// (Agents) load the customer list again after it failed.
+    ReloadCustomers,
+}

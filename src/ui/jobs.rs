@@ -1,0 +1,342 @@
+//! The one owner of background work. Anything slow (opening the database, argon2, queries)
+//! runs here on a named worker thread, so that the window never freezes.
+//!
+//! At most one job of each kind runs at a time. A worker opens its own connection (a
+//! `rusqlite::Connection` must not be shared between threads), sends its result over a bounded
+//! channel and asks egui for a repaint, so that `App::logic` picks the result up at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use jiff::Timestamp;
+
+use crate::auth::{self, Credentials, Session, SignInError};
+use crate::core::{AccountId, AccountRef};
+use crate::store::accounts::{self, AccountFilter, AccountRow};
+use crate::store::{self, Opened, StoreResult};
+
+use super::screens::overview::AccountOverview;
+
+/// Results that may wait for the UI thread: more than there are kinds of job, so that a
+/// finishing worker never blocks on a full channel.
+const RESULT_CAPACITY: usize = 8;
+
+/// The most customers an agent's list shows at once.
+pub const CUSTOMER_LIST_LIMIT: usize = 200;
+
+/// The kinds of background work; one of each may run at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    /// Open (and on first launch create and fill) the database.
+    OpenDatabase,
+    /// Check a login with argon2.
+    SignIn,
+    /// Load an account's profile, counts and closure.
+    LoadAccount,
+    /// Search the customer list (agents).
+    ListCustomers,
+}
+
+impl JobKind {
+    /// The worker thread's name, as debuggers and `top -H` show it.
+    pub fn thread_name(self) -> &'static str {
+        match self {
+            Self::OpenDatabase => "open-db",
+            Self::SignIn => "sign-in",
+            Self::LoadAccount => "load-account",
+            Self::ListCustomers => "list-customers",
+        }
+    }
+
+    /// What the job does, for messages: "opening the database".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::OpenDatabase => "opening the database",
+            Self::SignIn => "checking the login",
+            Self::LoadAccount => "loading the account",
+            Self::ListCustomers => "listing customers",
+        }
+    }
+}
+
+/// What a finished job hands back to the UI thread.
+#[derive(Debug)]
+pub enum JobOutput {
+    /// The database is ready (or why it is not).
+    DatabaseOpened(StoreResult<Opened>),
+    /// The outcome of a sign-in.
+    SignedIn(Result<Session, SignInError>),
+    /// An account's overview.
+    AccountLoaded {
+        /// The account that was asked for.
+        account: AccountId,
+        /// Its overview, or why it could not be read (boxed: it is much larger than the other results).
+        result: StoreResult<Box<AccountOverview>>,
+    },
+    /// A page of the customer list.
+    CustomersListed {
+        /// The search text the list answers.
+        search: String,
+        /// The matching accounts, ordered by id.
+        result: StoreResult<Vec<AccountRow>>,
+    },
+}
+
+/// What [`Jobs::poll`] reports.
+#[derive(Debug)]
+pub enum JobEvent {
+    /// A job finished and sent its result.
+    Finished(JobOutput),
+    /// A worker stopped without a result (it panicked); its kind is free again.
+    Crashed(JobKind),
+}
+
+/// Why a job did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// A job of the same kind is still running.
+    #[error("closedesk is still {}", .0.describe())]
+    Busy(JobKind),
+    /// The operating system refused a new thread.
+    #[error("could not start a worker thread for {}: {source}", .kind.describe())]
+    Spawn {
+        /// The job that did not start.
+        kind: JobKind,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+}
+
+struct Message {
+    kind: JobKind,
+    generation: u64,
+    output: JobOutput,
+}
+
+struct Running {
+    kind: JobKind,
+    generation: u64,
+    handle: JoinHandle<()>,
+}
+
+/// Starts background jobs against one database and collects their results.
+pub struct Jobs {
+    ctx: egui::Context,
+    db_path: PathBuf,
+    sender: SyncSender<Message>,
+    receiver: Receiver<Message>,
+    running: Vec<Running>,
+    /// Results of jobs started under an older generation are dropped (see [`Self::discard_running`]).
+    generation: u64,
+}
+
+impl Jobs {
+    /// A job owner for the database at `db_path`; finished jobs repaint `ctx`.
+    pub fn new(ctx: egui::Context, db_path: PathBuf) -> Self {
+        let (sender, receiver) = sync_channel(RESULT_CAPACITY);
+        Self { ctx, db_path, sender, receiver, running: Vec::new(), generation: 0 }
+    }
+
+    /// The database file the jobs work on.
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// Whether a job of `kind` is running.
+    pub fn is_running(&self, kind: JobKind) -> bool {
+        self.running.iter().any(|job| job.kind == kind)
+    }
+
+    /// Drops the results of every job running now, e.g. on sign-out, so that no account data
+    /// arrives after the session ended. The jobs still finish; their kinds stay busy until then.
+    pub fn discard_running(&mut self) {
+        self.generation += 1;
+    }
+
+    /// Opens the database, creating it with demo accounts on first launch.
+    pub fn open_database(&mut self, now: Timestamp) -> Result<(), JobError> {
+        let path = self.db_path.clone();
+        self.start(JobKind::OpenDatabase, move || {
+            JobOutput::DatabaseOpened(crate::demo::open_or_create_with_demo(&path, now).map(|(_conn, opened)| opened))
+        })
+    }
+
+    /// Checks a login. The credentials (and the password in them) are dropped, and so wiped,
+    /// on the worker once checked.
+    pub fn sign_in(&mut self, credentials: Credentials, now: Timestamp) -> Result<(), JobError> {
+        let path = self.db_path.clone();
+        self.start(JobKind::SignIn, move || {
+            let result = store::open_existing(&path)
+                .map_err(SignInError::from)
+                .and_then(|mut conn| auth::sign_in(&mut conn, &credentials, now));
+            JobOutput::SignedIn(result)
+        })
+    }
+
+    /// Loads the overview of `account`.
+    pub fn load_account(&mut self, account: AccountId) -> Result<(), JobError> {
+        let path = self.db_path.clone();
+        self.start(JobKind::LoadAccount, move || JobOutput::AccountLoaded {
+            account,
+            result: load_overview(&path, account).map(Box::new),
+        })
+    }
+
+    /// Lists the customers matching `search` (all of them when it is empty), up to
+    /// [`CUSTOMER_LIST_LIMIT`].
+    pub fn list_customers(&mut self, search: String) -> Result<(), JobError> {
+        let path = self.db_path.clone();
+        self.start(JobKind::ListCustomers, move || {
+            let result = store::open_existing(&path).and_then(|conn| {
+                let filter = AccountFilter { search: Some(&search), status: None, limit: CUSTOMER_LIST_LIMIT };
+                accounts::list_accounts(&conn, &filter)
+            });
+            JobOutput::CustomersListed { search, result }
+        })
+    }
+
+    /// The results that arrived since the last call, and the workers that died without one.
+    pub fn poll(&mut self) -> Vec<JobEvent> {
+        // Which workers had ended before the channel is read: a worker sends before it ends,
+        // so one that had ended and whose result is not in the channel has crashed.
+        let ended: Vec<usize> =
+            self.running.iter().enumerate().filter(|(_, job)| job.handle.is_finished()).map(|(i, _)| i).collect();
+        let mut events = Vec::new();
+        let mut reported = Vec::new();
+        while let Ok(message) = self.receiver.try_recv() {
+            reported.push((message.kind, message.generation));
+            if message.generation == self.generation {
+                tracing::debug!(job = message.kind.thread_name(), "finished");
+                events.push(JobEvent::Finished(message.output));
+            }
+        }
+        let mut index = 0;
+        self.running.retain(|job| {
+            let this = index;
+            index += 1;
+            let has_result = reported.contains(&(job.kind, job.generation));
+            if !has_result && ended.contains(&this) && job.generation == self.generation {
+                tracing::error!(job = job.kind.thread_name(), "worker stopped without a result");
+                events.push(JobEvent::Crashed(job.kind));
+            }
+            !(has_result || ended.contains(&this))
+        });
+        events
+    }
+
+    fn start(&mut self, kind: JobKind, work: impl FnOnce() -> JobOutput + Send + 'static) -> Result<(), JobError> {
+        if self.is_running(kind) {
+            return Err(JobError::Busy(kind));
+        }
+        let sender = self.sender.clone();
+        let ctx = self.ctx.clone();
+        let generation = self.generation;
+        let handle = std::thread::Builder::new()
+            .name(kind.thread_name().to_owned())
+            .spawn(move || {
+                let output = work();
+                // Sending fails only when the window has closed, and then nobody needs the result.
+                let _ = sender.send(Message { kind, generation, output });
+                ctx.request_repaint();
+            })
+            .map_err(|source| JobError::Spawn { kind, source })?;
+        tracing::debug!(job = kind.thread_name(), "started");
+        self.running.push(Running { kind, generation, handle });
+        Ok(())
+    }
+}
+
+/// Reads everything the overview shows, on a worker's own connection.
+fn load_overview(path: &Path, account: AccountId) -> StoreResult<AccountOverview> {
+    let conn = store::open_existing(path)?;
+    let row = accounts::get_account(&conn, &AccountRef::Id(account))?;
+    let counts = accounts::account_counts(&conn, account)?;
+    let closure = accounts::closure_request(&conn, account)?;
+    Ok(AccountOverview { account: row, counts, closure })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn wait_for_events(jobs: &mut Jobs) -> Vec<JobEvent> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let events = jobs.poll();
+            if !events.is_empty() || Instant::now() > deadline {
+                return events;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn one_job_of_a_kind_at_a_time_and_the_kind_is_free_once_it_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        jobs.start(JobKind::ListCustomers, move || {
+            wait.recv().ok();
+            JobOutput::CustomersListed { search: String::new(), result: Ok(Vec::new()) }
+        })
+        .unwrap();
+        assert!(jobs.is_running(JobKind::ListCustomers));
+        assert!(matches!(jobs.list_customers("x".to_owned()), Err(JobError::Busy(JobKind::ListCustomers))));
+        assert!(!jobs.is_running(JobKind::LoadAccount));
+
+        release.send(()).unwrap();
+        let events = wait_for_events(&mut jobs);
+        assert!(
+            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Ok(rows), .. })] if rows.is_empty())
+        );
+        assert!(!jobs.is_running(JobKind::ListCustomers));
+    }
+
+    #[test]
+    fn results_of_discarded_jobs_are_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        jobs.start(JobKind::LoadAccount, move || {
+            wait.recv().ok();
+            JobOutput::AccountLoaded { account: AccountId(1), result: Err(store::StoreError::NotFound("x".into())) }
+        })
+        .unwrap();
+        jobs.discard_running();
+        release.send(()).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while jobs.is_running(JobKind::LoadAccount) && Instant::now() < deadline {
+            assert!(jobs.poll().is_empty(), "a discarded result arrived");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!jobs.is_running(JobKind::LoadAccount));
+    }
+
+    #[test]
+    fn a_worker_that_panics_is_reported_and_frees_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
+        jobs.start(JobKind::SignIn, || panic!("boom")).unwrap();
+        let events = wait_for_events(&mut jobs);
+        assert!(matches!(events.as_slice(), [JobEvent::Crashed(JobKind::SignIn)]), "{events:?}");
+        assert!(!jobs.is_running(JobKind::SignIn));
+    }
+
+    #[test]
+    fn workers_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
+        jobs.start(JobKind::LoadAccount, || {
+            let name = std::thread::current().name().unwrap_or_default().to_owned();
+            JobOutput::CustomersListed { search: name, result: Ok(Vec::new()) }
+        })
+        .unwrap();
+        let events = wait_for_events(&mut jobs);
+        assert!(
+            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { search, .. })] if search == "load-account")
+        );
+    }
+}

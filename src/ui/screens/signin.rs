@@ -1,0 +1,198 @@
+//! The sign-in screen: customers sign in with their email, support agents with their name.
+
+use egui::{RichText, Ui};
+use zeroize::Zeroizing;
+
+use crate::auth::{Credentials, Secret};
+use crate::ui::command::Command;
+use crate::ui::theme;
+use crate::ui::widgets::{centered_column, error_text_ui, labelled_input_ui, progress_ui};
+
+/// Bytes reserved for the password up front, so that typing never makes the `String` move to a
+/// larger buffer and leave an unwiped copy of the start of the password behind.
+const PASSWORD_CAPACITY: usize = 512;
+/// The longest password the field takes: four bytes a character at most, so it fits the buffer.
+const PASSWORD_MAX_CHARS: usize = PASSWORD_CAPACITY / 4;
+
+/// Who is signing in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignInMode {
+    /// A customer, with the registered email.
+    #[default]
+    Customer,
+    /// A support agent, with the agent's name.
+    Agent,
+}
+
+impl SignInMode {
+    /// The words on the mode switch.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Customer => "Customer",
+            Self::Agent => "Support agent",
+        }
+    }
+
+    /// The label of the login field in this mode.
+    pub fn login_label(self) -> &'static str {
+        match self {
+            Self::Customer => "Email",
+            Self::Agent => "Name",
+        }
+    }
+}
+
+/// What the sign-in screen shows and what has been typed into it.
+#[derive(Debug)]
+pub struct SignInView {
+    /// Customer or agent.
+    pub mode: SignInMode,
+    /// The typed email (customer mode).
+    pub email: String,
+    /// The typed agent name (agent mode).
+    pub agent_name: String,
+    /// The typed password, wiped from memory when replaced or dropped.
+    pub password: Zeroizing<String>,
+    /// Whether a sign-in is being checked.
+    pub busy: bool,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+impl Default for SignInView {
+    fn default() -> Self {
+        Self {
+            mode: SignInMode::default(),
+            email: String::new(),
+            agent_name: String::new(),
+            password: Zeroizing::new(String::with_capacity(PASSWORD_CAPACITY)),
+            busy: false,
+            error: None,
+        }
+    }
+}
+
+impl SignInView {
+    /// Moves the typed password out of the field into a [`Secret`], leaving the field empty.
+    fn take_password(&mut self) -> Secret {
+        Secret::new(std::mem::replace(&mut *self.password, String::with_capacity(PASSWORD_CAPACITY)))
+    }
+
+    /// The credentials typed in the current mode, emptying the password field.
+    fn take_credentials(&mut self) -> Credentials {
+        let password = self.take_password();
+        match self.mode {
+            SignInMode::Customer => Credentials::Customer { email: self.email.trim().to_owned(), password },
+            SignInMode::Agent => Credentials::Agent { name: self.agent_name.trim().to_owned(), password },
+        }
+    }
+}
+
+/// Draws the sign-in form; returns a command when the mode changes or the form is submitted.
+///
+/// On submit the password field is emptied at once: the password leaves in the command.
+pub fn signin_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
+    let mut command = None;
+    ui.add_space(theme::SPACE_XL);
+    centered_column(ui, theme::FORM_WIDTH, |ui| {
+        theme::card_frame(ui.visuals()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new("Welcome to closedesk").size(theme::TITLE_SIZE).strong());
+            ui.label(RichText::new("Look at your account, back it up, and close it for good.").weak());
+            ui.add_space(theme::SPACE_L);
+
+            ui.add_enabled_ui(!view.busy, |ui| {
+                ui.horizontal(|ui| {
+                    for mode in [SignInMode::Customer, SignInMode::Agent] {
+                        if ui.selectable_label(view.mode == mode, mode.label()).clicked() && view.mode != mode {
+                            command = Some(Command::SetMode(mode));
+                        }
+                    }
+                });
+                ui.add_space(theme::SPACE_M);
+
+                let (login, hint) = match view.mode {
+                    SignInMode::Customer => (&mut view.email, "you@example.com"),
+                    SignInMode::Agent => (&mut view.agent_name, "agent name"),
+                };
+                let login_response =
+                    labelled_input_ui(ui, view.mode.login_label(), egui::TextEdit::singleline(login).hint_text(hint));
+                ui.add_space(theme::SPACE_S);
+                let password_edit =
+                    egui::TextEdit::singleline(&mut *view.password).password(true).char_limit(PASSWORD_MAX_CHARS);
+                let password_response = labelled_input_ui(ui, "Password", password_edit);
+                let enter = ui.input(|input| input.key_pressed(egui::Key::Enter));
+                if login_response.lost_focus() && enter {
+                    password_response.request_focus();
+                }
+                focus_once(ui, &login_response);
+                ui.add_space(theme::SPACE_M);
+
+                let submitted_with_enter = password_response.lost_focus() && enter;
+                let clicked = ui
+                    .horizontal(|ui| {
+                        let clicked = ui.add_enabled(!view.busy, egui::Button::new("Sign in")).clicked();
+                        if view.busy {
+                            progress_ui(ui, "Checking…");
+                        }
+                        clicked
+                    })
+                    .inner;
+                if (clicked || submitted_with_enter) && !view.busy {
+                    command = Some(Command::SignIn { credentials: view.take_credentials() });
+                    forget_undo_history(ui, &password_response);
+                }
+            });
+
+            if let Some(error) = &view.error {
+                ui.add_space(theme::SPACE_S);
+                error_text_ui(ui, error);
+            }
+            ui.add_space(theme::SPACE_M);
+            ui.label(RichText::new("Demo logins are listed in the README.").small().weak());
+        });
+    });
+    command
+}
+
+/// Puts the cursor in the login field the first time the form is shown.
+fn focus_once(ui: &Ui, login: &egui::Response) {
+    let key = egui::Id::unique("closedesk-signin-focused");
+    let done = ui.data_mut(|data| std::mem::replace(data.get_temp_mut_or(key, false), true));
+    if !done {
+        login.request_focus();
+    }
+}
+
+/// egui keeps earlier states of a text field for undo; drop them, so that no copy of the
+/// password stays in egui's memory after it was sent.
+fn forget_undo_history(ui: &Ui, field: &egui::Response) {
+    if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), field.id) {
+        state.clear_undoer();
+        state.store(ui.ctx(), field.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn taking_the_credentials_empties_the_password_field_and_trims_the_login() {
+        let mut view = SignInView { email: " ann@example.com ".to_owned(), ..SignInView::default() };
+        view.password.push_str("hunter22");
+        let Credentials::Customer { email, password } = view.take_credentials() else {
+            panic!("customer mode gives customer credentials");
+        };
+        assert_eq!(email, "ann@example.com");
+        assert_eq!(password.expose(), "hunter22");
+        assert!(view.password.is_empty());
+        assert!(view.password.capacity() >= PASSWORD_CAPACITY, "the next password has room too");
+    }
+
+    #[test]
+    fn agent_mode_gives_agent_credentials() {
+        let mut view = SignInView { mode: SignInMode::Agent, agent_name: "sam".to_owned(), ..SignInView::default() };
+        assert!(matches!(view.take_credentials(), Credentials::Agent { name, .. } if name == "sam"));
+    }
+}

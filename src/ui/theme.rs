@@ -1,0 +1,129 @@
+//! Colours, sizes and spacing of the window, in one place so that screens stay consistent.
+//!
+//! Screens never spell a colour: they ask this module for one, by meaning.
+
+use egui::{Color32, CornerRadius, Frame, Margin, Stroke, Visuals};
+
+/// The teal of the application icon, used for highlights in the light theme.
+pub const ACCENT: Color32 = Color32::from_rgb(20, 110, 118);
+
+/// A lighter teal that reads well on dark backgrounds.
+pub const ACCENT_ON_DARK: Color32 = Color32::from_rgb(78, 176, 184);
+
+/// Fill of a selected item (e.g. the chosen sign-in mode) in the light theme.
+const SELECTION_FILL_LIGHT: Color32 = Color32::from_rgb(196, 230, 232);
+/// Text of a selected item in the light theme.
+const SELECTION_TEXT_LIGHT: Color32 = Color32::from_rgb(8, 62, 68);
+/// Fill of a selected item in the dark theme: the icon's teal.
+const SELECTION_FILL_DARK: Color32 = ACCENT;
+/// Text of a selected item in the dark theme.
+const SELECTION_TEXT_DARK: Color32 = Color32::from_rgb(232, 246, 243);
+
+/// Fill of a warning notice (e.g. a scheduled deletion) in the light theme.
+const NOTICE_FILL_LIGHT: Color32 = Color32::from_rgb(255, 241, 214);
+/// Border of a warning notice in the light theme.
+const NOTICE_STROKE_LIGHT: Color32 = Color32::from_rgb(214, 140, 20);
+/// Text of a warning notice in the light theme.
+const NOTICE_TEXT_LIGHT: Color32 = Color32::from_rgb(110, 62, 0);
+/// Fill of a warning notice in the dark theme.
+const NOTICE_FILL_DARK: Color32 = Color32::from_rgb(74, 52, 16);
+/// Border of a warning notice in the dark theme.
+const NOTICE_STROKE_DARK: Color32 = Color32::from_rgb(214, 150, 40);
+/// Text of a warning notice in the dark theme.
+const NOTICE_TEXT_DARK: Color32 = Color32::from_rgb(255, 222, 160);
+
+/// The smallest gap between related things.
+pub const SPACE_S: f32 = 4.0;
+/// The usual gap between the rows of a form.
+pub const SPACE_M: f32 = 8.0;
+/// The gap between sections of a screen.
+pub const SPACE_L: f32 = 16.0;
+/// The gap above a screen's first heading.
+pub const SPACE_XL: f32 = 32.0;
+
+/// The width of the sign-in form and of the start-up messages.
+pub const FORM_WIDTH: f32 = 340.0;
+/// The width of the content of one count card on the overview.
+pub const CARD_WIDTH: f32 = 156.0;
+/// The margin inside a card, between its border and its content.
+const CARD_MARGIN: i8 = 12;
+/// The width a card takes up, border and margins included.
+pub const CARD_OUTER_WIDTH: f32 = CARD_WIDTH + 2.0 * CARD_MARGIN as f32 + 2.0;
+/// The margin around the content of the main area of the window.
+pub const PANEL_MARGIN: i8 = 16;
+/// The height of one row of a table.
+pub const TABLE_ROW_HEIGHT: f32 = 22.0;
+
+/// The size of the product name in the top bar.
+pub const BRAND_SIZE: f32 = 18.0;
+/// The size of a screen's main heading (e.g. the account's display name).
+pub const TITLE_SIZE: f32 = 26.0;
+/// The size of the number on a count card.
+pub const CARD_NUMBER_SIZE: f32 = 22.0;
+/// The size of the spinner shown while something loads.
+pub const SPINNER_SIZE: f32 = 28.0;
+
+/// Applies the closedesk look to both the light and the dark style.
+pub fn apply(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(SPACE_M, 6.0);
+        style.spacing.button_padding = egui::vec2(10.0, 4.0);
+        style.spacing.interact_size.y = 24.0;
+        let dark = style.visuals.dark_mode;
+        let (fill, text) = if dark {
+            (SELECTION_FILL_DARK, SELECTION_TEXT_DARK)
+        } else {
+            (SELECTION_FILL_LIGHT, SELECTION_TEXT_LIGHT)
+        };
+        style.visuals.selection.bg_fill = fill;
+        style.visuals.selection.stroke = Stroke::new(1.0, text);
+        style.visuals.hyperlink_color = if dark { ACCENT_ON_DARK } else { ACCENT };
+    });
+}
+
+/// The accent colour for the current theme.
+pub fn accent(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { ACCENT_ON_DARK } else { ACCENT }
+}
+
+/// The colour of an error message.
+pub fn error_text(visuals: &Visuals) -> Color32 {
+    visuals.error_fg_color
+}
+
+/// The colour of a warning notice's text.
+pub fn notice_text(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { NOTICE_TEXT_DARK } else { NOTICE_TEXT_LIGHT }
+}
+
+/// The frame around a warning notice, such as a scheduled deletion.
+pub fn notice_frame(visuals: &Visuals) -> Frame {
+    let (fill, stroke) = if visuals.dark_mode {
+        (NOTICE_FILL_DARK, NOTICE_STROKE_DARK)
+    } else {
+        (NOTICE_FILL_LIGHT, NOTICE_STROKE_LIGHT)
+    };
+    Frame::new()
+        .fill(fill)
+        .stroke(Stroke::new(1.0, stroke))
+        .corner_radius(CornerRadius::same(6))
+        .inner_margin(Margin::symmetric(14, 10))
+}
+
+/// The frame around an error message that stops a screen (e.g. a database that cannot be opened).
+pub fn error_frame(visuals: &Visuals) -> Frame {
+    Frame::new()
+        .fill(visuals.extreme_bg_color)
+        .stroke(Stroke::new(1.0, visuals.error_fg_color))
+        .corner_radius(CornerRadius::same(6))
+        .inner_margin(Margin::symmetric(14, 10))
+}
+
+/// The frame of a card: the sign-in form and the count tiles.
+pub fn card_frame(visuals: &Visuals) -> Frame {
+    Frame::new()
+        .fill(visuals.faint_bg_color)
+        .stroke(visuals.widgets.noninteractive.bg_stroke)
+        .corner_radius(CornerRadius::same(8))
+        .inner_margin(Margin::same(CARD_MARGIN))
+}

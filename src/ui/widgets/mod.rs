@@ -1,0 +1,52 @@
+//! Small pieces shared by the screens.
+
+use egui::{Response, RichText, Ui};
+
+use super::theme;
+
+/// Lays out `add_contents` in a column of at most `width` points, centred in the available space.
+pub fn centered_column<R>(ui: &mut Ui, width: f32, add_contents: impl FnOnce(&mut Ui) -> R) -> R {
+    let width = width.min(ui.available_width());
+    let left = ((ui.available_width() - width) / 2.0).max(0.0);
+    ui.horizontal_top(|ui| {
+        ui.add_space(left);
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            add_contents(ui)
+        })
+        .inner
+    })
+    .inner
+}
+
+/// A spinner with a line saying what is happening.
+pub fn progress_ui(ui: &mut Ui, text: &str) -> Response {
+    ui.horizontal(|ui| {
+        ui.add(egui::Spinner::new().size(theme::SPINNER_SIZE));
+        ui.label(text);
+    })
+    .response
+}
+
+/// A line of error text in the theme's error colour.
+pub fn error_text_ui(ui: &mut Ui, text: &str) -> Response {
+    let color = theme::error_text(ui.visuals());
+    ui.label(RichText::new(text).color(color))
+}
+
+/// A single-line text input under its label, tied to the label for screen readers (and tests).
+pub fn labelled_input_ui(ui: &mut Ui, label: &str, edit: egui::TextEdit<'_>) -> Response {
+    let label = ui.label(label);
+    ui.add(edit.desired_width(f32::INFINITY)).labelled_by(label.id)
+}
+
+/// A framed warning, such as a scheduled deletion.
+pub fn notice_ui(ui: &mut Ui, text: &str) -> Response {
+    let visuals = ui.visuals().clone();
+    theme::notice_frame(&visuals)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(text).color(theme::notice_text(&visuals)).strong());
+        })
+        .response
+}

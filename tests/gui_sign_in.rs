@@ -1,0 +1,182 @@
+//! The window as a person uses it: the real `ClosedeskApp` (logic and ui) driven through its
+//! accessibility tree, against a database in a temporary folder.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use closedesk::clock::Clock;
+use closedesk::demo::{DEMO_ACCOUNTS, DEMO_AGENT_PASSWORD, DEMO_CUSTOMER_PASSWORD, DemoAccount};
+use closedesk::ui::ClosedeskApp;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+/// Sign-in runs argon2 and start-up fills the demo database on worker threads: wait this long at most.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn open_window(db: PathBuf) -> Harness<'static, ClosedeskApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .build_eframe(move |cc| ClosedeskApp::new(cc, db, Clock::System))
+}
+
+/// Steps frames, as the window would while jobs run, until `ready` holds.
+fn step_until(harness: &mut Harness<'_, ClosedeskApp>, what: &str, ready: impl Fn(&Harness<'_, ClosedeskApp>) -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        harness.step();
+        if ready(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn has_label(harness: &Harness<'_, ClosedeskApp>, label: &str) -> bool {
+    harness.query_by_label(label).is_some()
+}
+
+fn has_input(harness: &Harness<'_, ClosedeskApp>, role: Role, label: &str) -> bool {
+    harness.query_by_role_and_label(role, label).is_some()
+}
+
+/// Opens the window on a new database and waits for the sign-in form.
+fn sign_in_screen(db: &Path) -> Harness<'static, ClosedeskApp> {
+    let mut harness = open_window(db.to_owned());
+    step_until(&mut harness, "the sign-in form", |h| has_input(h, Role::TextInput, "Email"));
+    harness.check_accessibility();
+    harness
+}
+
+fn type_into(harness: &mut Harness<'_, ClosedeskApp>, role: Role, label: &str, text: &str) {
+    let field = harness.get_by_role_and_label(role, label);
+    field.focus();
+    field.type_text(text);
+    harness.step();
+}
+
+fn submit_customer_login(harness: &mut Harness<'_, ClosedeskApp>, email: &str, password: &str) {
+    type_into(harness, Role::TextInput, "Email", email);
+    type_into(harness, Role::PasswordInput, "Password", password);
+    harness.get_by_label("Sign in").click();
+    harness.step();
+}
+
+#[test]
+fn demo_customer_signs_in_and_sees_their_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = &DEMO_ACCOUNTS[0];
+    let mut harness = sign_in_screen(&dir.path().join("closedesk.db"));
+
+    submit_customer_login(&mut harness, demo.email, DEMO_CUSTOMER_PASSWORD);
+    step_until(&mut harness, "the account overview", |h| has_label(h, demo.display_name));
+
+    assert!(has_label(&harness, demo.email), "the profile shows the email");
+    assert!(has_label(&harness, "What the account holds"));
+    assert!(has_label(&harness, "Orders"), "the counts are shown");
+    assert!(!has_input(&harness, Role::PasswordInput, "Password"), "the form is gone");
+    assert!(
+        harness.query_by_label_contains("scheduled for deletion").is_none(),
+        "no deletion notice on an active account"
+    );
+    harness.check_accessibility();
+
+    harness.get_by_label("Sign out").click();
+    step_until(&mut harness, "the sign-in form after signing out", |h| has_input(h, Role::TextInput, "Email"));
+    assert!(!has_label(&harness, demo.display_name), "no account data stays on screen");
+}
+
+#[test]
+fn an_account_pending_closure_shows_when_it_will_be_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = DemoAccount::by_situation("closure pending").unwrap();
+    let mut harness = sign_in_screen(&dir.path().join("closedesk.db"));
+
+    submit_customer_login(&mut harness, demo.email, DEMO_CUSTOMER_PASSWORD);
+    step_until(&mut harness, "the account overview", |h| has_label(h, demo.display_name));
+
+    let notice = harness.get_by_label_contains("This account is scheduled for deletion on ");
+    let text = notice.value().unwrap_or_default();
+    assert!(text.ends_with('.') && text.len() > "This account is scheduled for deletion on .".len(), "{text}");
+    assert!(has_label(&harness, "Closure pending"), "the status is shown");
+}
+
+#[test]
+fn wrong_password_is_refused_without_saying_which_half_was_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = &DEMO_ACCOUNTS[0];
+    let mut harness = sign_in_screen(&dir.path().join("closedesk.db"));
+
+    submit_customer_login(&mut harness, demo.email, "not-the-password");
+    step_until(&mut harness, "the refusal", |h| has_label(h, "The login or the password is wrong."));
+
+    assert!(!has_label(&harness, demo.display_name), "no account data is shown");
+    assert!(harness.query_by_label("Sign out").is_none(), "nobody is signed in");
+    let password = harness.get_by_role_and_label(Role::PasswordInput, "Password");
+    assert_eq!(password.value().unwrap_or_default(), "", "the password field was emptied");
+
+    // An unknown email gets the very same answer; this time Enter in the password field submits.
+    harness.get_by_role_and_label(Role::TextInput, "Email").focus();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.step();
+    type_into(&mut harness, Role::TextInput, "Email", "nobody@example.com");
+    type_into(&mut harness, Role::PasswordInput, "Password", "not-the-password");
+    let typed = harness.get_by_role_and_label(Role::PasswordInput, "Password").value().unwrap_or_default();
+    assert!(!typed.is_empty() && !typed.contains("not-the-password"), "the field holds the password, masked");
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    let email = harness.get_by_role_and_label(Role::TextInput, "Email").value();
+    assert_eq!(email.as_deref(), Some("nobody@example.com"));
+    let password = harness.get_by_role_and_label(Role::PasswordInput, "Password").value();
+    assert_eq!(password.unwrap_or_default(), "", "Enter submitted the form and emptied the field");
+    step_until(&mut harness, "the second refusal", |h| {
+        has_label(h, "The login or the password is wrong.") && h.query_by_label("Checking…").is_none()
+    });
+}
+
+#[test]
+fn demo_agent_signs_in_and_sees_the_customer_list_with_masked_emails() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = &DEMO_ACCOUNTS[0];
+    let mut harness = sign_in_screen(&dir.path().join("closedesk.db"));
+
+    harness.get_by_label("Support agent").click();
+    step_until(&mut harness, "the agent form", |h| has_input(h, Role::TextInput, "Name"));
+    type_into(&mut harness, Role::TextInput, "Name", "agent");
+    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_AGENT_PASSWORD);
+    harness.get_by_label("Sign in").click();
+    step_until(&mut harness, "the agent screen", |h| has_label(h, "Signed in as agent (Agent)"));
+    step_until(&mut harness, "the customer list", |h| has_label(h, demo.display_name));
+
+    let masked = closedesk::core::masking::mask_email(demo.email);
+    assert!(has_label(&harness, &masked), "emails are masked as {masked}");
+    assert!(!has_label(&harness, demo.email), "no full email in the list");
+    assert!(has_input(&harness, Role::TextInput, "Search customers"));
+
+    harness.check_accessibility();
+
+    harness.get_by_label(demo.display_name).click();
+    step_until(&mut harness, "the customer's overview", |h| has_label(h, demo.email));
+    assert!(has_label(&harness, "Back to customers"));
+}
+
+#[test]
+fn a_foreign_file_shows_the_error_screen_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "shopping list: eggs, milk\n".repeat(20)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let mut harness = open_window(path.clone());
+    step_until(&mut harness, "the error screen", |h| has_label(h, "closedesk cannot open its database"));
+
+    let message = harness.get_by_label_contains("not a closedesk database");
+    // AccessKit keeps a label's text in its value.
+    let text = message.value().unwrap_or_default();
+    assert!(text.contains(&path.display().to_string()), "the message names the file: {text}");
+    assert!(has_label(&harness, &path.display().to_string()), "the path is shown on its own");
+    assert!(!has_input(&harness, Role::TextInput, "Email"), "there is no sign-in form");
+    assert!(has_label(&harness, "Try again"));
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file was left untouched");
+}
