@@ -1,0 +1,81 @@
+//! The outbox table: one row per mail written to the outbox folder.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, params};
+
+use super::StoreResult;
+use crate::core::AccountId;
+use crate::core::time::from_unix;
+
+/// A mail to record.
+#[derive(Clone, Debug)]
+pub struct NewMail<'a> {
+    /// The account it was sent to.
+    pub account: AccountId,
+    /// The recipient address.
+    pub to: &'a str,
+    /// The subject line.
+    pub subject: &'a str,
+    /// The body with one-time codes masked.
+    pub body: &'a str,
+    /// When it was written.
+    pub created_at: Timestamp,
+    /// The `.eml` file's name in the outbox folder.
+    pub eml_file: &'a str,
+}
+
+/// A recorded mail.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MailRow {
+    /// The row id.
+    pub id: i64,
+    /// The account it was sent to, if it still exists.
+    pub account: Option<AccountId>,
+    /// The recipient address.
+    pub to: String,
+    /// The subject line.
+    pub subject: String,
+    /// The body with one-time codes masked.
+    pub body: String,
+    /// When it was written.
+    pub created_at: Timestamp,
+    /// The `.eml` file's name in the outbox folder.
+    pub eml_file: String,
+}
+
+/// Records a mail.
+pub fn insert(conn: &Connection, mail: &NewMail<'_>) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (account_id, to_addr, subject, body, created_at, eml_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        mail.account.0,
+        mail.to,
+        mail.subject,
+        mail.body,
+        mail.created_at.as_second(),
+        mail.eml_file
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Mails, newest first, optionally only those to `to` (any case), at most `limit`.
+pub fn list(conn: &Connection, to: Option<&str>, limit: usize) -> StoreResult<Vec<MailRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, account_id, to_addr, subject, body, created_at, eml_file FROM outbox
+         WHERE ?1 IS NULL OR to_addr = ?1 COLLATE NOCASE
+         ORDER BY created_at DESC, id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![to.map(str::trim), limit as i64], |row| {
+        Ok(MailRow {
+            id: row.get(0)?,
+            account: row.get::<_, Option<i64>>(1)?.map(AccountId),
+            to: row.get(2)?,
+            subject: row.get(3)?,
+            body: row.get(4)?,
+            created_at: from_unix(row.get(5)?),
+            eml_file: row.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

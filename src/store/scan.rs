@@ -1,0 +1,175 @@
+//! The byte scan that checks a purge: do any of an account's personal values still occur,
+//! byte for byte, in the database file or its write-ahead log or rollback journal?
+//!
+//! The scan reads the raw files, not SQL, so it also sees freed pages, slack space inside
+//! pages and old page images in the log: everywhere a deleted value could linger.
+
+use std::path::Path;
+
+use memchr::memmem;
+use zeroize::Zeroizing;
+
+/// How much of a file is read at a time: large enough that the search dominates, small
+/// enough that a multi-gigabyte database never has to fit in memory.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// What a byte scan looked at and how often the values were found.
+///
+/// It holds counts and file names only, never the values it searched for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ScanReport {
+    /// The files that existed and were read: file name (no folder) and size in bytes.
+    pub files_scanned: Vec<(String, u64)>,
+    /// How many distinct byte strings were searched for.
+    pub values_checked: usize,
+    /// Occurrences found, summed over every value and file; 0 means nothing was left behind.
+    pub hits: usize,
+}
+
+impl ScanReport {
+    /// Whether none of the values was found anywhere.
+    pub fn is_clean(&self) -> bool {
+        self.hits == 0
+    }
+}
+
+/// Counts occurrences of each needle's exact bytes in the database at `db_path` and in its
+/// `-wal` and `-journal` files, skipping those that do not exist.
+///
+/// Matching is case-sensitive; a caller that wants another spelling (e.g. a lowercased
+/// email) passes it as a needle of its own. Empty needles and duplicates are ignored.
+pub fn scan_files(db_path: &Path, needles: &[Zeroizing<String>]) -> std::io::Result<ScanReport> {
+    let mut patterns: Vec<&[u8]> = needles.iter().map(|n| n.as_bytes()).filter(|n| !n.is_empty()).collect();
+    patterns.sort_unstable();
+    patterns.dedup();
+    let finders: Vec<memmem::Finder<'_>> = patterns.iter().map(memmem::Finder::new).collect();
+
+    let mut report = ScanReport { values_checked: finders.len(), ..ScanReport::default() };
+    for suffix in ["", "-wal", "-journal"] {
+        let mut name = db_path.as_os_str().to_owned();
+        name.push(suffix);
+        let path = Path::new(&name);
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            // The log and journal exist only at some moments of a database's life.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound && !suffix.is_empty() => continue,
+            Err(err) => return Err(err),
+        };
+        let (bytes, hits) = count_in_reader(file, &finders, CHUNK_BYTES)?;
+        let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        report.files_scanned.push((file_name, bytes));
+        report.hits += hits;
+    }
+    Ok(report)
+}
+
+/// Reads `reader` to its end in chunks of `chunk_bytes` and counts every finder's matches;
+/// returns the bytes read and the matches found.
+///
+/// Each chunk is searched together with the last `longest - 1` bytes of the one before, so a
+/// value split across two reads is still found; a match lying wholly inside that carried
+/// tail was already counted and is skipped.
+fn count_in_reader(
+    mut reader: impl std::io::Read,
+    finders: &[memmem::Finder<'_>],
+    chunk_bytes: usize,
+) -> std::io::Result<(u64, usize)> {
+    let longest = finders.iter().map(|f| f.needle().len()).max().unwrap_or(0);
+    let keep = longest.saturating_sub(1);
+    // The buffer holds other accounts' data too; it is wiped when dropped.
+    let mut buffer = Zeroizing::new(vec![0_u8; keep + chunk_bytes.max(1)]);
+    let mut carried = 0_usize;
+    let mut total = 0_u64;
+    let mut hits = 0_usize;
+    loop {
+        let filled = fill(&mut reader, &mut buffer[carried..])?;
+        if filled == 0 {
+            break;
+        }
+        total += filled as u64;
+        let window = &buffer[..carried + filled];
+        for finder in finders {
+            let len = finder.needle().len();
+            hits += finder.find_iter(window).filter(|&start| start + len > carried).count();
+        }
+        let next_carry = keep.min(window.len());
+        let from = window.len() - next_carry;
+        buffer.copy_within(from..from + next_carry, 0);
+        carried = next_carry;
+    }
+    Ok((total, hits))
+}
+
+/// Reads until `buf` is full or the reader is at its end; returns the bytes read.
+fn fill(reader: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needles(values: &[&str]) -> Vec<Zeroizing<String>> {
+        values.iter().map(|v| Zeroizing::new((*v).to_owned())).collect()
+    }
+
+    fn count(haystack: &[u8], values: &[&str], chunk_bytes: usize) -> usize {
+        let finders: Vec<memmem::Finder<'_>> = values.iter().map(|v| memmem::Finder::new(v.as_bytes())).collect();
+        let (bytes, hits) = count_in_reader(haystack, &finders, chunk_bytes).unwrap();
+        assert_eq!(bytes, haystack.len() as u64);
+        hits
+    }
+
+    #[test]
+    fn a_value_split_across_two_reads_is_found_once() {
+        let haystack = b"....needle-value....needle-value..needle-value";
+        for chunk_bytes in 1..=haystack.len() + 1 {
+            assert_eq!(count(haystack, &["needle-value"], chunk_bytes), 3, "chunk of {chunk_bytes} bytes");
+        }
+    }
+
+    #[test]
+    fn several_values_of_different_lengths_are_counted_each() {
+        let haystack = b"abcd 1234 abcdefgh abcd";
+        for chunk_bytes in [1, 2, 3, 5, 7, 64] {
+            assert_eq!(count(haystack, &["abcd", "abcdefgh", "1234", "zzzz"], chunk_bytes), 5, "chunk {chunk_bytes}");
+        }
+    }
+
+    #[test]
+    fn matching_is_exact_and_case_sensitive() {
+        assert_eq!(count(b"Mixed.Case@Example.test", &["mixed.case@example.test"], 8), 0);
+        assert_eq!(count(b"Mixed.Case@Example.test", &["Mixed.Case@Example.test"], 8), 1);
+    }
+
+    #[test]
+    fn the_database_log_and_journal_are_scanned_by_name_and_missing_ones_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("shop.db");
+        std::fs::write(&db, b"header secret-one secret-two").unwrap();
+        std::fs::write(dir.path().join("shop.db-wal"), b"secret-one").unwrap();
+        let report = scan_files(&db, &needles(&["secret-one", "secret-two", "secret-one", ""])).unwrap();
+        assert_eq!(report.values_checked, 2, "duplicates and empty values are dropped");
+        assert_eq!(report.hits, 3);
+        assert!(!report.is_clean());
+        assert_eq!(report.files_scanned, vec![("shop.db".to_owned(), 28), ("shop.db-wal".to_owned(), 10)]);
+
+        let clean = scan_files(&db, &needles(&["not-there"])).unwrap();
+        assert!(clean.is_clean());
+    }
+
+    #[test]
+    fn a_missing_database_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(scan_files(&dir.path().join("gone.db"), &needles(&["x"])).is_err());
+    }
+}
