@@ -4,6 +4,8 @@
 //! errors are one line on stderr, and exit codes are fixed (see [`exit`]).
 
 mod args;
+mod backup;
+mod close;
 mod commands;
 pub mod exit;
 mod table;
@@ -15,6 +17,8 @@ use clap::Parser as _;
 
 pub use args::{Args, Command};
 pub use exit::Failure;
+
+use commands::{print_json, read_password};
 
 /// Parses the command line, runs it, and turns the outcome into an exit code.
 pub fn main() -> ExitCode {

@@ -44,7 +44,9 @@ impl Clock {
 
 fn read_env() -> Result<Option<Timestamp>, ClockError> {
     match std::env::var(NOW_ENV) {
-        Ok(text) if !text.trim().is_empty() => text.trim().parse().map(Some).map_err(|err: jiff::Error| ClockError(err.to_string())),
+        Ok(text) if !text.trim().is_empty() => {
+            text.trim().parse().map(Some).map_err(|err: jiff::Error| ClockError(err.to_string()))
+        }
         _ => Ok(None),
     }
 }

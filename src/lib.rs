@@ -1,10 +1,19 @@
 //! closedesk: look at a marketplace account, back it up, and close it for good.
 //!
-//! `core` holds the rules, `store` the SQL, `auth` passwords and sign-in, `demo` the
-//! first-launch data; `ui` and `cli` drive the same code from a window or a terminal.
+//! `core` holds the rules, `store` the SQL, `auth` passwords and sign-in, `closing` the
+//! closure wizard's driver, `mail` the outbox, `demo` the first-launch data; `ui` and `cli`
+//! drive the same code from a window or a terminal.
 
 pub mod auth;
+pub mod backup;
+pub mod cli;
 pub mod clock;
+pub mod closing;
 pub mod core;
+pub mod demo;
+pub mod desktop_entry;
+pub mod mail;
 pub mod paths;
+pub mod settings;
 pub mod store;
+pub mod ui;

@@ -17,8 +17,5 @@ pub fn default_db_path() -> Option<PathBuf> {
 
 /// The outbox folder of `.eml` files that belongs to the database at `db_path`.
 pub fn outbox_dir(db_path: &Path) -> PathBuf {
-    db_path
-        .parent()
-        .unwrap_or_else(|| Path::new("."))
-        .join("outbox")
+    db_path.parent().unwrap_or_else(|| Path::new(".")).join("outbox")
 }

@@ -1,7 +1,12 @@
+//! The command line as clap parses it. Doc comments here are the `--help` text people read in a terminal.
+#![allow(clippy::doc_markdown, reason = "the doc comments are --help text, shown without Markdown")]
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::backup::Format;
+use crate::core::closure::Reason;
 use crate::core::{AccountRef, AccountStatus, Role};
 
 /// Look at a marketplace account, back it up, and close it for good — offline.
@@ -13,7 +18,8 @@ use crate::core::{AccountRef, AccountStatus, Role};
 /// 2026-12-01T09:00:00Z) makes every command run as of that instant, for tests and drills.
 /// CLOSEDESK_LOG sets the log filter (default: warn).
 ///
-/// Exit codes: 0 ok, 1 error, 2 usage.
+/// Exit codes: 0 ok, 1 error, 2 usage; for `close`: 3 blocked, 4 wrong password, code, email or
+/// phrase, 5 locked after too many wrong entries, 6 code expired, voided or missing.
 #[derive(Debug, Parser)]
 #[command(name = "closedesk", version, about, long_about, propagate_version = true)]
 pub struct Args {
@@ -88,8 +94,145 @@ pub enum Command {
         #[command(subcommand)]
         command: AgentsCommand,
     },
+    /// Close an account: the wizard's steps for scripts and agents.
+    Close {
+        /// Which step.
+        #[command(subcommand)]
+        command: CloseCommand,
+    },
+    /// Purge every account whose grace period has ended (as of CLOSEDESK_NOW or now).
+    PurgeDue {
+        /// Print one JSON document with the receipts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print mail from the outbox.
+    Outbox {
+        /// Only mail to this address.
+        #[arg(long, value_name = "EMAIL")]
+        to: Option<String>,
+        /// Print the newest mail in full (the .eml file) instead of a list.
+        #[arg(long)]
+        last: bool,
+        /// At most this many mails in the list.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Print the audit trail, oldest first.
+    Audit {
+        /// Only events about this account.
+        account: Option<AccountRef>,
+        /// At most this many (the newest).
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Install the desktop entry and icon for the current user (Linux).
     InstallDesktopEntry,
+    /// Back up one account to a file: every table, row counts and a SHA-256.
+    ///
+    /// The file is written to a temporary file beside FILE and renamed into place only when it
+    /// is complete, so a failure leaves the old file (or none). Progress goes to stderr when it
+    /// is a terminal. The format is described in docs/backup-format.md.
+    Export {
+        /// A numeric account id or the registered email.
+        account: AccountRef,
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// json: one JSON document; bundle: a .zip with that document, one CSV per table and a README.
+        #[arg(long, value_parser = parse_format, default_value = "json")]
+        format: Format,
+        /// Replace FILE if it exists (otherwise an existing FILE is an error).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a backup file: format, version, checksum, rows, counts and references.
+    ///
+    /// Exit 0 when the backup is sound (and, with --against-db, matches the database); exit 1
+    /// with one line on stderr naming the reason otherwise: not JSON, foreign file, newer
+    /// format version, truncated, damaged, checksum mismatch (tampered), invalid, counts
+    /// that disagree with the rows, broken references, or differences from the database.
+    Verify {
+        /// The backup file (.json or .zip bundle).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Also compare the backup with the account in the database and list the differences.
+        #[arg(long)]
+        against_db: bool,
+    },
+    /// Copy the whole database consistently, even while the app is writing (for agents).
+    ///
+    /// Uses VACUUM INTO a temporary file beside FILE, checks the copy with integrity_check,
+    /// syncs it and renames it into place.
+    BackupDb {
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Replace FILE if it exists (otherwise an existing FILE is an error).
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// `closedesk close …`
+#[derive(Debug, Subcommand)]
+pub enum CloseCommand {
+    /// Check blockers, re-verify the password, record the reason, and mail a code.
+    ///
+    /// Warnings (coupons lost, reviews kept as "Deleted user") are printed and taken as
+    /// acknowledged. Exit 3 blocked, 4 wrong password, 5 locked.
+    Start {
+        /// A numeric account id or the registered email.
+        account: AccountRef,
+        /// Why: another-account, privacy, too-many-emails, unhappy-with-service, other.
+        #[arg(long, value_parser = parse_reason)]
+        reason: Reason,
+        /// An optional note (at most 500 characters).
+        #[arg(long)]
+        note: Option<String>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Confirm with the mailed code, the registered email and the words "Deactivate my account".
+    ///
+    /// Exit 0 closure-pending; 4 wrong code, email or phrase; 5 locked; 6 expired or voided.
+    Confirm {
+        /// A numeric account id or the registered email.
+        account: AccountRef,
+        /// The six-digit code from the mail.
+        #[arg(long)]
+        code: String,
+        /// The registered email address.
+        #[arg(long)]
+        email: String,
+        /// The words "Deactivate my account".
+        #[arg(long)]
+        phrase: String,
+    },
+    /// Cancel a pending closure: --password-stdin mails a code, --code completes it.
+    #[command(group(clap::ArgGroup::new("how").required(true).args(["password_stdin", "code"])))]
+    Cancel {
+        /// A numeric account id or the registered email.
+        account: AccountRef,
+        /// Read the password from standard input and mail a cancel code.
+        #[arg(long)]
+        password_stdin: bool,
+        /// The six-digit cancel code from the mail.
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Where the account's closure stands.
+    Status {
+        /// A numeric account id or the registered email.
+        account: AccountRef,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `closedesk agents …`
@@ -116,6 +259,15 @@ pub enum AgentsCommand {
 
 fn parse_status(text: &str) -> Result<AccountStatus, String> {
     text.parse().map_err(|_| "expected active, closure-pending or closed".to_owned())
+}
+
+fn parse_reason(text: &str) -> Result<Reason, String> {
+    text.parse()
+        .map_err(|_| "expected another-account, privacy, too-many-emails, unhappy-with-service or other".to_owned())
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse()
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {

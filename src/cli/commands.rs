@@ -1,13 +1,14 @@
 //! What each subcommand does, on top of `store`, `auth` and `demo`.
 
+use std::fmt::Write as _;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::args::{AgentsCommand, Args, Command};
-use super::{Failure, table};
+use super::args::{AgentsCommand, Args, CloseCommand, Command};
+use super::{Failure, backup, close, table};
 use crate::auth::{Secret, password};
 use crate::clock::Clock;
 use crate::core::audit::{Actor, AuditEvent};
@@ -40,6 +41,34 @@ pub fn run(args: Args) -> Result<(), Failure> {
             add_agent(&mut open(&db, clock)?, &name, role, clock)
         }
         Command::Agents { command: AgentsCommand::List { json } } => list_agents(&open(&db, clock)?, json),
+        Command::Close { command } => {
+            let mut conn = open(&db, clock)?;
+            match command {
+                CloseCommand::Start { account, reason, note, .. } => {
+                    close::start(&mut conn, &db, &account, reason, note, clock)
+                }
+                CloseCommand::Confirm { account, code, email, phrase } => {
+                    close::confirm(&mut conn, &db, &account, &code, &email, &phrase, clock)
+                }
+                CloseCommand::Cancel { account, code, .. } => {
+                    close::cancel(&mut conn, &db, &account, code.as_deref(), clock)
+                }
+                CloseCommand::Status { account, json } => close::status(&mut conn, &account, json, clock),
+            }
+        }
+        Command::PurgeDue { json } => close::purge_due(&mut open(&db, clock)?, &db, json, clock),
+        Command::Outbox { to, last, limit } => close::show_outbox(&open(&db, clock)?, &db, to.as_deref(), last, limit),
+        Command::Audit { account, limit, json } => close::show_audit(&open(&db, clock)?, account.as_ref(), limit, json),
+        Command::Export { account, out, format, force } => {
+            backup::export(&open(&db, clock)?, &account, &out, format, force, clock)
+        }
+        Command::Verify { file, against_db } => {
+            backup::verify(&file, against_db.then(|| open(&db, clock)).transpose()?.as_ref())
+        }
+        Command::BackupDb { out, force } => {
+            drop(open(&db, clock)?);
+            backup::backup_db(&db, &out, force)
+        }
         Command::InstallDesktopEntry => {
             for path in
                 crate::desktop_entry::install_for_current_user().map_err(|err| Failure::error(format!("{err:#}")))?
@@ -133,7 +162,9 @@ fn show(conn: &Connection, which: &AccountRef, json: bool) -> Result<(), Failure
         return print_json(&json!({ "account": account, "counts": counts, "closure": closure }));
     }
     let mut out = format!("Account {} — {}\n", account.id, account.display_name);
-    let mut field = |name: &str, value: &str| out.push_str(&format!("  {name:<14}{value}\n"));
+    let mut field = |name: &str, value: &str| {
+        let _ = writeln!(out, "  {name:<14}{value}");
+    };
     field("Email", &account.email);
     field("Phone", account.phone.as_deref().unwrap_or("—"));
     field("Country", &account.country);
@@ -145,7 +176,7 @@ fn show(conn: &Connection, which: &AccountRef, json: bool) -> Result<(), Failure
     }
     out.push_str("Holds:\n");
     for (label, count) in counts.labelled() {
-        out.push_str(&format!("  {label:<22}{:>10}\n", group_thousands(count as u64)));
+        let _ = writeln!(out, "  {label:<22}{:>10}", group_thousands(count as u64));
     }
     print!("{out}");
     Ok(())
@@ -205,7 +236,7 @@ fn list_agents(conn: &Connection, json: bool) -> Result<(), Failure> {
 }
 
 /// Reads one line from standard input as a password, without its line ending.
-fn read_password() -> Result<Secret, Failure> {
+pub(super) fn read_password() -> Result<Secret, Failure> {
     let mut line = Secret::new(String::new());
     let mut buffer = String::new();
     std::io::stdin()
@@ -223,7 +254,7 @@ fn read_password() -> Result<Secret, Failure> {
     Ok(line)
 }
 
-fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
+pub(super) fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, value)
         .map_err(|err| Failure::error(format!("cannot write JSON: {err}")))?;

@@ -9,6 +9,15 @@ pub const ERROR: u8 = 1;
 /// The command line itself was wrong.
 pub const USAGE: u8 = 2;
 
+/// A closure blocker stands.
+pub const BLOCKED: u8 = 3;
+/// A wrong password, code, email or phrase.
+pub const WRONG: u8 = 4;
+/// Locked after too many wrong entries.
+pub const LOCKED: u8 = 5;
+/// The code expired, was voided or was never sent.
+pub const EXPIRED: u8 = 6;
+
 /// A command that failed: the one-line message for stderr and the exit code.
 #[derive(Debug)]
 pub struct Failure {

@@ -54,9 +54,9 @@ fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
         phone: row.get(3)?,
         country: row.get(4)?,
         created_at: from_unix(row.get(5)?),
-        status: status.parse().map_err(|err| {
-            rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(err))
-        })?,
+        status: status
+            .parse()
+            .map_err(|err| rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(err)))?,
     })
 }
 
@@ -76,21 +76,13 @@ pub fn insert_account(conn: &Connection, account: &NewAccount<'_>) -> StoreResul
     match inserted {
         Ok(_) => {}
         Err(err) if err.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            return Err(StoreError::Conflict(
-                "an account with this email already exists".to_owned(),
-            ));
+            return Err(StoreError::Conflict("an account with this email already exists".to_owned()));
         }
         Err(err) => return Err(err.into()),
     }
     let id = AccountId(conn.last_insert_rowid());
-    conn.prepare_cached(
-        "INSERT INTO credentials (account_id, password_phc, updated_at) VALUES (?1, ?2, ?3)",
-    )?
-    .execute(params![
-        id.0,
-        account.password_phc,
-        account.created_at.as_second()
-    ])?;
+    conn.prepare_cached("INSERT INTO credentials (account_id, password_phc, updated_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![id.0, account.password_phc, account.created_at.as_second()])?;
     Ok(id)
 }
 
@@ -98,15 +90,11 @@ pub fn insert_account(conn: &Connection, account: &NewAccount<'_>) -> StoreResul
 pub fn find_account(conn: &Connection, which: &AccountRef) -> StoreResult<Option<AccountRow>> {
     let row = match which {
         AccountRef::Id(id) => conn
-            .prepare_cached(&format!(
-                "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"))?
             .query_row([id.0], account_from_row)
             .optional()?,
         AccountRef::Email(email) => conn
-            .prepare_cached(&format!(
-                "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = ?1"
-            ))?
+            .prepare_cached(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE email = ?1"))?
             .query_row([email.trim()], account_from_row)
             .optional()?,
     };
@@ -138,19 +126,9 @@ pub struct AccountFilter<'a> {
 }
 
 /// Accounts matching `filter`, ordered by id.
-pub fn list_accounts(
-    conn: &Connection,
-    filter: &AccountFilter<'_>,
-) -> StoreResult<Vec<AccountRow>> {
+pub fn list_accounts(conn: &Connection, filter: &AccountFilter<'_>) -> StoreResult<Vec<AccountRow>> {
     let search = filter.search.map(str::trim).filter(|s| !s.is_empty());
-    let pattern = search.map(|s| {
-        format!(
-            "%{}%",
-            s.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        )
-    });
+    let pattern = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     let exact_id = search.and_then(|s| s.parse::<i64>().ok());
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts
@@ -163,13 +141,7 @@ pub fn list_accounts(
          LIMIT ?5"
     ))?;
     let rows = stmt.query_map(
-        params![
-            pattern,
-            exact_id,
-            search,
-            filter.status.map(AccountStatus::as_str),
-            filter.limit as i64
-        ],
+        params![pattern, exact_id, search, filter.status.map(AccountStatus::as_str), filter.limit as i64],
         account_from_row,
     )?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -229,9 +201,7 @@ impl AccountCounts {
 
 /// Counts the rows an account holds in every table, using the per-account indexes.
 pub fn account_counts(conn: &Connection, id: AccountId) -> StoreResult<AccountCounts> {
-    let count = |sql: &str| -> StoreResult<i64> {
-        Ok(conn.prepare_cached(sql)?.query_row([id.0], |r| r.get(0))?)
-    };
+    let count = |sql: &str| -> StoreResult<i64> { Ok(conn.prepare_cached(sql)?.query_row([id.0], |r| r.get(0))?) };
     Ok(AccountCounts {
         orders: count("SELECT count(*) FROM orders WHERE account_id = ?1")?,
         order_items: count(
@@ -254,37 +224,27 @@ pub fn account_counts(conn: &Connection, id: AccountId) -> StoreResult<AccountCo
 }
 
 /// The account id and stored password of the account registered under `email`.
-pub fn credential_by_email(
-    conn: &Connection,
-    email: &str,
-) -> StoreResult<Option<(AccountId, AccountStatus, String)>> {
+pub fn credential_by_email(conn: &Connection, email: &str) -> StoreResult<Option<(AccountId, AccountStatus, String)>> {
     let row = conn
         .prepare_cached(
             "SELECT a.id, a.status, c.password_phc FROM accounts a JOIN credentials c ON c.account_id = a.id
              WHERE a.email = ?1",
         )?
-        .query_row([email.trim()], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)))
+        .query_row([email.trim()], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+        })
         .optional()?;
     let Some((id, status, phc)) = row else {
         return Ok(None);
     };
-    let status = status
-        .parse()
-        .map_err(|_| StoreError::Conflict(format!("account {id} has an unknown status")))?;
+    let status = status.parse().map_err(|_| StoreError::Conflict(format!("account {id} has an unknown status")))?;
     Ok(Some((AccountId(id), status, phc)))
 }
 
 /// Replaces an account's password.
-pub fn set_password(
-    conn: &Connection,
-    id: AccountId,
-    password_phc: &str,
-    now: Timestamp,
-) -> StoreResult<()> {
+pub fn set_password(conn: &Connection, id: AccountId, password_phc: &str, now: Timestamp) -> StoreResult<()> {
     let changed = conn
-        .prepare_cached(
-            "UPDATE credentials SET password_phc = ?2, updated_at = ?3 WHERE account_id = ?1",
-        )?
+        .prepare_cached("UPDATE credentials SET password_phc = ?2, updated_at = ?3 WHERE account_id = ?1")?
         .execute(params![id.0, password_phc, now.as_second()])?;
     if changed == 0 {
         return Err(StoreError::NotFound(format!("account {id}")));
@@ -323,4 +283,41 @@ pub fn closure_request(conn: &Connection, id: AccountId) -> StoreResult<Option<C
             })
         })
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_account(email: &str) -> NewAccount<'_> {
+        NewAccount {
+            display_name: "Test Person",
+            email,
+            phone: None,
+            country: "DE",
+            created_at: Timestamp::UNIX_EPOCH,
+            password_phc: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA",
+        }
+    }
+
+    #[test]
+    fn a_purged_accounts_id_is_never_given_to_a_new_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::create_empty(&dir.path().join("ids.db")).unwrap();
+        let first = insert_account(&conn, &new_account("first@example.test")).unwrap();
+        conn.execute("DELETE FROM accounts WHERE id = ?1", [first.0]).unwrap();
+        let second = insert_account(&conn, &new_account("second@example.test")).unwrap();
+        assert!(second > first);
+    }
+
+    #[test]
+    fn emails_are_unique_whatever_their_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::create_empty(&dir.path().join("unique.db")).unwrap();
+        insert_account(&conn, &new_account("Sam@Example.test")).unwrap();
+        let err = insert_account(&conn, &new_account("sam@example.TEST")).unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+        let found = find_account(&conn, &AccountRef::Email("SAM@example.test".into())).unwrap();
+        assert!(found.is_some());
+    }
 }

@@ -28,36 +28,21 @@ pub fn insert_agent(
     now: Timestamp,
 ) -> StoreResult<AgentId> {
     let inserted = conn
-        .prepare_cached(
-            "INSERT INTO agents (name, role, password_phc, created_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            name.trim(),
-            role.as_str(),
-            password_phc,
-            now.as_second()
-        ]);
+        .prepare_cached("INSERT INTO agents (name, role, password_phc, created_at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![name.trim(), role.as_str(), password_phc, now.as_second()]);
     match inserted {
         Ok(_) => Ok(AgentId(conn.last_insert_rowid())),
         Err(err) if err.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            Err(StoreError::Conflict(format!(
-                "an agent named '{}' already exists",
-                name.trim()
-            )))
+            Err(StoreError::Conflict(format!("an agent named '{}' already exists", name.trim())))
         }
         Err(err) => Err(err.into()),
     }
 }
 
 /// The agent signing in under `name`, with the stored password.
-pub fn credential_by_name(
-    conn: &Connection,
-    name: &str,
-) -> StoreResult<Option<(AgentRow, String)>> {
+pub fn credential_by_name(conn: &Connection, name: &str) -> StoreResult<Option<(AgentRow, String)>> {
     let row = conn
-        .prepare_cached(
-            "SELECT id, name, role, disabled, password_phc FROM agents WHERE name = ?1",
-        )?
+        .prepare_cached("SELECT id, name, role, disabled, password_phc FROM agents WHERE name = ?1")?
         .query_row([name.trim()], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
@@ -71,43 +56,20 @@ pub fn credential_by_name(
     let Some((id, name, role, disabled, phc)) = row else {
         return Ok(None);
     };
-    let role = role
-        .parse()
-        .map_err(|_| StoreError::Conflict(format!("agent {id} has an unknown role")))?;
-    Ok(Some((
-        AgentRow {
-            id: AgentId(id),
-            name,
-            role,
-            disabled,
-        },
-        phc,
-    )))
+    let role = role.parse().map_err(|_| StoreError::Conflict(format!("agent {id} has an unknown role")))?;
+    Ok(Some((AgentRow { id: AgentId(id), name, role, disabled }, phc)))
 }
 
 /// Every agent, by name.
 pub fn list_agents(conn: &Connection) -> StoreResult<Vec<AgentRow>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name, role, disabled FROM agents ORDER BY name")?;
+    let mut stmt = conn.prepare_cached("SELECT id, name, role, disabled FROM agents ORDER BY name")?;
     let rows = stmt.query_map([], |row| {
-        Ok((
-            row.get::<_, i64>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, bool>(3)?,
-        ))
+        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, bool>(3)?))
     })?;
     rows.map(|row| {
         let (id, name, role, disabled) = row?;
-        let role = role
-            .parse()
-            .map_err(|_| StoreError::Conflict(format!("agent {id} has an unknown role")))?;
-        Ok(AgentRow {
-            id: AgentId(id),
-            name,
-            role,
-            disabled,
-        })
+        let role = role.parse().map_err(|_| StoreError::Conflict(format!("agent {id} has an unknown role")))?;
+        Ok(AgentRow { id: AgentId(id), name, role, disabled })
     })
     .collect()
 }

@@ -18,11 +18,7 @@ pub enum StoreError {
         "{path}: made by a newer closedesk (schema version {found}, this build knows up to {supported}); \
          update closedesk. The file was left untouched"
     )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
+    TooNew { path: PathBuf, found: i64, supported: i64 },
 
     /// The database file or its folder cannot be created or opened.
     #[error("{path}: cannot open the database: {reason}")]

@@ -8,6 +8,7 @@ use super::StoreResult;
 const STEPS: &[&str] = &[
     include_str!("sql/0001_accounts.sql"),
     include_str!("sql/0002_sign_in.sql"),
+    include_str!("sql/0003_closure_flow.sql"),
 ];
 
 /// The schema version this build writes and understands.
@@ -25,12 +26,7 @@ pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
 pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    for (index, step) in STEPS
-        .iter()
-        .enumerate()
-        .take(target as usize)
-        .skip(current as usize)
-    {
+    for (index, step) in STEPS.iter().enumerate().take(target as usize).skip(current as usize) {
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
@@ -45,15 +41,9 @@ mod tests {
     use crate::store::open;
 
     fn table_names(conn: &Connection) -> Vec<String> {
-        let mut stmt = conn
-            .prepare(
-                "SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') ORDER BY name",
-            )
-            .unwrap();
-        stmt.query_map([], |row| row.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        let mut stmt =
+            conn.prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'index') ORDER BY name").unwrap();
+        stmt.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
     }
 
     #[test]
@@ -64,9 +54,7 @@ mod tests {
         let before = table_names(&conn);
         migrate(&mut conn).unwrap();
         assert_eq!(table_names(&conn), before);
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, LATEST_VERSION);
     }
 
@@ -84,17 +72,11 @@ mod tests {
             .unwrap();
         }
         let conn = open::open_existing(&path).unwrap();
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .unwrap();
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, LATEST_VERSION);
-        let count: i64 = conn
-            .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))
-            .unwrap();
+        let count: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0)).unwrap();
         assert_eq!(count, 1);
-        let throttle: i64 = conn
-            .query_row("SELECT count(*) FROM sign_in_failures", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(throttle, 0);
+        let attempts: i64 = conn.query_row("SELECT count(*) FROM closure_attempts", [], |r| r.get(0)).unwrap();
+        assert_eq!(attempts, 0, "the newest step ran");
     }
 }

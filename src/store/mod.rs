@@ -3,9 +3,16 @@
 pub mod accounts;
 pub mod agents;
 pub mod audit;
+pub mod closure;
 mod error;
+pub mod export;
+pub mod holdings;
 pub mod migrations;
 pub mod open;
+pub mod outbox;
+pub mod purge;
+pub mod records;
+pub mod scan;
 pub mod sign_in;
 
 pub use error::{StoreError, StoreResult};
@@ -15,10 +22,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// Runs `work` in a `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so two
 /// writers queue on the busy timeout instead of failing half-way.
-pub fn write<T>(
-    conn: &mut Connection,
-    work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
-) -> StoreResult<T> {
+pub fn write<T>(conn: &mut Connection, work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>) -> StoreResult<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let value = work(&tx)?;
     tx.commit()?;

@@ -11,7 +11,7 @@ use super::migrations::{self, APPLICATION_ID, LATEST_VERSION};
 use super::{StoreError, StoreResult};
 
 /// How long a connection waits for another writer before giving up.
-pub const BUSY_TIMEOUT: Duration = Duration::from_millis(5_000);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -37,28 +37,47 @@ pub fn open_or_create(path: &Path) -> StoreResult<(Connection, Opened)> {
 /// without changing a byte of them.
 pub fn open_existing(path: &Path) -> StoreResult<Connection> {
     inspect(path)?;
-    let mut conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|err| unavailable(path, &err))?;
+    let mut conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|err| unavailable(path, &err))?;
     configure(&conn).map_err(|err| unavailable(path, &err))?;
     migrations::migrate(&mut conn)?;
     Ok(conn)
 }
 
 /// Creates a new, empty, migrated database at `path`, with its parent folder.
+///
+/// The database is built under a temporary name in the same folder and renamed into place
+/// only when complete, so another process never sees a half-made file. If another process
+/// created `path` first, its database is opened instead.
 pub fn create_empty(path: &Path) -> StoreResult<Connection> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|err| StoreError::Unavailable {
-            path: path.to_owned(),
-            reason: format!("cannot create the folder {}: {err}", parent.display()),
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    std::fs::create_dir_all(folder).map_err(|err| StoreError::Unavailable {
+        path: path.to_owned(),
+        reason: format!("cannot create the folder {}: {err}", folder.display()),
+    })?;
+    let fresh =
+        tempfile::Builder::new().prefix(".closedesk-new-").suffix(".db").tempfile_in(folder).map_err(|err| {
+            StoreError::Unavailable {
+                path: path.to_owned(),
+                reason: format!("cannot write in {}: {err}", folder.display()),
+            }
         })?;
+    {
+        let mut conn = Connection::open(fresh.path()).map_err(|err| unavailable(path, &err))?;
+        configure(&conn).map_err(|err| unavailable(path, &err))?;
+        migrations::migrate(&mut conn)?;
+        // Closing the last connection checkpoints the WAL into the file and removes it.
+        conn.close().map_err(|(_, err)| unavailable(path, &err))?;
     }
-    let mut conn = Connection::open(path).map_err(|err| unavailable(path, &err))?;
-    configure(&conn).map_err(|err| unavailable(path, &err))?;
-    migrations::migrate(&mut conn)?;
-    Ok(conn)
+    match fresh.persist_noclobber(path) {
+        Ok(_) => {}
+        Err(err) if err.error.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(err) => {
+            return Err(StoreError::Unavailable { path: path.to_owned(), reason: err.error.to_string() });
+        }
+    }
+    open_existing(path)
 }
 
 /// Sets the pragmas every closedesk connection runs with.
@@ -76,19 +95,11 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Checks, reading only, that `path` is a closedesk database this build can open.
 fn inspect(path: &Path) -> StoreResult<()> {
-    let foreign = |reason: &str| StoreError::Foreign {
-        path: path.to_owned(),
-        reason: reason.to_owned(),
-    };
-    let corrupt = |reason: String| StoreError::Corrupt {
-        path: path.to_owned(),
-        reason,
-    };
+    let foreign = |reason: &str| StoreError::Foreign { path: path.to_owned(), reason: reason.to_owned() };
+    let corrupt = |reason: String| StoreError::Corrupt { path: path.to_owned(), reason };
 
-    let metadata = std::fs::metadata(path).map_err(|err| StoreError::Unavailable {
-        path: path.to_owned(),
-        reason: err.to_string(),
-    })?;
+    let metadata = std::fs::metadata(path)
+        .map_err(|err| StoreError::Unavailable { path: path.to_owned(), reason: err.to_string() })?;
     if metadata.is_dir() {
         return Err(foreign("it is a folder"));
     }
@@ -98,10 +109,7 @@ fn inspect(path: &Path) -> StoreResult<()> {
     let mut header = [0_u8; 100];
     let read = std::fs::File::open(path)
         .and_then(|mut file| read_up_to(&mut file, &mut header))
-        .map_err(|err| StoreError::Unavailable {
-            path: path.to_owned(),
-            reason: err.to_string(),
-        })?;
+        .map_err(|err| StoreError::Unavailable { path: path.to_owned(), reason: err.to_string() })?;
     if read < SQLITE_MAGIC.len() || &header[..SQLITE_MAGIC.len()] != SQLITE_MAGIC {
         return Err(foreign("not an SQLite file"));
     }
@@ -112,31 +120,24 @@ fn inspect(path: &Path) -> StoreResult<()> {
     // With a WAL beside it, a read-only connection sees commits the raw header may not show yet.
     // Without one, open it immutable so that SQLite creates no -wal or -shm file next to it.
     let conn = if wal_path(path).exists() {
-        Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
     } else {
         Connection::open_with_flags(
             immutable_uri(path),
-            OpenFlags::SQLITE_OPEN_READ_ONLY
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )
     }
     .map_err(|err| corrupt(err.to_string()))?;
     let read_header = || -> rusqlite::Result<(i32, i64, i64)> {
         let app_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-        let objects: i64 =
-            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+        let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
         Ok((app_id, version, objects))
     };
-    let (app_id, version, objects) =
-        read_header().map_err(|err| match err.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => foreign("not an SQLite database"),
-            _ => corrupt(err.to_string()),
-        })?;
+    let (app_id, version, objects) = read_header().map_err(|err| match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => foreign("not an SQLite database"),
+        _ => corrupt(err.to_string()),
+    })?;
     if app_id != APPLICATION_ID {
         return Err(if objects == 0 {
             foreign("an empty SQLite database of no program")
@@ -145,11 +146,7 @@ fn inspect(path: &Path) -> StoreResult<()> {
         });
     }
     if version > LATEST_VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_owned(),
-            found: version,
-            supported: LATEST_VERSION,
-        });
+        return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported: LATEST_VERSION });
     }
     Ok(())
 }
@@ -193,10 +190,7 @@ fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize
 }
 
 fn unavailable(path: &Path, err: &rusqlite::Error) -> StoreError {
-    StoreError::Unavailable {
-        path: path.to_owned(),
-        reason: err.to_string(),
-    }
+    StoreError::Unavailable { path: path.to_owned(), reason: err.to_string() }
 }
 
 #[cfg(test)]
@@ -204,8 +198,7 @@ mod tests {
     use super::*;
 
     fn pragma<T: rusqlite::types::FromSql>(conn: &Connection, name: &str) -> T {
-        conn.pragma_query_value(None, name, |row| row.get(0))
-            .unwrap()
+        conn.pragma_query_value(None, name, |row| row.get(0)).unwrap()
     }
 
     fn assert_configured(conn: &Connection) {
@@ -232,16 +225,35 @@ mod tests {
     }
 
     #[test]
-    fn bundled_sqlite_has_the_wal_reset_fix() {
-        let version: String = Connection::open_in_memory()
+    fn two_first_launches_at_once_both_open_the_same_new_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("race/closedesk.db");
+        let launches: Vec<_> = (0..4)
+            .map(|n| {
+                let path = path.clone();
+                std::thread::Builder::new()
+                    .name(format!("launch-{n}"))
+                    .spawn(move || open_or_create(&path).map(|(_, how)| how))
+                    .unwrap()
+            })
+            .collect();
+        let outcomes: Vec<Opened> = launches.into_iter().map(|t| t.join().unwrap().unwrap()).collect();
+        assert!(outcomes.contains(&Opened::Created));
+        assert_configured(&open_existing(&path).unwrap());
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
             .unwrap()
-            .query_row("SELECT sqlite_version()", [], |row| row.get(0))
-            .unwrap();
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".closedesk-new-"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn bundled_sqlite_has_the_wal_reset_fix() {
+        let version: String =
+            Connection::open_in_memory().unwrap().query_row("SELECT sqlite_version()", [], |row| row.get(0)).unwrap();
         let parts: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
-        assert!(
-            parts >= vec![3, 51, 3],
-            "bundled SQLite {version} predates 3.51.3"
-        );
+        assert!(parts >= vec![3, 51, 3], "bundled SQLite {version} predates 3.51.3");
     }
 
     fn assert_refused_untouched(path: &Path, expect: impl Fn(&StoreError) -> bool) {
@@ -249,16 +261,9 @@ mod tests {
         let siblings_before = std::fs::read_dir(path.parent().unwrap()).unwrap().count();
         let err = open_or_create(path).map(|_| ()).unwrap_err();
         assert!(expect(&err), "unexpected error: {err}");
-        assert!(
-            err.to_string().contains(&path.display().to_string()),
-            "error names the file: {err}"
-        );
+        assert!(err.to_string().contains(&path.display().to_string()), "error names the file: {err}");
         assert_eq!(std::fs::read(path).unwrap(), before, "file changed");
-        assert_eq!(
-            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            siblings_before,
-            "files appeared"
-        );
+        assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), siblings_before, "files appeared");
     }
 
     #[test]
@@ -278,8 +283,7 @@ mod tests {
         let path = dir.path().join("other.db");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');")
-                .unwrap();
+            conn.execute_batch("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');").unwrap();
         }
         assert_refused_untouched(
             &path,
@@ -307,8 +311,7 @@ mod tests {
         let path = dir.path().join("future.db");
         {
             let conn = create_empty(&path).unwrap();
-            conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
-                .unwrap();
+            conn.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
             conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
         }
         assert_refused_untouched(
@@ -333,13 +336,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blocker = dir.path().join("a-file");
         std::fs::write(&blocker, b"x").unwrap();
-        let err = open_or_create(&blocker.join("closedesk.db"))
-            .map(|_| ())
-            .unwrap_err();
+        let err = open_or_create(&blocker.join("closedesk.db")).map(|_| ()).unwrap_err();
         assert!(matches!(err, StoreError::Unavailable { .. }), "{err}");
-        assert!(
-            err.to_string().contains("cannot create the folder"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("cannot create the folder"), "{err}");
     }
 }

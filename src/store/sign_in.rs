@@ -50,9 +50,7 @@ pub fn record_failure(conn: &Connection, subject: Subject, now: Timestamp) -> St
 /// Forgets the failures after a successful sign-in.
 pub fn clear(conn: &Connection, subject: Subject) -> StoreResult<()> {
     let (kind, id) = subject.parts();
-    conn.prepare_cached(
-        "DELETE FROM sign_in_failures WHERE subject_kind = ?1 AND subject_id = ?2",
-    )?
-    .execute(params![kind, id])?;
+    conn.prepare_cached("DELETE FROM sign_in_failures WHERE subject_kind = ?1 AND subject_id = ?2")?
+        .execute(params![kind, id])?;
     Ok(())
 }

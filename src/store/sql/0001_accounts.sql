@@ -2,8 +2,10 @@
 -- All times are UTC, stored as INTEGER Unix seconds in columns named *_at.
 -- Money is INTEGER minor units (cents) with an ISO 4217 currency code beside it.
 
+-- AUTOINCREMENT: an id is never handed out again after a purge, so a tombstone and the
+-- audit trail can never be confused with a later account.
 CREATE TABLE accounts (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     display_name TEXT    NOT NULL,
     email        TEXT    NOT NULL COLLATE NOCASE UNIQUE,
     phone        TEXT,

@@ -1,0 +1,267 @@
+//! `closedesk close …`, `purge-due`, `outbox` and `audit`: the closure flow for scripts.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use serde_json::json;
+
+use super::exit::{BLOCKED, EXPIRED, LOCKED, WRONG};
+use super::{Failure, print_json, read_password, table};
+use crate::clock::Clock;
+use crate::closing::{Closing, Stepped};
+use crate::core::audit::Actor;
+use crate::core::closure::{Event, Purpose, Reason, Refusal, Step};
+use crate::core::time::utc_minute;
+use crate::core::{AccountRef, AccountStatus};
+use crate::store::{accounts, audit, outbox};
+use crate::{paths, settings};
+
+/// The closure driver for `db`, acting as the account's customer.
+fn closing<'a>(conn: &'a mut Connection, db: &Path, actor: Actor) -> Result<Closing<'a>, Failure> {
+    let policy = settings::load_policy(&settings::settings_path(db))?;
+    Ok(Closing::new(conn, paths::outbox_dir(db), policy, actor))
+}
+
+/// Maps a refusal of the rules to its exit code and message.
+fn refused(refusal: Refusal) -> Failure {
+    let code = match refusal {
+        Refusal::Blocked => BLOCKED,
+        Refusal::WrongPassword { .. }
+        | Refusal::WrongCode { .. }
+        | Refusal::EmailMismatch
+        | Refusal::PhraseMismatch => WRONG,
+        Refusal::Locked { .. } => LOCKED,
+        Refusal::CodeExpired | Refusal::CodeVoided | Refusal::NoCode | Refusal::OutOfOrder => EXPIRED,
+        Refusal::NoteTooLong | Refusal::WarningsNotAcknowledged | Refusal::ResendTooSoon { .. } => super::exit::ERROR,
+    };
+    Failure::with_code(code, refusal)
+}
+
+fn accepted(stepped: Stepped) -> Result<crate::core::closure::Wizard, Failure> {
+    match stepped.refusal {
+        Some(refusal) => Err(refused(refusal)),
+        None => Ok(stepped.wizard),
+    }
+}
+
+/// `close start`.
+pub fn start(
+    conn: &mut Connection,
+    db: &Path,
+    which: &AccountRef,
+    reason: Reason,
+    note: Option<String>,
+    clock: Clock,
+) -> Result<(), Failure> {
+    let account = accounts::get_account(conn, which)?;
+    let password = read_password()?;
+    let now = clock.now();
+    let mut closing = closing(conn, db, Actor::Customer(account.id))?;
+    let wizard = closing.begin(account.id, Purpose::Close)?;
+
+    let (stepped, verdict) = closing.check_readiness(wizard, now)?;
+    if !verdict.can_close() {
+        for blocker in &verdict.blockers {
+            eprintln!("blocker: {} — {}", blocker.title(), blocker.what_to_do());
+        }
+        return Err(Failure::with_code(
+            BLOCKED,
+            format!("account {} cannot be closed while {} blocker(s) stand", account.id, verdict.blockers.len()),
+        ));
+    }
+    let mut wizard = accepted(stepped)?;
+    if wizard.step == Step::Readiness {
+        for warning in &verdict.warnings {
+            eprintln!("warning: {}", warning.title());
+        }
+        wizard = accepted(closing.step(wizard, Event::WarningsAcknowledged, now)?)?;
+    }
+    wizard = accepted(closing.enter_password(wizard, &password, now)?)?;
+    drop(password);
+    wizard = accepted(closing.step(wizard, Event::ReasonChosen { reason, note }, now)?)?;
+    wizard = accepted(closing.step(wizard, Event::BackupDecided { taken: false }, now)?)?;
+    let wizard = accepted(closing.accept_summary(wizard, now)?)?;
+    let expires = wizard.code.map(|c| utc_minute(c.expires_at)).unwrap_or_default();
+    println!(
+        "A 6-digit code was mailed to the registered address of account {}; it is valid until {expires}.",
+        account.id
+    );
+    println!(
+        "Confirm with: closedesk close confirm {} --code CODE --email EMAIL --phrase \"Deactivate my account\"",
+        account.id
+    );
+    Ok(())
+}
+
+/// `close confirm`.
+pub fn confirm(
+    conn: &mut Connection,
+    db: &Path,
+    which: &AccountRef,
+    code: &str,
+    email: &str,
+    phrase: &str,
+    clock: Clock,
+) -> Result<(), Failure> {
+    let account = accounts::get_account(conn, which)?;
+    let now = clock.now();
+    let mut closing = closing(conn, db, Actor::Customer(account.id))?;
+    let Some(wizard) = closing.resume(account.id)?.filter(|w| w.purpose == Purpose::Close) else {
+        return Err(Failure::with_code(
+            EXPIRED,
+            format!("no closure code is pending for account {}; run close start", account.id),
+        ));
+    };
+    let wizard = accepted(closing.confirm(wizard, code, email, phrase, now)?)?;
+    let purge = wizard.purge_after.map(utc_minute).unwrap_or_default();
+    println!("Account {} is scheduled for deletion on {purge}.", account.id);
+    println!("To cancel before then: closedesk close cancel {} --password-stdin", account.id);
+    Ok(())
+}
+
+/// `close cancel --password-stdin` (mails a code) or `close cancel --code` (completes).
+pub fn cancel(
+    conn: &mut Connection,
+    db: &Path,
+    which: &AccountRef,
+    code: Option<&str>,
+    clock: Clock,
+) -> Result<(), Failure> {
+    let account = accounts::get_account(conn, which)?;
+    let now = clock.now();
+    let mut closing = closing(conn, db, Actor::Customer(account.id))?;
+    if let Some(code) = code {
+        let Some(wizard) = closing.resume(account.id)?.filter(|w| w.purpose == Purpose::Cancel) else {
+            return Err(Failure::with_code(
+                EXPIRED,
+                format!("no cancel code is pending for account {}; run close cancel --password-stdin", account.id),
+            ));
+        };
+        accepted(closing.confirm(wizard, code, "", "", now)?)?;
+        println!("The closure of account {} was cancelled; the account is active again.", account.id);
+        return Ok(());
+    }
+    let password = read_password()?;
+    let wizard = closing.begin(account.id, Purpose::Cancel)?;
+    let wizard = accepted(closing.enter_password(wizard, &password, now)?)?;
+    drop(password);
+    let wizard = accepted(closing.accept_summary(wizard, now)?)?;
+    let expires = wizard.code.map(|c| utc_minute(c.expires_at)).unwrap_or_default();
+    println!("A 6-digit cancel code was mailed to the registered address; it is valid until {expires}.");
+    println!("Complete with: closedesk close cancel {} --code CODE", account.id);
+    Ok(())
+}
+
+/// `close status`.
+pub fn status(conn: &mut Connection, which: &AccountRef, json: bool, clock: Clock) -> Result<(), Failure> {
+    let account = accounts::get_account(conn, which)?;
+    let now = clock.now();
+    let request = accounts::closure_request(conn, account.id)?;
+    let attempt = crate::store::closure::load_attempt(conn, account.id)?;
+    let locked_until = attempt.as_ref().and_then(|w| w.locked_at(now));
+    let in_progress = attempt.as_ref().filter(|w| w.step != Step::Done);
+    if json {
+        return print_json(&json!({
+            "account": account.id,
+            "status": account.status.as_str(),
+            "requested_at": request.as_ref().map(|r| r.requested_at),
+            "purge_after": request.as_ref().map(|r| r.purge_after),
+            "reason": request.as_ref().map(|r| r.reason_code.clone()),
+            "due": request.as_ref().is_some_and(|r| r.purge_after <= now),
+            "in_progress": in_progress.map(|w| json!({ "purpose": w.purpose, "step": w.step })),
+            "locked_until": locked_until,
+        }));
+    }
+    println!("Account {}: {}", account.id, account.status.label());
+    if let Some(request) = &request {
+        println!("  Requested     {}", utc_minute(request.requested_at));
+        println!(
+            "  Purge after   {}{}",
+            utc_minute(request.purge_after),
+            if request.purge_after <= now { " (due)" } else { "" }
+        );
+        println!("  Reason        {}", request.reason_code);
+    }
+    if let Some(wizard) = in_progress {
+        println!("  In progress   {:?} at step {:?}", wizard.purpose, wizard.step);
+    }
+    if let Some(until) = locked_until {
+        println!("  Locked until  {}", utc_minute(until));
+    }
+    if account.status == AccountStatus::Active && request.is_none() && in_progress.is_none() {
+        println!("  No closure requested.");
+    }
+    Ok(())
+}
+
+/// `purge-due`.
+pub fn purge_due(conn: &mut Connection, db: &Path, json: bool, clock: Clock) -> Result<(), Failure> {
+    let now = clock.now();
+    let receipts = crate::store::purge::purge_due(conn, now, &paths::outbox_dir(db), &mut |_, _| {})?;
+    if json {
+        return print_json(&json!({ "purged_at": now, "receipts": receipts }));
+    }
+    if receipts.is_empty() {
+        println!("No account is due for purge at {}.", utc_minute(now));
+    }
+    for receipt in &receipts {
+        println!(
+            "purged account {}: {} rows deleted, {} reviews kept as \"Deleted user\", {} mail files removed; \
+             byte scan of {} file(s) for {} personal values: {} found; checkpoint {}",
+            receipt.account,
+            receipt.rows_deleted,
+            receipt.reviews_kept,
+            receipt.mail_files_deleted,
+            receipt.scan.files_scanned.len(),
+            receipt.scan.values_checked,
+            receipt.scan.hits,
+            if receipt.checkpoint_complete { "complete" } else { "incomplete (another connection is reading)" },
+        );
+    }
+    Ok(())
+}
+
+/// `outbox`.
+pub fn show_outbox(conn: &Connection, db: &Path, to: Option<&str>, last: bool, limit: usize) -> Result<(), Failure> {
+    let mails = outbox::list(conn, to, if last { 1 } else { limit })?;
+    if last {
+        let Some(mail) = mails.first() else {
+            return Err(Failure::error("the outbox holds no such mail"));
+        };
+        let path = paths::outbox_dir(db).join(&mail.eml_file);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|err| Failure::error(format!("{}: cannot read the mail: {err}", path.display())))?;
+        print!("{text}");
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = mails
+        .iter()
+        .map(|m| vec![m.id.to_string(), utc_minute(m.created_at), m.to.clone(), m.subject.clone(), m.eml_file.clone()])
+        .collect();
+    print!("{}", table::render(&["ID", "SENT", "TO", "SUBJECT", "FILE"], &rows));
+    Ok(())
+}
+
+/// `audit`.
+pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, json: bool) -> Result<(), Failure> {
+    // A purged account is gone from `accounts`, but its trail remains under its id.
+    let account = match which {
+        Some(AccountRef::Id(id)) => Some(*id),
+        Some(other) => Some(accounts::get_account(conn, other)?.id),
+        None => None,
+    };
+    let rows = audit::list(conn, account, limit)?;
+    if json {
+        return print_json(&json!({ "events": rows }));
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let actor = r.actor_id.map_or(r.actor_kind.clone(), |id| format!("{} {id}", r.actor_kind));
+            let account = r.account_id.map_or_else(|| "—".into(), |id| id.to_string());
+            vec![utc_minute(r.at), account, actor, r.action.clone(), r.outcome.clone()]
+        })
+        .collect();
+    print!("{}", table::render(&["AT", "ACCOUNT", "ACTOR", "ACTION", "OUTCOME"], &cells));
+    Ok(())
+}
