@@ -1,0 +1,124 @@
+//! One CSV file per table, for spreadsheets: RFC 4180 with CRLF line ends, UTF-8 with a
+//! byte-order mark, the column names on the first line.
+
+use std::io::Write;
+
+use rusqlite::Connection;
+
+use super::{BackupError, Tracker};
+use crate::core::AccountId;
+use crate::store::export::{self, CellRef, Table};
+
+/// The UTF-8 byte-order mark: spreadsheet programs read the file as UTF-8 when it starts so.
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Writes the account's rows of `table` as CSV into `out`; returns how many rows it wrote.
+pub(super) fn write_table<W: Write>(
+    conn: &Connection,
+    account: AccountId,
+    table: Table,
+    out: &mut W,
+    tracker: &mut Tracker<'_>,
+) -> Result<u64, BackupError> {
+    tracker.start(table)?;
+    out.write_all(BOM)?;
+    out.write_all(header(table).as_bytes())?;
+    let columns = table.columns().len();
+    export::for_each_row(conn, account, table, |row| -> Result<(), BackupError> {
+        for index in 0..columns {
+            if index > 0 {
+                out.write_all(b",")?;
+            }
+            write_cell(out, row.cell(index)?)?;
+        }
+        out.write_all(b"\r\n")?;
+        tracker.row()
+    })
+}
+
+/// The first line of a table's CSV file: its column names.
+pub(super) fn header(table: Table) -> String {
+    let names: Vec<&str> = table.columns().iter().map(|column| column.name).collect();
+    format!("{}\r\n", names.join(","))
+}
+
+fn write_cell<W: Write>(out: &mut W, cell: CellRef<'_>) -> std::io::Result<()> {
+    match cell {
+        CellRef::Null => Ok(()),
+        CellRef::Integer(value) => write!(out, "{value}"),
+        CellRef::Text(text) => write_text(out, text),
+        CellRef::Bool(value) => out.write_all(if value { b"true" } else { b"false" }),
+        CellRef::Time(at) => write!(out, "{at}"),
+    }
+}
+
+/// Writes text, quoted when it holds a comma, a quote or a line break. Text that a
+/// spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a
+/// leading `'`; the JSON document keeps the exact text.
+fn write_text<W: Write>(out: &mut W, text: &str) -> std::io::Result<()> {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quoted = text.contains([',', '"', '\r', '\n']);
+    if quoted {
+        out.write_all(b"\"")?;
+    }
+    if formula {
+        out.write_all(b"'")?;
+    }
+    if quoted {
+        let mut rest = text;
+        while let Some(at) = rest.find('"') {
+            out.write_all(&rest.as_bytes()[..=at])?;
+            out.write_all(b"\"")?;
+            rest = &rest[at + 1..];
+        }
+        out.write_all(rest.as_bytes())?;
+        out.write_all(b"\"")
+    } else {
+        out.write_all(text.as_bytes())
+    }
+}
+
+/// How many records (lines, counting quoted line breaks as part of their field) `bytes` holds.
+pub(super) fn count_records(bytes: &[u8]) -> u64 {
+    let mut records = 0;
+    let mut quoted = false;
+    for &byte in bytes {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => records += 1,
+            _ => {}
+        }
+    }
+    if bytes.last().is_some_and(|&last| last != b'\n') {
+        records += 1;
+    }
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(value: &str) -> String {
+        let mut out = Vec::new();
+        write_text(&mut out, value).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_is_quoted_only_when_needed_and_formulas_are_defused() {
+        assert_eq!(text("plain"), "plain");
+        assert_eq!(text("a, b"), "\"a, b\"");
+        assert_eq!(text("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(text("two\nlines"), "\"two\nlines\"");
+        assert_eq!(text("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(text("-5"), "'-5");
+    }
+
+    #[test]
+    fn records_with_quoted_line_breaks_count_once() {
+        assert_eq!(count_records(b"a,b\r\n1,\"x\r\ny\"\r\n2,z\r\n"), 3);
+        assert_eq!(count_records(b"a,b\r\n1,2"), 2);
+        assert_eq!(count_records(b""), 0);
+    }
+}

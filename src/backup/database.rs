@@ -1,0 +1,84 @@
+//! A consistent copy of the whole database, taken while the app may be writing.
+
+use std::path::{Path, PathBuf};
+
+use super::BackupError;
+use super::atomic::{folder_of, io_reason, sync_folder, temp_file_in};
+use crate::store::{self, export};
+
+/// What [`backup_database`] wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DbBackupReport {
+    /// The copy.
+    pub target: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// How many customer accounts it holds.
+    pub accounts: u64,
+    /// Its schema version.
+    pub schema_version: i64,
+}
+
+/// Copies the closedesk database at `db_path` to `target`, consistently even while other
+/// connections write to it. The database is only read: never migrated, never written.
+///
+/// The copy is made with `VACUUM INTO` (one read transaction, so writers carry on) into a
+/// temporary file in the target's folder; it is then switched to a rollback journal so that
+/// it is one self-contained file, must pass `PRAGMA integrity_check`, is synced to disk and
+/// only then renamed over `target` (or, without `overwrite`, renamed only if `target` does
+/// not exist). On any failure the temporary file is removed and an existing `target` is left
+/// as it was. A file that is not a closedesk database is refused untouched.
+pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result<DbBackupReport, BackupError> {
+    let failed = |err: &std::io::Error| BackupError::Write { path: target.to_owned(), reason: io_reason(err) };
+    if !overwrite && target.exists() {
+        return Err(BackupError::Exists { path: target.to_owned() });
+    }
+    if same_file(db_path, target) {
+        return Err(BackupError::Write {
+            path: target.to_owned(),
+            reason: "it is the database itself; choose another file".to_owned(),
+        });
+    }
+    let source = export::open_for_copy(db_path)?;
+    let folder = folder_of(target);
+    let temp = temp_file_in(folder).map_err(|err| BackupError::Write {
+        path: target.to_owned(),
+        reason: format!("cannot create a file in the folder {}: {}", folder.display(), io_reason(&err)),
+    })?;
+    export::vacuum_into(&source, temp.path()).map_err(|err| match err {
+        store::StoreError::Sqlite(err) => BackupError::Write { path: target.to_owned(), reason: err.to_string() },
+        other => BackupError::Store(other),
+    })?;
+    drop(source);
+
+    let check = export::check_copy(temp.path())?;
+    if !check.is_ok() {
+        let reason = check.integrity.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
+        return Err(BackupError::Integrity { path: target.to_owned(), reason });
+    }
+    temp.as_file().sync_all().map_err(|err| failed(&err))?;
+    let bytes = temp.as_file().metadata().map_err(|err| failed(&err))?.len();
+    let persisted = if overwrite { temp.persist(target) } else { temp.persist_noclobber(target) };
+    if let Err(err) = persisted {
+        return Err(if err.error.kind() == std::io::ErrorKind::AlreadyExists && !overwrite {
+            BackupError::Exists { path: target.to_owned() }
+        } else {
+            failed(&err.error)
+        });
+    }
+    sync_folder(folder);
+    Ok(DbBackupReport {
+        target: target.to_owned(),
+        bytes,
+        accounts: check.accounts,
+        schema_version: check.schema_version,
+    })
+}
+
+/// Whether `a` and `b` name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

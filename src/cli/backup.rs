@@ -1,0 +1,105 @@
+//! `closedesk export`, `verify` and `backup-db`: the backups of `crate::backup` from a terminal.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::Failure;
+use crate::backup::{self, Format, Progress};
+use crate::clock::Clock;
+use crate::core::AccountRef;
+use crate::core::money::group_thousands;
+use crate::core::time::utc_minute;
+use crate::store::accounts;
+
+/// Exports one account to `out`; progress on stderr when it is a terminal.
+pub(super) fn export(
+    conn: &Connection,
+    which: &AccountRef,
+    out: &Path,
+    format: Format,
+    force: bool,
+    clock: Clock,
+) -> Result<(), Failure> {
+    let account = accounts::get_account(conn, which)?;
+    let show_progress = std::io::stderr().is_terminal();
+    let report = |progress: Progress| {
+        if show_progress {
+            eprint!(
+                "\rexporting {}: {} of {} rows",
+                progress.table,
+                group_thousands(progress.rows_done),
+                group_thousands(progress.rows_total)
+            );
+            let _ = std::io::stderr().flush();
+        }
+        true
+    };
+    let summary = backup::export_to_file(conn, account.id, out, format, force, clock.now(), &report);
+    if show_progress {
+        eprintln!();
+    }
+    let summary = summary?;
+    println!(
+        "wrote {}: {} backup of account {}, {} rows in {} tables, {} bytes, sha256 {}",
+        out.display(),
+        summary.format,
+        summary.account,
+        group_thousands(summary.counts.total()),
+        backup::Table::ALL.len(),
+        group_thousands(summary.bytes),
+        summary.sha256
+    );
+    Ok(())
+}
+
+/// Verifies `file`, and compares it with the database when `against` is given.
+pub(super) fn verify(file: &Path, against: Option<&Connection>) -> Result<(), Failure> {
+    let report = backup::verify(file, against)?;
+    let header = &report.header;
+    println!(
+        "ok: {} is a sound closedesk backup ({}, format version {}, closedesk {}) of account {} taken {}: \
+         {} rows, sha256 {}",
+        file.display(),
+        report.format,
+        header.format_version,
+        header.closedesk_version,
+        header.account,
+        utc_minute(header.exported_at),
+        group_thousands(report.counts.total()),
+        report.sha256
+    );
+    match report.differences.as_deref() {
+        None => Ok(()),
+        Some([]) => {
+            println!("matches the database: every table holds the same rows");
+            Ok(())
+        }
+        Some(differences) => {
+            for difference in differences {
+                println!("differs: {difference}");
+            }
+            Err(Failure::error(format!(
+                "{}: differs from the database in {} {} (listed above)",
+                file.display(),
+                differences.len(),
+                if differences.len() == 1 { "place" } else { "places" }
+            )))
+        }
+    }
+}
+
+/// Copies the whole database at `db` to `out`.
+pub(super) fn backup_db(db: &Path, out: &Path, force: bool) -> Result<(), Failure> {
+    let report = backup::backup_database(db, out, force)?;
+    println!(
+        "wrote {}: a consistent copy of {} ({} accounts, schema version {}, {} bytes), integrity check ok",
+        report.target.display(),
+        db.display(),
+        group_thousands(report.accounts),
+        report.schema_version,
+        group_thousands(report.bytes)
+    );
+    Ok(())
+}
