@@ -1,8 +1,8 @@
 //! closedesk: look at a marketplace account, back it up, and close it for good.
 //!
 //! `core` holds the rules, `store` the SQL, `auth` passwords and sign-in, `closing` the
-//! closure wizard's driver, `mail` the outbox, `demo` the first-launch data; `ui` and `cli`
-//! drive the same code from a window or a terminal.
+//! closure wizard's driver, `backup` account backups and database copies, `mail` the outbox,
+//! `demo` the first-launch data; `ui` and `cli` drive the same code from a window or a terminal.
 
 pub mod auth;
 pub mod backup;

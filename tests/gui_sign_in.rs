@@ -88,18 +88,21 @@ fn demo_customer_signs_in_and_sees_their_account() {
 }
 
 #[test]
-fn an_account_pending_closure_shows_when_it_will_be_deleted() {
+fn an_account_pending_closure_sees_only_when_it_will_be_deleted_and_how_to_cancel() {
     let dir = tempfile::tempdir().unwrap();
     let demo = DemoAccount::by_situation("closure pending").unwrap();
     let mut harness = sign_in_screen(&dir.path().join("closedesk.db"));
 
     submit_customer_login(&mut harness, demo.email, DEMO_CUSTOMER_PASSWORD);
-    step_until(&mut harness, "the account overview", |h| has_label(h, demo.display_name));
+    let heading = "Your account is scheduled for deletion on ";
+    step_until(&mut harness, "the closure-pending screen", |h| h.query_by_label_contains(heading).is_some());
 
-    let notice = harness.get_by_label_contains("This account is scheduled for deletion on ");
-    let text = notice.value().unwrap_or_default();
-    assert!(text.ends_with('.') && text.len() > "This account is scheduled for deletion on .".len(), "{text}");
-    assert!(has_label(&harness, "Closure pending"), "the status is shown");
+    let text = harness.get_by_label_contains(heading).value().unwrap_or_default();
+    assert!(text.ends_with('.') && text.len() > heading.len() + 1, "{text}");
+    assert!(has_label(&harness, "Cancel the closure?"));
+    assert!(has_input(&harness, Role::PasswordInput, "Password"), "cancelling starts with the password");
+    assert!(!has_label(&harness, "Account settings"), "nothing else of the account is reachable");
+    assert!(has_label(&harness, "Sign out"));
 }
 
 #[test]

@@ -66,7 +66,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             backup::verify(&file, against_db.then(|| open(&db, clock)).transpose()?.as_ref())
         }
         Command::BackupDb { out, force } => {
-            drop(open(&db, clock)?);
+            // Only a first use creates (and so writes) the database; a copy only reads it.
+            if !db.exists() {
+                drop(open(&db, clock)?);
+            }
             backup::backup_db(&db, &out, force)
         }
         Command::InstallDesktopEntry => {

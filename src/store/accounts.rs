@@ -43,9 +43,9 @@ pub struct NewAccount<'a> {
     pub password_phc: &'a str,
 }
 
-const ACCOUNT_COLUMNS: &str = "id, display_name, email, phone, country, created_at, status";
+pub(crate) const ACCOUNT_COLUMNS: &str = "id, display_name, email, phone, country, created_at, status";
 
-fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
+pub(crate) fn account_from_row(row: &Row<'_>) -> rusqlite::Result<AccountRow> {
     let status: String = row.get(6)?;
     Ok(AccountRow {
         id: AccountId(row.get(0)?),
@@ -125,25 +125,17 @@ pub struct AccountFilter<'a> {
     pub limit: usize,
 }
 
-/// Accounts matching `filter`, ordered by id.
+/// Accounts matching `filter`: with search text, best matches first (see
+/// [`super::search::search_accounts`]); without, ordered by id.
 pub fn list_accounts(conn: &Connection, filter: &AccountFilter<'_>) -> StoreResult<Vec<AccountRow>> {
-    let search = filter.search.map(str::trim).filter(|s| !s.is_empty());
-    let pattern = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
-    let exact_id = search.and_then(|s| s.parse::<i64>().ok());
+    if let Some(text) = filter.search.map(str::trim).filter(|s| !s.is_empty()) {
+        return super::search::search_accounts(conn, text, filter.status, filter.limit);
+    }
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM accounts
-         WHERE (?1 IS NULL
-                OR email LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\'
-                OR id = ?2
-                OR id IN (SELECT account_id FROM orders WHERE order_number = ?3 COLLATE NOCASE))
-           AND (?4 IS NULL OR status = ?4)
-         ORDER BY id
-         LIMIT ?5"
+        "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT ?2"
     ))?;
-    let rows = stmt.query_map(
-        params![pattern, exact_id, search, filter.status.map(AccountStatus::as_str), filter.limit as i64],
-        account_from_row,
-    )?;
+    let rows =
+        stmt.query_map(params![filter.status.map(AccountStatus::as_str), filter.limit as i64], account_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

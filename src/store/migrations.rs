@@ -9,6 +9,8 @@ const STEPS: &[&str] = &[
     include_str!("sql/0001_accounts.sql"),
     include_str!("sql/0002_sign_in.sql"),
     include_str!("sql/0003_closure_flow.sql"),
+    include_str!("sql/0004_dashboard.sql"),
+    include_str!("sql/0005_customer_search.sql"),
 ];
 
 /// The schema version this build writes and understands.

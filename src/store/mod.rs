@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod agents;
 pub mod audit;
 pub mod closure;
+pub mod dashboard;
 mod error;
 pub mod export;
 pub mod holdings;
@@ -13,6 +14,7 @@ pub mod outbox;
 pub mod purge;
 pub mod records;
 pub mod scan;
+pub mod search;
 pub mod sign_in;
 
 pub use error::{StoreError, StoreResult};

@@ -1,13 +1,18 @@
 //! The `eframe::App`: `logic` polls jobs and applies commands, `ui` draws the current screen.
 
-use std::path::PathBuf;
+mod account;
+mod dashboard;
+
+use std::path::{Path, PathBuf};
 
 use crate::auth::{Credentials, Session};
 use crate::clock::Clock;
+use crate::core::AccountStatus;
 use crate::ui::command::Command;
 use crate::ui::jobs::{JobEvent, JobKind, JobOutput, Jobs};
 use crate::ui::remote::Remote;
 use crate::ui::screens::agent::{AgentView, CustomerListView, agent_ui};
+use crate::ui::screens::closure_pending::{ClosurePendingView, closure_pending_ui};
 use crate::ui::screens::overview::{OverviewView, overview_ui};
 use crate::ui::screens::signin::{SignInView, signin_ui};
 use crate::ui::screens::startup::{StartupView, startup_ui};
@@ -25,6 +30,10 @@ enum Screen {
     Customer(OverviewView),
     /// A support agent looks customers up.
     Agent(AgentView),
+    /// A customer whose account is scheduled for deletion: only the way to cancel it.
+    ClosurePending(Box<ClosurePendingView>),
+    /// A backup opened read-only from the sign-in screen, shown in the dashboards.
+    Backup(Box<OverviewView>),
 }
 
 /// The closedesk window.
@@ -37,6 +46,8 @@ pub struct ClosedeskApp {
     screen: Screen,
     /// Commands the last `ui` pass produced, applied by the next `logic` pass.
     commands: Vec<Command>,
+    /// The signed-in customer's settings, closure wizard and backup panel (see `account`).
+    area: Option<account::AccountArea>,
 }
 
 impl ClosedeskApp {
@@ -50,6 +61,7 @@ impl ClosedeskApp {
             jobs: Jobs::new(cc.egui_ctx.clone(), db_path.clone()),
             screen: Screen::Startup(StartupView::Opening { path: db_path }),
             commands: Vec::new(),
+            area: None,
         };
         app.start_opening();
         app
@@ -72,6 +84,11 @@ impl ClosedeskApp {
                 None => format!("Account {}", overview.account),
             }),
             Screen::Agent(agent) => Some(agent.identity()),
+            Screen::ClosurePending(view) => Some(view.identity()),
+            Screen::Backup(view) => Some(match &view.backup {
+                Some(info) => format!("Backup of {} (read-only)", info.owner),
+                None => "Backup (read-only)".to_owned(),
+            }),
         }
     }
 
@@ -80,7 +97,8 @@ impl ClosedeskApp {
         match &mut self.screen {
             Screen::Customer(overview) => Some(overview),
             Screen::Agent(agent) => agent.open.as_mut(),
-            Screen::Startup(_) | Screen::SignIn(_) => None,
+            Screen::Backup(view) => Some(view),
+            Screen::Startup(_) | Screen::SignIn(_) | Screen::ClosurePending(_) => None,
         }
     }
 
@@ -105,11 +123,12 @@ impl ClosedeskApp {
             Command::SignOut => {
                 // Whatever is still loading belongs to the old session: drop it when it arrives.
                 self.jobs.discard_running();
+                self.area = None;
                 self.screen = Screen::SignIn(SignInView::default());
             }
             Command::ReloadAccount => {
                 if let Some(overview) = self.overview_mut() {
-                    overview.data = Remote::Loading;
+                    overview.reload();
                 }
             }
             Command::OpenCustomer(account) => {
@@ -128,6 +147,10 @@ impl ClosedeskApp {
                     agent.customers.shown_for = None;
                 }
             }
+            Command::Closure(command) => self.apply_closure(command),
+            Command::Export(command) => self.apply_export(command),
+            Command::Dashboard(command) => self.apply_dashboard(command),
+            Command::Backup(command) => self.apply_backup(command),
         }
     }
 
@@ -182,16 +205,8 @@ impl ClosedeskApp {
                 };
                 view.busy = false;
                 match result {
-                    Ok(session) => self.screen = screen_for(session),
+                    Ok(session) => self.screen = screen_for(session, self.jobs.db_path()),
                     Err(err) => view.error = Some(err.to_string()),
-                }
-            }
-            JobOutput::AccountLoaded { account, result } => {
-                if let Some(overview) = self.overview_mut()
-                    && overview.account == account
-                    && overview.data.is_loading()
-                {
-                    overview.data = result.map(|overview| *overview).into();
                 }
             }
             JobOutput::CustomersListed { search, result } => {
@@ -200,6 +215,13 @@ impl ClosedeskApp {
                     agent.customers.rows = result.into();
                 }
             }
+            JobOutput::Closure(output) => self.on_closure_output(*output),
+            JobOutput::Export(output) => self.on_export_output(output),
+            output @ (JobOutput::AccountLoaded(_)
+            | JobOutput::RowsLoaded(_)
+            | JobOutput::ChildrenLoaded(_)
+            | JobOutput::BackupPicked(_)
+            | JobOutput::BackupOpened(_)) => self.on_dashboard_output(output),
         }
     }
 
@@ -216,12 +238,12 @@ impl ClosedeskApp {
                     view.error = Some(message);
                 }
             }
-            JobKind::LoadAccount => {
-                if let Some(overview) = self.overview_mut()
-                    && overview.data.is_loading()
-                {
-                    overview.data = Remote::Failed(message);
-                }
+            JobKind::LoadAccount
+            | JobKind::LoadRows
+            | JobKind::LoadChildren
+            | JobKind::PickBackup
+            | JobKind::OpenBackup => {
+                self.on_dashboard_job_crashed(kind, message);
             }
             JobKind::ListCustomers => {
                 if let Screen::Agent(agent) = &mut self.screen {
@@ -230,27 +252,20 @@ impl ClosedeskApp {
                     agent.customers.rows = Remote::Failed(message);
                 }
             }
+            JobKind::Closure | JobKind::Mailbox | JobKind::LoadSettings | JobKind::SaveDialog | JobKind::Export => {
+                self.on_area_job_crashed(kind, message);
+            }
         }
     }
 
     /// Starts the loads the screen waits for. Only one job of a kind runs at a time, so a load
     /// asked for while another is running starts when that one has reported.
     fn start_wanted_jobs(&mut self) {
-        let (wanted_account, wanted_search) = match &self.screen {
-            Screen::Customer(overview) => (overview.data.is_loading().then_some(overview.account), None),
-            Screen::Agent(agent) => (
-                agent.open.as_ref().filter(|open| open.data.is_loading()).map(|open| open.account),
-                agent.customers.is_stale().then(|| agent.customers.search.clone()),
-            ),
-            Screen::Startup(_) | Screen::SignIn(_) => (None, None),
+        self.start_dashboard_jobs();
+        let wanted_search = match &self.screen {
+            Screen::Agent(agent) => agent.customers.is_stale().then(|| agent.customers.search.clone()),
+            _ => None,
         };
-        if let Some(account) = wanted_account
-            && !self.jobs.is_running(JobKind::LoadAccount)
-            && let Err(err) = self.jobs.load_account(account)
-            && let Some(overview) = self.overview_mut()
-        {
-            overview.data = Remote::Failed(err.to_string());
-        }
         if let Some(search) = wanted_search
             && !self.jobs.is_running(JobKind::ListCustomers)
             && let Err(err) = self.jobs.list_customers(search.clone())
@@ -262,9 +277,12 @@ impl ClosedeskApp {
     }
 }
 
-/// The first screen of a session.
-fn screen_for(session: Session) -> Screen {
+/// The first screen of a session; a closure-pending customer sees only the way to cancel.
+fn screen_for(session: Session, db_path: &Path) -> Screen {
     match session {
+        Session::Customer { account, status: AccountStatus::ClosurePending } => {
+            Screen::ClosurePending(Box::new(ClosurePendingView::new(account, db_path)))
+        }
         Session::Customer { account, .. } => Screen::Customer(OverviewView::loading(account)),
         Session::Agent { id, name, role } => {
             Screen::Agent(AgentView { id, name, role, customers: CustomerListView::default(), open: None })
@@ -281,6 +299,7 @@ impl eframe::App for ClosedeskApp {
             self.apply(ctx, command);
         }
         self.start_wanted_jobs();
+        self.area_logic();
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -288,7 +307,7 @@ impl eframe::App for ClosedeskApp {
         let identity = self.identity();
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.add_space(theme::SPACE_S);
-            commands.extend(top_bar_ui(ui, identity.as_deref()));
+            commands.extend(top_bar_ui(ui, identity.as_deref(), self.customer_page()));
             ui.add_space(theme::SPACE_S);
         });
         let frame = egui::Frame::central_panel(ui.style()).inner_margin(theme::PANEL_MARGIN);
@@ -296,8 +315,13 @@ impl eframe::App for ClosedeskApp {
             let command = match &mut self.screen {
                 Screen::Startup(view) => startup_ui(ui, view),
                 Screen::SignIn(view) => signin_ui(ui, view),
-                Screen::Customer(overview) => overview_ui(ui, overview),
+                Screen::Customer(overview) => match account::area_ui(ui, self.area.as_mut()) {
+                    account::Drawn::Page(command) => command,
+                    account::Drawn::Overview => overview_ui(ui, overview),
+                },
                 Screen::Agent(agent) => agent_ui(ui, agent),
+                Screen::ClosurePending(view) => closure_pending_ui(ui, view),
+                Screen::Backup(view) => overview_ui(ui, view),
             };
             commands.extend(command);
         });

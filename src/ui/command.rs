@@ -3,6 +3,10 @@
 use crate::auth::Credentials;
 use crate::core::AccountId;
 
+use super::closure::ClosureCommand;
+use super::export::ExportCommand;
+use super::screens::dashboard::DashboardCommand;
+use super::screens::dashboard::open_backup::BackupCommand;
 use super::screens::signin::SignInMode;
 
 /// A request from a screen, applied by the app's `logic` before the next frame is drawn.
@@ -23,7 +27,8 @@ pub enum Command {
     },
     /// Forget the session and every piece of account data held in memory.
     SignOut,
-    /// Load the open account's overview again after it failed.
+    /// Load the open account's dashboards again: after a failure, or after anything in the app
+    /// changed its data (a closure step, a purge). Every loaded row is dropped.
     ReloadAccount,
     /// (Agents) open the overview of a customer from the list.
     OpenCustomer(AccountId),
@@ -31,4 +36,12 @@ pub enum Command {
     BackToCustomers,
     /// (Agents) load the customer list again after it failed.
     ReloadCustomers,
+    /// (Customers) the account settings, the closure wizard and the closure-pending screen.
+    Closure(ClosureCommand),
+    /// (Customers) a backup panel: format, save dialog, typed path, cancel.
+    Export(ExportCommand),
+    /// The dashboards: tabs, sorting, filters, expanded rows, scrolling.
+    Dashboard(DashboardCommand),
+    /// Open a backup read-only (from the sign-in screen), or leave it.
+    Backup(BackupCommand),
 }

@@ -12,15 +12,19 @@ use std::thread::JoinHandle;
 use jiff::Timestamp;
 
 use crate::auth::{self, Credentials, Session, SignInError};
-use crate::core::{AccountId, AccountRef};
 use crate::store::accounts::{self, AccountFilter, AccountRow};
 use crate::store::{self, Opened, StoreResult};
 
-use super::screens::overview::AccountOverview;
+use super::closure::ClosureOutput;
+use super::export::ExportOutput;
+use super::screens::dashboard::open_backup::{self, OpenedBackup};
+use super::screens::dashboard::{
+    ChildrenLoaded, ChildrenRequest, OverviewLoaded, OverviewRequest, RowsLoaded, RowsRequest,
+};
 
 /// Results that may wait for the UI thread: more than there are kinds of job, so that a
 /// finishing worker never blocks on a full channel.
-const RESULT_CAPACITY: usize = 8;
+const RESULT_CAPACITY: usize = 16;
 
 /// The most customers an agent's list shows at once.
 pub const CUSTOMER_LIST_LIMIT: usize = 200;
@@ -36,6 +40,24 @@ pub enum JobKind {
     LoadAccount,
     /// Search the customer list (agents).
     ListCustomers,
+    /// Run one step of the closure wizard or its cancellation (argon2, mail, commit).
+    Closure,
+    /// Read an account's newest mails from the outbox.
+    Mailbox,
+    /// Read the account settings page's data.
+    LoadSettings,
+    /// Hold the native save dialog open (it blocks its thread).
+    SaveDialog,
+    /// Write an account backup.
+    Export,
+    /// Read a window of a dashboard table's rows (and count them).
+    LoadRows,
+    /// Read the children of a dashboard row: an order's items, a conversation's messages.
+    LoadChildren,
+    /// Hold the native open dialog for a backup file (it blocks its thread).
+    PickBackup,
+    /// Verify a backup file and load it for the read-only dashboards.
+    OpenBackup,
 }
 
 impl JobKind {
@@ -46,6 +68,15 @@ impl JobKind {
             Self::SignIn => "sign-in",
             Self::LoadAccount => "load-account",
             Self::ListCustomers => "list-customers",
+            Self::Closure => "closure",
+            Self::Mailbox => "mailbox",
+            Self::LoadSettings => "load-settings",
+            Self::SaveDialog => "save-dialog",
+            Self::Export => "export",
+            Self::LoadRows => "load-rows",
+            Self::LoadChildren => "load-children",
+            Self::PickBackup => "pick-backup",
+            Self::OpenBackup => "open-backup",
         }
     }
 
@@ -56,6 +87,15 @@ impl JobKind {
             Self::SignIn => "checking the login",
             Self::LoadAccount => "loading the account",
             Self::ListCustomers => "listing customers",
+            Self::Closure => "working on the closure",
+            Self::Mailbox => "reading the mailbox",
+            Self::LoadSettings => "loading the settings",
+            Self::SaveDialog => "waiting for the save dialog",
+            Self::Export => "writing the backup",
+            Self::LoadRows => "loading the table",
+            Self::LoadChildren => "loading the details",
+            Self::PickBackup => "waiting for the file dialog",
+            Self::OpenBackup => "opening the backup",
         }
     }
 }
@@ -68,12 +108,8 @@ pub enum JobOutput {
     /// The outcome of a sign-in.
     SignedIn(Result<Session, SignInError>),
     /// An account's overview.
-    AccountLoaded {
-        /// The account that was asked for.
-        account: AccountId,
-        /// Its overview, or why it could not be read (boxed: it is much larger than the other results).
-        result: StoreResult<Box<AccountOverview>>,
-    },
+    /// An account's overview.
+    AccountLoaded(OverviewLoaded),
     /// A page of the customer list.
     CustomersListed {
         /// The search text the list answers.
@@ -81,6 +117,19 @@ pub enum JobOutput {
         /// The matching accounts, ordered by id.
         result: StoreResult<Vec<AccountRow>>,
     },
+    /// A closure step, the mailbox or the settings page's data (boxed: a wizard is large).
+    Closure(Box<ClosureOutput>),
+    /// The save dialog closed, or a backup was written.
+    Export(ExportOutput),
+    /// Windows of a dashboard table.
+    RowsLoaded(RowsLoaded),
+    /// The children of a dashboard row.
+    ChildrenLoaded(ChildrenLoaded),
+    /// The file chosen in the open dialog, if any.
+    BackupPicked(Option<PathBuf>),
+    /// A verified backup loaded for the dashboards, or why it could not be opened (boxed:
+    /// a backup's header is larger than the other results).
+    BackupOpened(Result<Box<OpenedBackup>, String>),
 }
 
 /// What [`Jobs::poll`] reports.
@@ -143,6 +192,11 @@ impl Jobs {
         &self.db_path
     }
 
+    /// The context a worker repaints when it reports progress before its result.
+    pub fn ctx(&self) -> &egui::Context {
+        &self.ctx
+    }
+
     /// Whether a job of `kind` is running.
     pub fn is_running(&self, kind: JobKind) -> bool {
         self.running.iter().any(|job| job.kind == kind)
@@ -174,12 +228,33 @@ impl Jobs {
         })
     }
 
-    /// Loads the overview of `account`.
-    pub fn load_account(&mut self, account: AccountId) -> Result<(), JobError> {
+    /// Loads the overview of an account, from the database or a backup.
+    pub fn load_account(&mut self, request: OverviewRequest) -> Result<(), JobError> {
         let path = self.db_path.clone();
-        self.start(JobKind::LoadAccount, move || JobOutput::AccountLoaded {
-            account,
-            result: load_overview(&path, account).map(Box::new),
+        self.start(JobKind::LoadAccount, move || JobOutput::AccountLoaded(request.run(&path)))
+    }
+
+    /// Loads windows of a dashboard table.
+    pub fn load_rows(&mut self, request: RowsRequest) -> Result<(), JobError> {
+        let path = self.db_path.clone();
+        self.start(JobKind::LoadRows, move || JobOutput::RowsLoaded(request.run(&path)))
+    }
+
+    /// Loads the children of a dashboard row.
+    pub fn load_children(&mut self, request: ChildrenRequest) -> Result<(), JobError> {
+        let path = self.db_path.clone();
+        self.start(JobKind::LoadChildren, move || JobOutput::ChildrenLoaded(request.run(&path)))
+    }
+
+    /// Shows the native open dialog for a backup file until the person chooses or cancels.
+    pub fn pick_backup(&mut self) -> Result<(), JobError> {
+        self.start(JobKind::PickBackup, || JobOutput::BackupPicked(open_backup::pick_backup_file()))
+    }
+
+    /// Verifies the backup at `path` and loads it for the read-only dashboards.
+    pub fn open_backup(&mut self, path: PathBuf) -> Result<(), JobError> {
+        self.start(JobKind::OpenBackup, move || {
+            JobOutput::BackupOpened(open_backup::open_backup_file(&path).map(Box::new))
         })
     }
 
@@ -225,7 +300,14 @@ impl Jobs {
         events
     }
 
-    fn start(&mut self, kind: JobKind, work: impl FnOnce() -> JobOutput + Send + 'static) -> Result<(), JobError> {
+    /// Runs `work` on a new worker thread named after `kind`, unless a job of that kind runs.
+    ///
+    /// The screens' own modules (the closure flow, the export) build their work and start it here.
+    pub(super) fn start(
+        &mut self,
+        kind: JobKind,
+        work: impl FnOnce() -> JobOutput + Send + 'static,
+    ) -> Result<(), JobError> {
         if self.is_running(kind) {
             return Err(JobError::Busy(kind));
         }
@@ -245,15 +327,6 @@ impl Jobs {
         self.running.push(Running { kind, generation, handle });
         Ok(())
     }
-}
-
-/// Reads everything the overview shows, on a worker's own connection.
-fn load_overview(path: &Path, account: AccountId) -> StoreResult<AccountOverview> {
-    let conn = store::open_existing(path)?;
-    let row = accounts::get_account(&conn, &AccountRef::Id(account))?;
-    let counts = accounts::account_counts(&conn, account)?;
-    let closure = accounts::closure_request(&conn, account)?;
-    Ok(AccountOverview { account: row, counts, closure })
 }
 
 #[cfg(test)]
@@ -302,7 +375,7 @@ mod tests {
         let (release, wait) = std::sync::mpsc::channel::<()>();
         jobs.start(JobKind::LoadAccount, move || {
             wait.recv().ok();
-            JobOutput::AccountLoaded { account: AccountId(1), result: Err(store::StoreError::NotFound("x".into())) }
+            JobOutput::AccountLoaded(OverviewLoaded { ticket: 1, result: Err(store::StoreError::NotFound("x".into())) })
         })
         .unwrap();
         jobs.discard_running();

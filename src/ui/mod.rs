@@ -5,9 +5,14 @@
 //! `screens` one file per screen, `widgets` shared pieces, and `theme` colours and spacing.
 
 mod app;
+#[doc(hidden)]
+pub mod bench;
+mod closure;
 mod command;
+mod export;
 mod format;
 mod jobs;
+mod mailbox;
 mod remote;
 mod screens;
 mod theme;

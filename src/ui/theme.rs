@@ -127,3 +127,37 @@ pub fn card_frame(visuals: &Visuals) -> Frame {
         .corner_radius(CornerRadius::same(8))
         .inner_margin(Margin::same(CARD_MARGIN))
 }
+
+/// Green for "nothing blocks" in the light theme.
+const OK_TEXT_LIGHT: Color32 = Color32::from_rgb(22, 112, 52);
+/// Green for "nothing blocks" in the dark theme.
+const OK_TEXT_DARK: Color32 = Color32::from_rgb(120, 214, 146);
+/// Red for withdrawals and other negative amounts in the light theme.
+const NEGATIVE_LIGHT: Color32 = Color32::from_rgb(170, 40, 40);
+/// Red for negative amounts in the dark theme.
+const NEGATIVE_DARK: Color32 = Color32::from_rgb(240, 130, 120);
+/// Colours of a chart's series after the accent, one per currency, light theme.
+const CHART_LIGHT: [Color32; 3] =
+    [Color32::from_rgb(196, 120, 20), Color32::from_rgb(110, 70, 170), Color32::from_rgb(60, 120, 200)];
+/// Colours of a chart's series after the accent, dark theme.
+const CHART_DARK: [Color32; 3] =
+    [Color32::from_rgb(236, 170, 80), Color32::from_rgb(176, 140, 230), Color32::from_rgb(120, 170, 240)];
+
+/// The colour of a reassuring line, such as "Nothing blocks closing this account."
+pub fn ok_text(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { OK_TEXT_DARK } else { OK_TEXT_LIGHT }
+}
+
+/// The colour of a negative amount in a table (a withdrawal).
+pub fn negative_amount(visuals: &Visuals) -> Color32 {
+    if visuals.dark_mode { NEGATIVE_DARK } else { NEGATIVE_LIGHT }
+}
+
+/// The colour of series `index` of a chart: the accent first, then distinct hues.
+pub fn chart_series(visuals: &Visuals, index: usize) -> Color32 {
+    let others = if visuals.dark_mode { CHART_DARK } else { CHART_LIGHT };
+    match index {
+        0 => accent(visuals),
+        n => others[(n - 1) % others.len()],
+    }
+}

@@ -61,7 +61,7 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
     ui.label(RichText::new(format!("Signed in as {}", view.identity())).heading());
     ui.add_space(theme::SPACE_M);
 
-    if let Some(open) = &view.open {
+    if let Some(open) = &mut view.open {
         if ui.button("Back to customers").clicked() {
             return Some(Command::BackToCustomers);
         }

@@ -1,39 +1,143 @@
-//! The account overview: the profile, what the account holds, and a scheduled deletion.
+//! The account overview: the account's name, a scheduled deletion, and the dashboards' tabs,
+//! for a signed-in customer, an agent who opened an account, or a backup opened read-only.
 
-use egui::{RichText, Ui};
+use std::path::PathBuf;
 
+use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
+use jiff::Timestamp;
+
+use crate::backup::BackupHeader;
 use crate::core::{AccountId, AccountStatus};
-use crate::store::accounts::{AccountCounts, AccountRow, ClosureRow};
+use crate::store::accounts::ClosureRow;
+use crate::store::dashboard::{Source, Summary};
 use crate::ui::command::Command;
-use crate::ui::format::{local_date, local_minute};
+use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
+use crate::ui::screens::dashboard::fetch::next_ticket;
+use crate::ui::screens::dashboard::open_backup::{BackupCommand, OpenedBackup};
+use crate::ui::screens::dashboard::{
+    ChildrenRequest, Dashboard, DashboardCommand, OverviewLoaded, OverviewRequest, RowsRequest, Tab, filter_id,
+    summary_ui, table_ui, total_rows,
+};
 use crate::ui::theme;
+use crate::ui::widgets::figures::thousands;
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
 
-/// Everything the overview shows about one account, read in one go by a worker.
+/// Everything the overview tab shows about one account, read in one go by a worker.
+pub type AccountOverview = Summary;
+
+/// Whose backup is shown, and when it was taken.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AccountOverview {
-    /// The profile.
-    pub account: AccountRow,
-    /// Rows per table.
-    pub counts: AccountCounts,
-    /// The pending closure, if one was confirmed.
-    pub closure: Option<ClosureRow>,
+pub struct BackupInfo {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its header: account, format version, when it was taken.
+    pub header: BackupHeader,
+    /// `Name <email>` of the account backed up.
+    pub owner: String,
 }
 
-/// The overview of one account, as it loads.
+/// The dashboards of one account, as they load.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OverviewView {
     /// The account shown.
     pub account: AccountId,
-    /// Its data.
+    /// Where its data comes from: the live database or a backup.
+    pub source: Source,
+    /// The overview tab's data.
     pub data: Remote<AccountOverview>,
+    /// The tabs and their tables.
+    pub dashboard: Dashboard,
+    /// Set when the data is a backup opened read-only.
+    pub backup: Option<BackupInfo>,
+    /// The ticket of the overview load in flight, if any.
+    in_flight: Option<u64>,
 }
 
 impl OverviewView {
-    /// An overview of `account` waiting for its data.
+    /// An overview of `account` in the live database, waiting for its data.
     pub fn loading(account: AccountId) -> Self {
-        Self { account, data: Remote::Loading }
+        Self {
+            account,
+            source: Source::Live,
+            data: Remote::Loading,
+            dashboard: Dashboard::default(),
+            backup: None,
+            in_flight: None,
+        }
+    }
+
+    /// The read-only dashboards of an opened backup, waiting for their data.
+    pub fn backup(opened: OpenedBackup) -> Self {
+        let account = opened.header.account;
+        Self {
+            account,
+            source: Source::Snapshot(opened.snapshot),
+            backup: Some(BackupInfo { path: opened.path, header: opened.header, owner: opened.owner }),
+            ..Self::loading(account)
+        }
+    }
+
+    /// The instant the figures describe: a backup's as it was taken, the live account's now.
+    fn as_of(&self, now: Timestamp) -> Timestamp {
+        self.backup.as_ref().map_or(now, |backup| backup.header.exported_at)
+    }
+
+    /// Loads everything again: the data changed (a closure step, a purge) or loading failed.
+    /// Rows loaded before are dropped, and answers to loads already in flight are ignored.
+    pub fn reload(&mut self) {
+        self.data = Remote::Loading;
+        self.in_flight = None;
+        self.dashboard.reload();
+    }
+
+    /// Applies a command of the dashboards.
+    pub fn apply(&mut self, command: DashboardCommand) {
+        if command == DashboardCommand::Refresh {
+            self.reload();
+        } else {
+            self.dashboard.apply(command);
+        }
+    }
+
+    /// The overview load the screen waits for, if it waits and none is in flight.
+    pub fn overview_request(&mut self, now: Timestamp) -> Option<OverviewRequest> {
+        if !self.data.is_loading() || self.in_flight.is_some() {
+            return None;
+        }
+        let ticket = next_ticket();
+        self.in_flight = Some(ticket);
+        Some(OverviewRequest { ticket, account: self.account, source: self.source.clone(), now: self.as_of(now) })
+    }
+
+    /// Takes in a loaded overview if it answers the load in flight.
+    pub fn on_overview(&mut self, loaded: OverviewLoaded) {
+        if self.in_flight == Some(loaded.ticket) {
+            self.in_flight = None;
+            self.data = loaded.result.map(|summary| *summary).into();
+        }
+    }
+
+    /// The overview load could not start or its worker died.
+    pub fn on_overview_failed(&mut self, message: String) {
+        self.in_flight = None;
+        if self.data.is_loading() {
+            self.data = Remote::Failed(message);
+        }
+    }
+
+    /// The rows the table on screen waits for.
+    pub fn rows_request(&mut self, now: Timestamp) -> Option<RowsRequest> {
+        // Tables fill once the overview is in: their counts are shown against its totals.
+        self.data.ready()?;
+        let as_of = self.as_of(now);
+        self.dashboard.rows_request(self.account, &self.source, as_of)
+    }
+
+    /// The children the table on screen waits for.
+    pub fn children_request(&mut self) -> Option<ChildrenRequest> {
+        self.data.ready()?;
+        self.dashboard.children_request(&self.source)
     }
 }
 
@@ -47,72 +151,108 @@ pub fn deletion_notice(closure: Option<&ClosureRow>) -> String {
     }
 }
 
-/// Draws an account's overview; returns a command when the person asks to load it again.
-pub fn overview_ui(ui: &mut Ui, view: &OverviewView) -> Option<Command> {
+/// The banner over a backup: whose it is, when it was taken, and that nothing can change.
+pub fn backup_banner(info: &BackupInfo) -> String {
+    format!(
+        "Read-only backup of {}, taken {}. Nothing here can be changed.",
+        info.owner,
+        local_minute(info.header.exported_at)
+    )
+}
+
+/// Draws an account's dashboards; returns a command when the person asks for something.
+pub fn overview_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<Command> {
+    let mut command = None;
+    if let Some(info) = &view.backup {
+        ui.horizontal(|ui| {
+            notice_ui_inline(ui, &backup_banner(info));
+            if ui.button("Close backup").clicked() {
+                command = Some(Command::Backup(BackupCommand::Close));
+            }
+        });
+        ui.label(RichText::new(info.path.display().to_string()).weak().small());
+        ui.add_space(theme::SPACE_S);
+    }
     match &view.data {
         Remote::Loading => {
             progress_ui(ui, "Loading the account…");
-            None
+            command
         }
         Remote::Failed(message) => {
             error_text_ui(ui, message);
             ui.add_space(theme::SPACE_S);
-            ui.button("Try again").clicked().then_some(Command::ReloadAccount)
+            if ui.button("Try again").clicked() {
+                command = Some(Command::ReloadAccount);
+            }
+            command
         }
-        Remote::Ready(overview) => {
-            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| account_ui(ui, overview));
-            None
-        }
+        Remote::Ready(_) => command.or_else(|| dashboards_ui(ui, view).map(Command::Dashboard)),
     }
 }
 
-fn account_ui(ui: &mut Ui, overview: &AccountOverview) {
-    let account = &overview.account;
+/// The title, the tab bar and the tab shown.
+fn dashboards_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<DashboardCommand> {
+    let Remote::Ready(summary) = &view.data else {
+        return None;
+    };
+    let mut command = None;
+    let account = &summary.account;
     ui.label(RichText::new(&account.display_name).size(theme::TITLE_SIZE).strong());
-    ui.add_space(theme::SPACE_M);
-
+    ui.add_space(theme::SPACE_S);
     if account.status == AccountStatus::ClosurePending {
-        notice_ui(ui, &deletion_notice(overview.closure.as_ref()));
-        ui.add_space(theme::SPACE_M);
+        notice_ui(ui, &deletion_notice(summary.closure.as_ref()));
+        ui.add_space(theme::SPACE_S);
     }
 
-    egui::Grid::new("profile").num_columns(2).spacing([theme::SPACE_L, theme::SPACE_S]).show(ui, |ui| {
-        let rows = [
-            ("Email", account.email.clone()),
-            ("Country", account.country.clone()),
-            ("Member since", local_date(account.created_at)),
-            ("Status", account.status.label().to_owned()),
-        ];
-        for (label, value) in rows {
-            ui.label(RichText::new(label).weak());
-            ui.label(value);
-            ui.end_row();
-        }
-    });
-
-    ui.add_space(theme::SPACE_L);
-    ui.label(RichText::new("What the account holds").heading());
-    ui.add_space(theme::SPACE_S);
-    counts_ui(ui, &overview.counts);
-}
-
-/// One card per table, in as many columns as fit the window.
-fn counts_ui(ui: &mut Ui, counts: &AccountCounts) {
-    let columns = ((ui.available_width() + theme::SPACE_M) / (theme::CARD_OUTER_WIDTH + theme::SPACE_M)).floor();
-    let columns = (columns as usize).max(1);
-    egui::Grid::new("counts").spacing([theme::SPACE_M, theme::SPACE_M]).show(ui, |ui| {
-        for (index, (label, count)) in counts.labelled().into_iter().enumerate() {
-            theme::card_frame(ui.visuals()).show(ui, |ui| {
-                ui.set_width(theme::CARD_WIDTH);
-                ui.vertical(|ui| {
-                    ui.label(RichText::new(count.to_string()).size(theme::CARD_NUMBER_SIZE).strong());
-                    ui.label(RichText::new(label).weak());
-                });
-            });
-            if (index + 1) % columns == 0 {
-                ui.end_row();
+    ui.horizontal_wrapped(|ui| {
+        for tab in Tab::all() {
+            let label = match tab {
+                Tab::Overview => tab.label().to_owned(),
+                Tab::List(listing) => {
+                    format!("{} ({})", listing.label(), thousands(total_rows(&summary.counts, listing).max(0) as u64))
+                }
+            };
+            if ui.selectable_label(view.dashboard.tab == tab, label).clicked() && view.dashboard.tab != tab {
+                command = Some(DashboardCommand::ShowTab(tab));
             }
         }
+        // A backup never changes; the live account may, from another window or the CLI.
+        if view.backup.is_none() {
+            ui.separator();
+            if ui.button("Refresh").on_hover_text("Read the account again").clicked() {
+                command = Some(DashboardCommand::Refresh);
+            }
+        }
+    });
+    ui.separator();
+
+    let focus_filter = ui.input_mut(|input| input.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::F)));
+    let from_backup = view.backup.is_some();
+    let tab = view.dashboard.tab;
+    let inner = match tab {
+        Tab::Overview => {
+            egui::ScrollArea::vertical()
+                .id_salt("closedesk-overview-scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| summary_ui(ui, summary, from_backup))
+                .inner
+        }
+        Tab::List(listing) => {
+            if focus_filter {
+                ui.memory_mut(|memory| memory.request_focus(filter_id(listing)));
+            }
+            let total = Some(total_rows(&summary.counts, listing).max(0) as u64);
+            table_ui(ui, view.dashboard.table_mut(listing), total)
+        }
+    };
+    command.or(inner)
+}
+
+/// The notice frame, sized to its text so that a button fits beside it.
+fn notice_ui_inline(ui: &mut Ui, text: &str) {
+    let visuals = ui.visuals().clone();
+    theme::notice_frame(&visuals).show(ui, |ui| {
+        ui.label(RichText::new(text).color(theme::notice_text(&visuals)).strong());
     });
 }
 
@@ -127,5 +267,21 @@ mod tests {
         let text = deletion_notice(Some(&closure));
         assert!(text.starts_with("This account is scheduled for deletion on 2026-12-0"), "{text}");
         assert_eq!(deletion_notice(None), "This account is scheduled for deletion.");
+    }
+
+    #[test]
+    fn a_reload_drops_the_answer_to_a_load_started_before_it() {
+        let now = Timestamp::UNIX_EPOCH;
+        let mut view = OverviewView::loading(AccountId(7));
+        let first = view.overview_request(now).unwrap();
+        assert!(view.overview_request(now).is_none(), "one load at a time");
+        view.reload();
+        view.on_overview(OverviewLoaded {
+            ticket: first.ticket,
+            result: Err(crate::store::StoreError::NotFound("x".to_owned())),
+        });
+        assert!(view.data.is_loading(), "the stale answer was ignored");
+        let second = view.overview_request(now).unwrap();
+        assert_ne!(second.ticket, first.ticket);
     }
 }

@@ -5,6 +5,7 @@ use zeroize::Zeroizing;
 
 use crate::auth::{Credentials, Secret};
 use crate::ui::command::Command;
+use crate::ui::screens::dashboard::open_backup::{OpenBackupForm, open_backup_form_ui};
 use crate::ui::theme;
 use crate::ui::widgets::{centered_column, error_text_ui, labelled_input_ui, progress_ui};
 
@@ -57,6 +58,8 @@ pub struct SignInView {
     pub busy: bool,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// The "Open a backup" form below the sign-in card.
+    pub backup: OpenBackupForm,
 }
 
 impl Default for SignInView {
@@ -68,6 +71,7 @@ impl Default for SignInView {
             password: Zeroizing::new(String::with_capacity(PASSWORD_CAPACITY)),
             busy: false,
             error: None,
+            backup: OpenBackupForm::default(),
         }
     }
 }
@@ -150,6 +154,13 @@ pub fn signin_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
             }
             ui.add_space(theme::SPACE_M);
             ui.label(RichText::new("Demo logins are listed in the README.").small().weak());
+        });
+        ui.add_space(theme::SPACE_L);
+        theme::card_frame(ui.visuals()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            if let Some(backup) = open_backup_form_ui(ui, &mut view.backup) {
+                command = Some(Command::Backup(backup));
+            }
         });
     });
     command

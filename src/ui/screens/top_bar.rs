@@ -1,7 +1,9 @@
-//! The bar across the top of the window: the product, who is signed in, the theme, sign-out.
+//! The bar across the top of the window: the product, a customer's pages, who is signed in,
+//! the theme, sign-out.
 
 use egui::{RichText, ThemePreference, Ui};
 
+use crate::ui::closure::{AreaPage, ClosureCommand};
 use crate::ui::command::Command;
 use crate::ui::theme;
 
@@ -16,10 +18,18 @@ const THEME_CHOICES: [(ThemePreference, &str, &str); 3] = [
 ];
 
 /// Draws the top bar. `identity` names who is signed in; without it there is no sign-out.
-pub fn top_bar_ui(ui: &mut Ui, identity: Option<&str>) -> Option<Command> {
+/// `page` is the page a signed-in customer is on; with it, the bar leads to the overview and
+/// the account settings.
+pub fn top_bar_ui(ui: &mut Ui, identity: Option<&str>, page: Option<AreaPage>) -> Option<Command> {
     let mut command = None;
     ui.horizontal(|ui| {
         ui.label(RichText::new("closedesk").strong().color(theme::accent(ui.visuals())).size(theme::BRAND_SIZE));
+        if let Some(page) = page {
+            ui.add_space(theme::SPACE_L);
+            if let Some(chosen) = pages_ui(ui, page) {
+                command = Some(Command::Closure(ClosureCommand::ShowPage(chosen)));
+            }
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if identity.is_some() && ui.button("Sign out").clicked() {
                 command = Some(Command::SignOut);
@@ -35,6 +45,19 @@ pub fn top_bar_ui(ui: &mut Ui, identity: Option<&str>) -> Option<Command> {
         });
     });
     command
+}
+
+/// "Overview" and "Account settings"; the wizard belongs to the settings.
+fn pages_ui(ui: &mut Ui, page: AreaPage) -> Option<AreaPage> {
+    let on_settings = matches!(page, AreaPage::Settings | AreaPage::Wizard);
+    let mut chosen = None;
+    if ui.selectable_label(page == AreaPage::Overview, "Overview").clicked() && page != AreaPage::Overview {
+        chosen = Some(AreaPage::Overview);
+    }
+    if ui.selectable_label(on_settings, "Account settings").clicked() && page != AreaPage::Settings {
+        chosen = Some(AreaPage::Settings);
+    }
+    chosen
 }
 
 /// A small segmented switch between following the system, light and dark.

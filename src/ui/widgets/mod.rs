@@ -4,6 +4,12 @@ use egui::{Response, RichText, Ui};
 
 use super::theme;
 
+pub mod countdown;
+pub mod export_panel;
+pub mod figures;
+pub mod mailbox_panel;
+pub mod secret_field;
+
 /// Lays out `add_contents` in a column of at most `width` points, centred in the available space.
 pub fn centered_column<R>(ui: &mut Ui, width: f32, add_contents: impl FnOnce(&mut Ui) -> R) -> R {
     let width = width.min(ui.available_width());

@@ -1,0 +1,66 @@
+//! Agent search over 1,000 vs 100,000 accounts: the goal is at most 2× the time, because
+//! every kind of match (id, order number, email prefix, name words) is served by an index.
+//!
+//! Run with `cargo bench --bench search`.
+
+use std::time::{Duration, Instant};
+
+use closedesk::demo::seed::{SeedSpec, seed};
+use closedesk::store::search::search_accounts;
+use jiff::Timestamp;
+use rusqlite::Connection;
+
+/// Searches per query per database.
+const ROUNDS: u32 = 300;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let mut results = Vec::new();
+    for accounts in [1_000_u64, 100_000] {
+        let path = dir.path().join(format!("search-{accounts}.db"));
+        let mut conn = closedesk::store::create_empty(&path)?;
+        let filled = Instant::now();
+        seed(&mut conn, &SeedSpec { accounts, orders_per_account: 1, seed: 7 }, Timestamp::now(), &mut |_| {})?;
+        println!("{accounts} accounts seeded in {} ms", filled.elapsed().as_millis());
+        results.push((accounts, time_queries(&conn)?));
+    }
+    let (small, large) = (&results[0].1, &results[1].1);
+    let mut worst: f64 = 0.0;
+    for ((query, small), (_, large)) in small.iter().zip(large) {
+        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+        worst = worst.max(ratio);
+        println!(
+            "{query:<28} 1,000: {:>8.1} µs   100,000: {:>8.1} µs   ratio {ratio:.2}x",
+            per_search(*small),
+            per_search(*large)
+        );
+    }
+    println!("worst ratio {worst:.2}x; goal at most 2x: {}", if worst <= 2.0 { "met" } else { "missed" });
+    Ok(())
+}
+
+fn time_queries(conn: &Connection) -> Result<Vec<(&'static str, Duration)>, Box<dyn std::error::Error>> {
+    let queries = [
+        ("account id", "17"),
+        ("email prefix", "synthetic-b1-4"),
+        ("name word prefix", "mar"),
+        ("two name words", "ma sil"),
+        ("order number", "SYN-1-5-0"),
+        ("no match", "zzzzzz"),
+    ];
+    let mut timings = Vec::new();
+    for (label, text) in queries {
+        // Warm the page cache and the statement cache once, as a typing agent would.
+        search_accounts(conn, text, None, 50)?;
+        let started = Instant::now();
+        for _ in 0..ROUNDS {
+            std::hint::black_box(search_accounts(conn, text, None, 50)?);
+        }
+        timings.push((label, started.elapsed()));
+    }
+    Ok(timings)
+}
+
+fn per_search(total: Duration) -> f64 {
+    total.as_secs_f64() * 1e6 / f64::from(ROUNDS)
+}

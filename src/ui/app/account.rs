@@ -1,0 +1,581 @@
+//! A signed-in customer's settings area and the closure-pending screen, as the app drives
+//! them: commands in, closure and export workers out, their results routed back to the flow
+//! that asked. The screens themselves only draw and return commands.
+
+use egui::Ui;
+use jiff::Timestamp;
+
+use super::{ClosedeskApp, Screen};
+use crate::core::AccountId;
+use crate::core::closure::{Event, Purpose, Refusal, Step};
+use crate::ui::closure::{self, AreaPage, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
+use crate::ui::command::Command;
+use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
+use crate::ui::jobs::{JobKind, JobOutput, Jobs};
+use crate::ui::mailbox::{self, MailboxView};
+use crate::ui::remote::Remote;
+use crate::ui::screens::closure_pending::ClosurePendingView;
+use crate::ui::screens::overview::OverviewView;
+use crate::ui::screens::settings::{SettingsData, settings_ui};
+use crate::ui::screens::wizard::{WizardView, refusal_text, wizard_ui};
+use crate::ui::theme;
+use crate::ui::widgets::notice_ui;
+
+/// What the overview says after a closure was cancelled.
+const CANCELLED_NOTICE: &str =
+    "The closure was cancelled: your account is active again. Marketing mail stays off until you turn it on.";
+
+/// A signed-in customer's pages beyond the overview, kept for the session: leaving the
+/// settings for the overview keeps a wizard or an export where it was.
+#[derive(Debug)]
+pub(super) struct AccountArea {
+    account: AccountId,
+    page: AreaPage,
+    settings: Remote<SettingsData>,
+    settings_wanted: bool,
+    wizard: Option<WizardView>,
+    export: ExportState,
+    /// A one-time notice above the overview.
+    flash: Option<String>,
+}
+
+impl AccountArea {
+    fn new(account: AccountId) -> Self {
+        Self {
+            account,
+            page: AreaPage::Overview,
+            settings: Remote::Loading,
+            settings_wanted: true,
+            wizard: None,
+            export: ExportState::new(account),
+            flash: None,
+        }
+    }
+
+    fn reload_settings(&mut self) {
+        self.settings = Remote::Loading;
+        self.settings_wanted = true;
+    }
+}
+
+/// What [`area_ui`] drew.
+pub(super) enum Drawn {
+    /// A page of the area, and the command it returned.
+    Page(Option<Command>),
+    /// Nothing but a notice, if any: the overview is to be drawn below.
+    Overview,
+}
+
+/// Draws a customer's page when it is not the overview.
+pub(super) fn area_ui(ui: &mut Ui, area: Option<&mut AccountArea>) -> Drawn {
+    let Some(area) = area else {
+        return Drawn::Overview;
+    };
+    match area.page {
+        AreaPage::Overview => {
+            if let Some(flash) = &area.flash {
+                notice_ui(ui, flash);
+                ui.add_space(theme::SPACE_M);
+            }
+            Drawn::Overview
+        }
+        AreaPage::Settings => {
+            let closing = area.wizard.as_ref().is_some_and(|wizard| !wizard.is_done());
+            Drawn::Page(settings_ui(ui, &area.settings, &mut area.export, closing))
+        }
+        AreaPage::Wizard => {
+            Drawn::Page(area.wizard.as_mut().and_then(|wizard| wizard_ui(ui, wizard, &mut area.export)))
+        }
+    }
+}
+
+impl ClosedeskApp {
+    /// The page a signed-in customer is on, for the top bar; `None` for anyone else.
+    pub(super) fn customer_page(&self) -> Option<AreaPage> {
+        match &self.screen {
+            Screen::Customer(_) => Some(self.area.as_ref().map_or(AreaPage::Overview, |area| area.page)),
+            _ => None,
+        }
+    }
+
+    /// The settings area of the customer whose overview is on screen, made on first use.
+    fn customer_area(&mut self) -> Option<&mut AccountArea> {
+        let Screen::Customer(overview) = &self.screen else {
+            return None;
+        };
+        let account = overview.account;
+        if self.area.as_ref().is_none_or(|area| area.account != account) {
+            self.area = Some(AccountArea::new(account));
+        }
+        self.area.as_mut()
+    }
+
+    /// Applies a command of the settings area, the wizard or the closure-pending screen.
+    pub(super) fn apply_closure(&mut self, command: ClosureCommand) {
+        if matches!(self.screen, Screen::ClosurePending(_)) {
+            self.apply_to_pending(command);
+            return;
+        }
+        let now = self.clock.now();
+        let db_path = self.jobs.db_path().to_owned();
+        let Some(area) = self.customer_area() else {
+            return;
+        };
+        let mut reload_account = false;
+        match command {
+            ClosureCommand::ShowPage(page) => {
+                if page == AreaPage::Wizard && area.wizard.is_none() {
+                    return;
+                }
+                // The wizard's steps write audit lines and mail: what the overview counts changed.
+                reload_account = area.page == AreaPage::Wizard && page != AreaPage::Wizard;
+                if page == AreaPage::Settings {
+                    area.reload_settings();
+                }
+                area.page = page;
+                area.flash = None;
+            }
+            ClosureCommand::ReloadSettings => area.reload_settings(),
+            ClosureCommand::StartClosing => {
+                if area.wizard.as_ref().is_none_or(WizardView::is_done) {
+                    area.wizard = Some(WizardView::new(area.account, &db_path, now));
+                }
+                area.page = AreaPage::Wizard;
+                area.flash = None;
+            }
+            ClosureCommand::LeaveWizard => {
+                area.wizard = None;
+                area.page = AreaPage::Settings;
+                area.reload_settings();
+                reload_account = true;
+            }
+            ClosureCommand::OpenCancel => {
+                let account = area.account;
+                // The session now only offers the cancellation, like a sign-in would.
+                self.area = None;
+                self.screen = Screen::ClosurePending(Box::new(ClosurePendingView::new(account, &db_path)));
+                return;
+            }
+            ClosureCommand::RefreshMailbox => {
+                if let Some(wizard) = area.wizard.as_mut() {
+                    wizard.mailbox.refresh();
+                }
+            }
+            step => {
+                if let Some(view) = area.wizard.as_mut() {
+                    queue_wizard_step(view, step);
+                }
+            }
+        }
+        if reload_account {
+            // Commands are being applied now: this one waits for the next pass, so ask for it.
+            self.commands.push(Command::ReloadAccount);
+            self.jobs.ctx().request_repaint();
+        }
+    }
+
+    fn apply_to_pending(&mut self, command: ClosureCommand) {
+        let Screen::ClosurePending(view) = &mut self.screen else {
+            return;
+        };
+        if view.busy.is_some() {
+            return;
+        }
+        let request = match command {
+            ClosureCommand::CancelWithPassword(password) => {
+                ClosureRequest::BeginCancel { account: view.account, password }
+            }
+            ClosureCommand::ResendCancelCode => match view.wizard.clone() {
+                Some(wizard) => ClosureRequest::Resend { wizard },
+                None => return,
+            },
+            ClosureCommand::ConfirmCancel { code } => match view.wizard.clone() {
+                Some(wizard) => ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() },
+                None => return,
+            },
+            ClosureCommand::ReloadPending => {
+                view.info = Remote::Loading;
+                ClosureRequest::PendingInfo { account: view.account }
+            }
+            ClosureCommand::Back => {
+                // Starting over needs the password again; the old code is replaced by the next one.
+                view.wizard = None;
+                view.message = None;
+                return;
+            }
+            ClosureCommand::RefreshMailbox => {
+                view.mailbox.refresh();
+                return;
+            }
+            _ => return,
+        };
+        view.message = None;
+        view.busy = Some(request.describe());
+        view.queued = Some(request);
+    }
+
+    /// Applies a command of a backup panel.
+    pub(super) fn apply_export(&mut self, command: ExportCommand) {
+        let now = self.clock.now();
+        if let Some(area) = self.area.as_mut() {
+            area.export.apply(command, &mut self.jobs, now);
+        }
+    }
+
+    /// Takes in a closure, mailbox or settings worker's result.
+    pub(super) fn on_closure_output(&mut self, output: ClosureOutput) {
+        match output {
+            ClosureOutput::Stepped { flow, result } => self.on_stepped(flow, result),
+            ClosureOutput::Mailbox { account, result } => {
+                if let Some(mailbox) = mailbox_mut(&mut self.screen, &mut self.area)
+                    && mailbox.account == account
+                {
+                    mailbox.items = result.into();
+                }
+            }
+            ClosureOutput::Settings { account, result } => {
+                if let Some(area) = self.area.as_mut()
+                    && area.account == account
+                {
+                    area.settings = result.into();
+                }
+            }
+        }
+    }
+
+    fn on_stepped(&mut self, flow: u64, result: Result<ClosureReply, String>) {
+        if let Screen::ClosurePending(view) = &mut self.screen
+            && view.flow == flow
+        {
+            if pending_reply(view, result) {
+                let account = view.account;
+                let mut area = AccountArea::new(account);
+                area.flash = Some(CANCELLED_NOTICE.to_owned());
+                self.area = Some(area);
+                self.screen = Screen::Customer(OverviewView::loading(account));
+            }
+            return;
+        }
+        let Some(area) = self.area.as_mut() else {
+            return;
+        };
+        let Some(view) = area.wizard.as_mut().filter(|view| view.flow == flow) else {
+            return;
+        };
+        if wizard_reply(view, result) {
+            area.reload_settings();
+            self.commands.push(Command::ReloadAccount);
+        }
+    }
+
+    /// Takes in a save dialog or export worker's result.
+    pub(super) fn on_export_output(&mut self, output: ExportOutput) {
+        let now = self.clock.now();
+        if let Some(area) = self.area.as_mut() {
+            area.export.on_output(output, &mut self.jobs, now);
+        }
+    }
+
+    /// A worker of the settings area died without a result: say so where it was awaited.
+    pub(super) fn on_area_job_crashed(&mut self, kind: JobKind, message: String) {
+        match kind {
+            JobKind::Closure => match &mut self.screen {
+                Screen::ClosurePending(view) => {
+                    view.busy = None;
+                    if view.info.is_loading() {
+                        view.info = Remote::Failed(message);
+                    } else {
+                        view.message = Some(message);
+                    }
+                }
+                _ => {
+                    if let Some(view) = self.area.as_mut().and_then(|area| area.wizard.as_mut()) {
+                        view.busy = None;
+                        view.message = Some(message);
+                    }
+                }
+            },
+            JobKind::Mailbox => {
+                if let Some(mailbox) = mailbox_mut(&mut self.screen, &mut self.area) {
+                    mailbox.items = Remote::Failed(message);
+                }
+            }
+            JobKind::LoadSettings => {
+                if let Some(area) = self.area.as_mut() {
+                    area.settings = Remote::Failed(message);
+                }
+            }
+            JobKind::SaveDialog | JobKind::Export => {
+                if let Some(area) = self.area.as_mut() {
+                    area.export.on_crashed(kind, message);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Starts the work the area's screens wait for, and brings their progress and clock up to date.
+    pub(super) fn area_logic(&mut self) {
+        let now = self.clock.now();
+        let Self { screen, area, jobs, .. } = self;
+        if let Screen::ClosurePending(view) = screen {
+            view.now = now;
+        }
+
+        if !jobs.is_running(JobKind::Closure) {
+            start_queued_step(screen, area, jobs, now);
+        }
+        if let Some(mailbox) = mailbox_mut(screen, area)
+            && mailbox.wanted
+            && !jobs.is_running(JobKind::Mailbox)
+        {
+            start_mailbox(mailbox, jobs);
+        }
+        let Some(area) = area.as_mut().filter(|_| matches!(screen, Screen::Customer(_))) else {
+            return;
+        };
+        if area.page == AreaPage::Settings && area.settings_wanted && !jobs.is_running(JobKind::LoadSettings) {
+            area.settings_wanted = false;
+            let (db_path, account) = (jobs.db_path().to_owned(), area.account);
+            let started = jobs.start(JobKind::LoadSettings, move || {
+                JobOutput::Closure(Box::new(ClosureOutput::Settings {
+                    account,
+                    result: closure::load_settings(&db_path, account),
+                }))
+            });
+            if let Err(err) = started {
+                area.settings = Remote::Failed(err.to_string());
+            }
+        }
+        area.export.poll_progress();
+        if let Some(wizard) = area.wizard.as_mut() {
+            wizard.now = now;
+        }
+    }
+}
+
+/// Turns a wizard command into a request for the closure worker, unless one is under way.
+fn queue_wizard_step(view: &mut WizardView, command: ClosureCommand) {
+    let Some(wizard) = view.wizard.clone() else {
+        return;
+    };
+    if view.busy.is_some() {
+        return;
+    }
+    let step = |event| ClosureRequest::Step { wizard: wizard.clone(), event };
+    let request = match command {
+        ClosureCommand::CheckReadiness => ClosureRequest::CheckReadiness { wizard: wizard.clone() },
+        ClosureCommand::AcknowledgeWarnings => step(Event::WarningsAcknowledged),
+        ClosureCommand::SubmitPassword(password) => ClosureRequest::Password { wizard: wizard.clone(), password },
+        ClosureCommand::ChooseReason { reason, note } => {
+            let note = Some(note).filter(|note| !note.trim().is_empty());
+            step(Event::ReasonChosen { reason, note })
+        }
+        ClosureCommand::DecideBackup { taken } => step(Event::BackupDecided { taken }),
+        ClosureCommand::SendCode => ClosureRequest::SendCode { wizard: wizard.clone() },
+        ClosureCommand::ResendCode => ClosureRequest::Resend { wizard: wizard.clone() },
+        ClosureCommand::Confirm { code, email, phrase } => {
+            ClosureRequest::Confirm { wizard: wizard.clone(), code, email, phrase }
+        }
+        ClosureCommand::Back => step(Event::Back),
+        _ => return,
+    };
+    view.message = None;
+    view.busy = Some(request.describe());
+    view.queued = Some(request);
+}
+
+/// Takes in a closure step's reply; returns whether the wizard has just finished.
+fn wizard_reply(view: &mut WizardView, result: Result<ClosureReply, String>) -> bool {
+    view.busy = None;
+    let reply = match result {
+        Ok(reply) => reply,
+        Err(message) => {
+            view.message = Some(message);
+            return false;
+        }
+    };
+    if let Some(info) = reply.info {
+        view.info = Some(info);
+    }
+    if let Some(readiness) = reply.readiness {
+        view.readiness = Some(readiness);
+    }
+    let before = view.wizard.as_ref().map(|wizard| wizard.step);
+    if let Some(wizard) = reply.wizard {
+        view.wizard = Some(wizard);
+    }
+    let after = view.wizard.as_ref().map(|wizard| wizard.step);
+    if after == Some(Step::Readiness) && before != after {
+        // Coming back to readiness, the warnings are acknowledged anew.
+        view.acknowledged = false;
+    }
+    (view.message, view.cooldown_until) = split_refusal(reply.refusal, view.cooldown_until, reply.code_mailed);
+    let finished = after == Some(Step::Done) && before != after;
+    if reply.code_mailed || finished {
+        view.mailbox.refresh();
+    }
+    finished
+}
+
+/// Takes in a cancellation step's reply; returns whether the closure is now cancelled.
+fn pending_reply(view: &mut ClosurePendingView, result: Result<ClosureReply, String>) -> bool {
+    view.busy = None;
+    let reply = match result {
+        Ok(reply) => reply,
+        Err(message) => {
+            if view.info.is_loading() {
+                view.info = Remote::Failed(message);
+            } else {
+                view.message = Some(message);
+            }
+            return false;
+        }
+    };
+    if let Some(info) = reply.info {
+        view.info = Remote::Ready(info);
+    }
+    if let Some(wizard) = reply.wizard {
+        view.wizard = Some(wizard);
+    }
+    (view.message, view.cooldown_until) = split_refusal(reply.refusal, view.cooldown_until, reply.code_mailed);
+    if reply.code_mailed {
+        view.mailbox.refresh();
+    }
+    view.wizard.as_ref().is_some_and(|wizard| wizard.purpose == Purpose::Cancel && wizard.step == Step::Done)
+}
+
+/// A refusal as the screen shows it: a message, or (for a resend asked too soon) a countdown
+/// instead. The countdown stays until a new code goes out.
+fn split_refusal(
+    refusal: Option<Refusal>,
+    cooldown_until: Option<Timestamp>,
+    code_mailed: bool,
+) -> (Option<String>, Option<Timestamp>) {
+    match refusal {
+        Some(Refusal::ResendTooSoon { until }) => (None, Some(until)),
+        Some(refusal) => (Some(refusal_text(refusal)), cooldown_until.filter(|_| !code_mailed)),
+        None => (None, cooldown_until.filter(|_| !code_mailed)),
+    }
+}
+
+/// The mailbox on screen, if any.
+fn mailbox_mut<'a>(screen: &'a mut Screen, area: &'a mut Option<AccountArea>) -> Option<&'a mut MailboxView> {
+    match screen {
+        Screen::ClosurePending(view) => Some(&mut view.mailbox),
+        Screen::Customer(_) => area.as_mut().and_then(|area| area.wizard.as_mut()).map(|wizard| &mut wizard.mailbox),
+        _ => None,
+    }
+}
+
+/// Starts the closure step the screen on show has waiting.
+fn start_queued_step(screen: &mut Screen, area: &mut Option<AccountArea>, jobs: &mut Jobs, now: Timestamp) {
+    let (flow, busy, message, queued) = match screen {
+        Screen::ClosurePending(view) => (view.flow, &mut view.busy, &mut view.message, &mut view.queued),
+        Screen::Customer(_) => {
+            let Some(view) = area.as_mut().and_then(|area| area.wizard.as_mut()) else {
+                return;
+            };
+            (view.flow, &mut view.busy, &mut view.message, &mut view.queued)
+        }
+        _ => return,
+    };
+    let Some(request) = queued.take() else {
+        return;
+    };
+    let db_path = jobs.db_path().to_owned();
+    let started =
+        jobs.start(JobKind::Closure, move || JobOutput::Closure(Box::new(closure::run(&db_path, flow, request, now))));
+    if let Err(err) = started {
+        *busy = None;
+        *message = Some(err.to_string());
+    }
+}
+
+/// Reads the mailbox on the mailbox worker.
+fn start_mailbox(mailbox: &mut MailboxView, jobs: &mut Jobs) {
+    mailbox.wanted = false;
+    mailbox.items = Remote::Loading;
+    let (db_path, account) = (jobs.db_path().to_owned(), mailbox.account);
+    let started = jobs.start(JobKind::Mailbox, move || {
+        JobOutput::Closure(Box::new(ClosureOutput::Mailbox { account, result: mailbox::load(&db_path, account) }))
+    });
+    if let Err(err) = started {
+        mailbox.items = Remote::Failed(err.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::core::closure::{Reason, Refusal, Wizard};
+
+    fn now() -> Timestamp {
+        "2026-11-29T10:00:00Z".parse().unwrap()
+    }
+
+    /// A wizard view that has started and waits for the person at `step`.
+    fn wizard_at(step: Step, purpose: Purpose) -> (WizardView, Wizard) {
+        let mut view = WizardView::new(AccountId(1), Path::new("/nowhere/closedesk.db"), now());
+        view.queued = None;
+        view.busy = None;
+        let mut wizard = Wizard::new(AccountId(1), purpose, 7, None);
+        wizard.step = step;
+        view.wizard = Some(wizard.clone());
+        (view, wizard)
+    }
+
+    #[test]
+    fn a_step_is_queued_once_and_a_blank_note_means_none() {
+        let (mut view, _) = wizard_at(Step::Reason, Purpose::Close);
+        queue_wizard_step(&mut view, ClosureCommand::ChooseReason { reason: Reason::Privacy, note: "  ".into() });
+        assert!(matches!(
+            view.queued,
+            Some(ClosureRequest::Step { event: Event::ReasonChosen { reason: Reason::Privacy, note: None }, .. })
+        ));
+        assert_eq!(view.busy, Some("Saving…"));
+        queue_wizard_step(&mut view, ClosureCommand::Back);
+        assert!(
+            matches!(view.queued, Some(ClosureRequest::Step { event: Event::ReasonChosen { .. }, .. })),
+            "nothing else is queued while a step runs"
+        );
+    }
+
+    #[test]
+    fn a_refusal_reads_as_its_message_and_the_end_refreshes_the_mailbox() {
+        let (mut view, wizard) = wizard_at(Step::Identity, Purpose::Close);
+        view.busy = Some("Checking the password…");
+        view.mailbox.wanted = false;
+        let refused = ClosureReply {
+            wizard: Some(wizard.clone()),
+            refusal: Some(Refusal::WrongPassword { tries_left: 4 }),
+            ..ClosureReply::default()
+        };
+        assert!(!wizard_reply(&mut view, Ok(refused)));
+        assert_eq!(view.busy, None);
+        assert_eq!(view.message.as_deref(), Some("The password is wrong (4 tries left)."));
+
+        let mut done = wizard;
+        done.step = Step::Done;
+        assert!(wizard_reply(&mut view, Ok(ClosureReply { wizard: Some(done), ..ClosureReply::default() })));
+        assert_eq!(view.message, None);
+        assert!(view.mailbox.wanted, "the confirmation mail is read");
+        assert!(!wizard_reply(&mut view, Err("the database is locked".into())), "an error is no ending");
+        assert_eq!(view.message.as_deref(), Some("the database is locked"));
+    }
+
+    #[test]
+    fn a_cancellation_ends_when_its_code_is_confirmed() {
+        let mut view = ClosurePendingView::new(AccountId(1), Path::new("/nowhere/closedesk.db"));
+        let mut wizard = Wizard::new(AccountId(1), Purpose::Cancel, 7, None);
+        wizard.step = Step::Confirm;
+        let reply = ClosureReply { wizard: Some(wizard.clone()), code_mailed: true, ..ClosureReply::default() };
+        view.mailbox.wanted = false;
+        assert!(!pending_reply(&mut view, Ok(reply)));
+        assert!(view.mailbox.wanted, "the mailbox shows the new code");
+        wizard.step = Step::Done;
+        assert!(pending_reply(&mut view, Ok(ClosureReply { wizard: Some(wizard), ..ClosureReply::default() })));
+    }
+}

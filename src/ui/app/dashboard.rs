@@ -1,0 +1,164 @@
+//! The app's side of the dashboards and of the read-only backup viewer: applying their
+//! commands, starting their loads on workers, and taking in what the workers send back.
+
+use std::path::PathBuf;
+
+use super::{ClosedeskApp, Screen};
+use crate::ui::jobs::{JobKind, JobOutput};
+use crate::ui::screens::dashboard::DashboardCommand;
+use crate::ui::screens::dashboard::open_backup::{BackupCommand, OpenedBackup};
+use crate::ui::screens::overview::OverviewView;
+use crate::ui::screens::signin::SignInView;
+
+impl ClosedeskApp {
+    /// Applies a command of the dashboards to the overview on screen.
+    pub(super) fn apply_dashboard(&mut self, command: DashboardCommand) {
+        if let Some(overview) = self.overview_mut() {
+            overview.apply(command);
+        }
+    }
+
+    /// Opens the file dialog, opens a backup, or leaves the backup viewer.
+    pub(super) fn apply_backup(&mut self, command: BackupCommand) {
+        match command {
+            BackupCommand::PickFile => {
+                let Screen::SignIn(view) = &mut self.screen else {
+                    return;
+                };
+                if view.backup.is_busy() {
+                    return;
+                }
+                match self.jobs.pick_backup() {
+                    Ok(()) => {
+                        view.backup.picking = true;
+                        view.backup.notice = None;
+                        view.backup.error = None;
+                    }
+                    Err(err) => view.backup.error = Some(err.to_string()),
+                }
+            }
+            BackupCommand::Open(path) => self.open_backup(path),
+            BackupCommand::Close => {
+                if matches!(self.screen, Screen::Backup(_)) {
+                    // Loads still running read the backup being closed: drop what they bring.
+                    self.jobs.discard_running();
+                    self.screen = Screen::SignIn(SignInView::default());
+                }
+            }
+        }
+    }
+
+    fn open_backup(&mut self, path: PathBuf) {
+        let Screen::SignIn(view) = &mut self.screen else {
+            return;
+        };
+        if view.backup.opening {
+            return;
+        }
+        match self.jobs.open_backup(path) {
+            Ok(()) => {
+                view.backup.opening = true;
+                view.backup.error = None;
+            }
+            Err(err) => view.backup.error = Some(err.to_string()),
+        }
+    }
+
+    /// Takes in a result of the dashboards' or the backup viewer's workers.
+    pub(super) fn on_dashboard_output(&mut self, output: JobOutput) {
+        match output {
+            JobOutput::AccountLoaded(loaded) => {
+                if let Some(overview) = self.overview_mut() {
+                    overview.on_overview(loaded);
+                }
+            }
+            JobOutput::RowsLoaded(loaded) => {
+                if let Some(overview) = self.overview_mut() {
+                    overview.dashboard.on_rows(loaded);
+                }
+            }
+            JobOutput::ChildrenLoaded(loaded) => {
+                if let Some(overview) = self.overview_mut() {
+                    overview.dashboard.on_children(loaded);
+                }
+            }
+            JobOutput::BackupPicked(picked) => {
+                let Screen::SignIn(view) = &mut self.screen else {
+                    return;
+                };
+                if let Some(path) = view.backup.on_picked(picked) {
+                    self.open_backup(path);
+                }
+            }
+            JobOutput::BackupOpened(result) => self.on_backup_opened(result),
+            _ => {}
+        }
+    }
+
+    fn on_backup_opened(&mut self, result: Result<Box<OpenedBackup>, String>) {
+        let Screen::SignIn(view) = &mut self.screen else {
+            return;
+        };
+        view.backup.opening = false;
+        match result {
+            Ok(opened) => self.screen = Screen::Backup(Box::new(OverviewView::backup(*opened))),
+            Err(message) => view.backup.error = Some(message),
+        }
+    }
+
+    /// A worker of the dashboards or the backup viewer died without a result.
+    pub(super) fn on_dashboard_job_crashed(&mut self, kind: JobKind, message: String) {
+        match kind {
+            JobKind::LoadAccount => {
+                if let Some(overview) = self.overview_mut() {
+                    overview.on_overview_failed(message);
+                }
+            }
+            JobKind::LoadRows => {
+                if let Some(overview) = self.overview_mut() {
+                    overview.dashboard.on_rows_crashed(&message);
+                }
+            }
+            JobKind::LoadChildren => {
+                if let Some(overview) = self.overview_mut() {
+                    overview.dashboard.on_children_crashed(&message);
+                }
+            }
+            JobKind::PickBackup | JobKind::OpenBackup => {
+                if let Screen::SignIn(view) = &mut self.screen {
+                    view.backup.picking = false;
+                    view.backup.opening = false;
+                    view.backup.error = Some(message);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Starts the loads the dashboards on screen wait for: the overview, a table's rows, an
+    /// expanded row's children. One job of each kind at a time; the next starts when it reports.
+    pub(super) fn start_dashboard_jobs(&mut self) {
+        let now = self.clock.now();
+        if !self.jobs.is_running(JobKind::LoadAccount)
+            && let Some(request) = self.overview_mut().and_then(|overview| overview.overview_request(now))
+            && let Err(err) = self.jobs.load_account(request)
+            && let Some(overview) = self.overview_mut()
+        {
+            overview.on_overview_failed(err.to_string());
+        }
+        if !self.jobs.is_running(JobKind::LoadRows)
+            && let Some(request) = self.overview_mut().and_then(|overview| overview.rows_request(now))
+            && let Err(err) = self.jobs.load_rows(request)
+            && let Some(overview) = self.overview_mut()
+        {
+            overview.dashboard.on_rows_crashed(&err.to_string());
+        }
+        if !self.jobs.is_running(JobKind::LoadChildren)
+            && let Some(request) = self.overview_mut().and_then(OverviewView::children_request)
+            && let Err(err) = self.jobs.load_children(request)
+            && let Some(overview) = self.overview_mut()
+        {
+            overview.dashboard.on_children_crashed(&err.to_string());
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! What the dashboards ask the workers for, and what comes back.
+//!
+//! Each request is a plain value that `jobs.rs` runs on a named worker thread with
+//! [`OverviewRequest::run`] and friends; the answer carries the request's ticket, so that the
+//! screen keeps only answers to what it still asks (not those of a filter typed over since,
+//! of an account closed since, or from before a reload).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use jiff::Timestamp;
+
+use crate::core::AccountId;
+use crate::store::StoreResult;
+use crate::store::dashboard::{self, Listing, Query, Row, Source, Summary};
+
+/// Rows fetched together: the unit of the row cache.
+pub const WINDOW_ROWS: usize = 100;
+
+/// Hands out tickets unique for the whole run, so that an answer can never be mistaken for
+/// the answer to another request, even one made by another screen.
+pub fn next_ticket() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Load the overview tab of an account.
+#[derive(Clone, Debug)]
+pub struct OverviewRequest {
+    /// Tells the answer apart.
+    pub ticket: u64,
+    /// The account.
+    pub account: AccountId,
+    /// The live database or a backup.
+    pub source: Source,
+    /// The instant the overview describes.
+    pub now: Timestamp,
+}
+
+/// The overview of an account, or why it could not be read.
+#[derive(Debug)]
+pub struct OverviewLoaded {
+    /// The request's ticket.
+    pub ticket: u64,
+    /// The overview (boxed: it is much larger than the other results).
+    pub result: StoreResult<Box<Summary>>,
+}
+
+impl OverviewRequest {
+    /// Reads the overview; `live` is the database file for [`Source::Live`].
+    pub fn run(self, live: &Path) -> OverviewLoaded {
+        let result = self.source.read(live, |conn| dashboard::summary(conn, self.account, self.now)).map(Box::new);
+        OverviewLoaded { ticket: self.ticket, result }
+    }
+}
+
+/// Load windows of a listing's rows, and how many rows match.
+#[derive(Clone, Debug)]
+pub struct RowsRequest {
+    /// Tells the answer apart.
+    pub ticket: u64,
+    /// The account.
+    pub account: AccountId,
+    /// The live database or a backup.
+    pub source: Source,
+    /// The table.
+    pub listing: Listing,
+    /// Its filter and order.
+    pub query: Query,
+    /// What "expired" is judged against.
+    pub now: Timestamp,
+    /// Whether to count the matching rows too.
+    pub count: bool,
+    /// The windows wanted (window `n` is rows `n * WINDOW_ROWS ..`).
+    pub windows: Vec<usize>,
+}
+
+/// Loaded windows: each window's index and its rows.
+pub type Windows = Vec<(usize, Vec<Row>)>;
+
+/// Windows of a listing's rows.
+#[derive(Debug)]
+pub struct RowsLoaded {
+    /// The request's ticket.
+    pub ticket: u64,
+    /// The table.
+    pub listing: Listing,
+    /// The matching rows, if counting was asked for, and the windows asked for.
+    pub result: StoreResult<(Option<u64>, Windows)>,
+}
+
+impl RowsRequest {
+    /// Counts and reads the windows in one read transaction, so they agree with each other.
+    pub fn run(self, live: &Path) -> RowsLoaded {
+        let result = self.source.read(live, |conn| {
+            let snapshot = conn.unchecked_transaction()?;
+            let count = if self.count {
+                Some(dashboard::count(&snapshot, self.account, self.listing, &self.query.filter, self.now)?)
+            } else {
+                None
+            };
+            let mut windows = Vec::with_capacity(self.windows.len());
+            for window in &self.windows {
+                let start = (window * WINDOW_ROWS) as u64;
+                let rows = dashboard::page(
+                    &snapshot,
+                    self.account,
+                    self.listing,
+                    &self.query,
+                    self.now,
+                    start..start + WINDOW_ROWS as u64,
+                )?;
+                windows.push((*window, rows));
+            }
+            // Reads only: ending the transaction either way changes nothing.
+            snapshot.rollback()?;
+            Ok((count, windows))
+        });
+        RowsLoaded { ticket: self.ticket, listing: self.listing, result }
+    }
+}
+
+/// Load the children of one row: an order's items, a conversation's messages.
+#[derive(Clone, Debug)]
+pub struct ChildrenRequest {
+    /// Tells the answer apart.
+    pub ticket: u64,
+    /// The live database or a backup.
+    pub source: Source,
+    /// The table of the parent row.
+    pub listing: Listing,
+    /// The parent row's id.
+    pub parent: i64,
+}
+
+/// The children of one row.
+#[derive(Debug)]
+pub struct ChildrenLoaded {
+    /// The request's ticket.
+    pub ticket: u64,
+    /// The table of the parent row.
+    pub listing: Listing,
+    /// The children, in order.
+    pub result: StoreResult<Vec<Row>>,
+}
+
+impl ChildrenRequest {
+    /// Reads the children.
+    pub fn run(self, live: &Path) -> ChildrenLoaded {
+        let result = self.source.read(live, |conn| dashboard::children(conn, self.listing, self.parent));
+        ChildrenLoaded { ticket: self.ticket, listing: self.listing, result }
+    }
+}

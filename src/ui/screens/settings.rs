@@ -1,0 +1,152 @@
+//! The account settings: back the account up, close it (or cancel its closure), and the
+//! email and notification subscriptions, shown read-only.
+
+use egui::{RichText, Ui};
+
+use crate::core::AccountStatus;
+use crate::store::closure::MARKETING_TOPICS;
+use crate::ui::closure::ClosureCommand;
+use crate::ui::command::Command;
+use crate::ui::export::ExportState;
+use crate::ui::remote::Remote;
+use crate::ui::theme;
+use crate::ui::widgets::export_panel::export_panel_ui;
+use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
+
+/// One email or notification subscription.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subscription {
+    /// The topic as stored, e.g. `marketing_email`.
+    pub topic: String,
+    /// Whether it is on.
+    pub enabled: bool,
+}
+
+impl Subscription {
+    /// `Marketing email`: the topic in words.
+    pub fn label(&self) -> String {
+        let words = self.topic.replace('_', " ");
+        let mut chars = words.chars();
+        chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    }
+
+    /// Whether closing the account switches it off at once.
+    pub fn is_marketing(&self) -> bool {
+        MARKETING_TOPICS.contains(&self.topic.as_str())
+    }
+}
+
+/// What the settings page reads from the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsData {
+    /// Active, or closure-pending.
+    pub status: AccountStatus,
+    /// The subscriptions, by topic.
+    pub subscriptions: Vec<Subscription>,
+}
+
+/// Draws the settings page. `closing_in_progress` says a wizard was started and not finished.
+pub fn settings_ui(
+    ui: &mut Ui,
+    data: &Remote<SettingsData>,
+    export: &mut ExportState,
+    closing_in_progress: bool,
+) -> Option<Command> {
+    let mut command = None;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.label(RichText::new("Your account settings").size(theme::TITLE_SIZE).strong());
+        ui.add_space(theme::SPACE_L);
+
+        ui.label(RichText::new("Back up your account").heading());
+        ui.label(
+            "Save everything the account holds to a file you choose: a verifiable JSON document, or a zip \
+             bundle that adds a CSV file per table for spreadsheets.",
+        );
+        ui.add_space(theme::SPACE_S);
+        command = export_panel_ui(ui, export);
+        ui.add_space(theme::SPACE_L);
+        ui.separator();
+
+        ui.label(RichText::new("Close your account").heading());
+        match data {
+            Remote::Loading => {
+                progress_ui(ui, "Loading the settings…");
+            }
+            Remote::Failed(message) => {
+                error_text_ui(ui, message);
+                if ui.button("Try again").clicked() {
+                    command = Some(Command::Closure(ClosureCommand::ReloadSettings));
+                }
+            }
+            Remote::Ready(data) => {
+                if let Some(close) = close_section_ui(ui, data.status, closing_in_progress) {
+                    command = Some(close);
+                }
+                ui.add_space(theme::SPACE_L);
+                ui.separator();
+                subscriptions_ui(ui, &data.subscriptions);
+            }
+        }
+    });
+    command
+}
+
+fn close_section_ui(ui: &mut Ui, status: AccountStatus, closing_in_progress: bool) -> Option<Command> {
+    match status {
+        AccountStatus::Active => {
+            ui.label(
+                "Closing deletes your orders, addresses, payment details, messages and settings once a grace \
+                 period has passed; until then you can cancel. Reviews you left stay on the sellers' pages as by \
+                 \"Deleted user\".",
+            );
+            ui.add_space(theme::SPACE_S);
+            let label = if closing_in_progress { "Continue closing…" } else { "Close account…" };
+            ui.button(label).clicked().then_some(Command::Closure(ClosureCommand::StartClosing))
+        }
+        AccountStatus::ClosurePending => {
+            notice_ui(ui, "This account is already scheduled for deletion.");
+            ui.add_space(theme::SPACE_S);
+            ui.button("Cancel the closure…").clicked().then_some(Command::Closure(ClosureCommand::OpenCancel))
+        }
+        AccountStatus::Closed => {
+            ui.label("This account is closed.");
+            None
+        }
+    }
+}
+
+fn subscriptions_ui(ui: &mut Ui, subscriptions: &[Subscription]) {
+    ui.label(RichText::new("Email and notification subscriptions").heading());
+    if subscriptions.is_empty() {
+        ui.label(RichText::new("This account has no subscriptions.").weak());
+        return;
+    }
+    egui::Grid::new("subscriptions").num_columns(3).spacing([theme::SPACE_L, theme::SPACE_S]).show(ui, |ui| {
+        for subscription in subscriptions {
+            ui.label(subscription.label());
+            ui.label(if subscription.enabled { "On" } else { "Off" });
+            ui.label(RichText::new(if subscription.is_marketing() { "marketing" } else { "" }).weak());
+            ui.end_row();
+        }
+    });
+    ui.label(
+        RichText::new(
+            "Shown for reference. Marketing subscriptions are switched off when the account is closed, and stay \
+             off if the closure is cancelled.",
+        )
+        .weak(),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_read_as_words_and_marketing_is_marked() {
+        let subscription = Subscription { topic: "marketing_email".to_owned(), enabled: true };
+        assert_eq!(subscription.label(), "Marketing email");
+        assert!(subscription.is_marketing());
+        assert!(!Subscription { topic: "order_updates".to_owned(), enabled: true }.is_marketing());
+    }
+}

@@ -1,0 +1,42 @@
+//! Step 4: a last backup, or an explicit "Continue without a backup".
+
+use egui::{RichText, Ui};
+
+use crate::ui::closure::ClosureCommand;
+use crate::ui::command::Command;
+use crate::ui::export::{ExportStage, ExportState};
+use crate::ui::format::local_minute;
+use crate::ui::theme;
+use crate::ui::widgets::export_panel::export_panel_ui;
+
+use super::back_button;
+
+/// Draws the backup panel and the ways on: with the backup just taken, or without one.
+pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Option<Command> {
+    ui.label(
+        "This is the last chance to keep a copy of your orders, addresses, messages and everything else: after \
+         the deletion nothing can be recovered. The backup is a file on this computer that closedesk can verify \
+         and open again.",
+    );
+    ui.add_space(theme::SPACE_S);
+    let mut command = export_panel_ui(ui, export);
+    ui.add_space(theme::SPACE_M);
+    if let Some(saved) = export.last_saved.as_ref().filter(|_| !matches!(export.stage, ExportStage::Saved(_))) {
+        ui.label(
+            RichText::new(format!("You saved a backup at {}: {}", local_minute(saved.at), saved.path.display())).weak(),
+        );
+    }
+    let enabled = !busy && !export.is_busy();
+    ui.horizontal(|ui| {
+        if export.last_saved.is_some() && ui.add_enabled(enabled, egui::Button::new("Continue")).clicked() {
+            command = Some(Command::Closure(ClosureCommand::DecideBackup { taken: true }));
+        }
+        if ui.add_enabled(enabled, egui::Button::new("Continue without a backup")).clicked() {
+            command = Some(Command::Closure(ClosureCommand::DecideBackup { taken: false }));
+        }
+        if back_button(ui, enabled) {
+            command = Some(Command::Closure(ClosureCommand::Back));
+        }
+    });
+    command
+}

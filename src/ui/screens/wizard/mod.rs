@@ -1,0 +1,229 @@
+//! The closure wizard, one file per step. Each step is a function of what it shows that
+//! returns the command the person gave; [`wizard_ui`] draws the step the state machine is on,
+//! with the worker's spinner, the last refusal, and (when a code is out) the mailbox.
+
+mod backup;
+mod confirm;
+mod done;
+mod identity;
+mod readiness;
+mod reason;
+mod summary;
+
+use std::path::Path;
+
+use egui::{RichText, Ui};
+use jiff::Timestamp;
+
+use crate::core::AccountId;
+use crate::core::closure::{Reason, Refusal, Step, Wizard};
+use crate::core::readiness::Readiness;
+use crate::core::time::utc_minute;
+use crate::ui::closure::{ClosureCommand, ClosureRequest, FlowInfo, next_flow_id};
+use crate::ui::command::Command;
+use crate::ui::export::ExportState;
+use crate::ui::format::local_minute;
+use crate::ui::mailbox::MailboxView;
+use crate::ui::theme;
+use crate::ui::widgets::mailbox_panel::mailbox_panel_ui;
+use crate::ui::widgets::secret_field::SecretField;
+use crate::ui::widgets::{error_text_ui, progress_ui};
+
+pub use confirm::{ConfirmFields, ConfirmView, MAILBOX_HINT};
+
+/// How many steps the wizard counts, from readiness to done.
+const STEP_COUNT: usize = 7;
+
+/// The closure wizard as the window holds it: the state machine's state, what the worker
+/// read, and what is typed into the current step.
+#[derive(Debug)]
+pub struct WizardView {
+    /// Tells this wizard's worker results from those of an abandoned one.
+    pub flow: u64,
+    /// The state machine's state, once the worker started the request.
+    pub wizard: Option<Wizard>,
+    /// Names, counts and policy, read when the wizard starts.
+    pub info: Option<FlowInfo>,
+    /// The last readiness verdict.
+    pub readiness: Option<Readiness>,
+    /// What the worker is doing, while it is.
+    pub busy: Option<&'static str>,
+    /// A step waiting for the closure worker to be free.
+    pub queued: Option<ClosureRequest>,
+    /// Why the last step was refused or failed.
+    pub message: Option<String>,
+    /// "I understand" is ticked.
+    pub acknowledged: bool,
+    /// The password field.
+    pub password: SecretField,
+    /// The reason picked.
+    pub reason: Option<Reason>,
+    /// The optional note.
+    pub note: String,
+    /// The code field.
+    pub code: SecretField,
+    /// The email field of the confirmation.
+    pub typed_email: String,
+    /// The phrase field of the confirmation.
+    pub phrase: String,
+    /// A resend was refused until then: the confirmation counts down to it.
+    pub cooldown_until: Option<Timestamp>,
+    /// The account's newest mails, where the code arrives.
+    pub mailbox: MailboxView,
+    /// The time, as of the last frame, for locks and the purge date shown.
+    pub now: Timestamp,
+}
+
+impl WizardView {
+    /// A new wizard for `account` whose first readiness check waits for the closure worker.
+    pub fn new(account: AccountId, db_path: &Path, now: Timestamp) -> Self {
+        let request = ClosureRequest::BeginClose { account };
+        Self {
+            flow: next_flow_id(),
+            wizard: None,
+            info: None,
+            readiness: None,
+            busy: Some(request.describe()),
+            queued: Some(request),
+            message: None,
+            acknowledged: false,
+            password: SecretField::default(),
+            reason: None,
+            note: String::new(),
+            code: SecretField::default(),
+            typed_email: String::new(),
+            phrase: String::new(),
+            cooldown_until: None,
+            mailbox: MailboxView::new(account, db_path),
+            now,
+        }
+    }
+
+    /// Whether the state machine has reached the end.
+    pub fn is_done(&self) -> bool {
+        self.wizard.as_ref().is_some_and(|wizard| wizard.step == Step::Done)
+    }
+}
+
+/// A refusal in words, with its instant in local time: the messages of [`Refusal`], whose
+/// instants are in UTC as the CLI shows them.
+pub fn refusal_text(refusal: Refusal) -> String {
+    let text = refusal.to_string();
+    match refusal {
+        Refusal::Locked { until } | Refusal::ResendTooSoon { until } => {
+            text.replace(&utc_minute(until), &local_minute(until))
+        }
+        _ => text,
+    }
+}
+
+/// Draws the wizard; returns the command of the step on screen.
+pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -> Option<Command> {
+    let mut command = None;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.label(RichText::new("Close your account").size(theme::TITLE_SIZE).strong());
+        ui.add_space(theme::SPACE_S);
+        let Some(wizard) = view.wizard.clone() else {
+            command = starting_ui(ui, view);
+            return;
+        };
+        let (number, title) = step_title(wizard.step);
+        ui.label(RichText::new(format!("Step {number} of {STEP_COUNT}: {title}")).heading());
+        ui.add_space(theme::SPACE_M);
+
+        let busy = view.busy.is_some();
+        command = match wizard.step {
+            Step::Readiness => readiness::readiness_step_ui(ui, view.readiness.as_ref(), &mut view.acknowledged, busy)
+                .map(Command::Closure),
+            Step::Identity => {
+                // The refusal already says until when; the notice is for a lock carried over.
+                let locked_until = wizard.locked_at(view.now).filter(|_| view.message.is_none());
+                identity::identity_step_ui(ui, &mut view.password, locked_until, busy).map(Command::Closure)
+            }
+            Step::Reason => reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy).map(Command::Closure),
+            Step::Backup => backup::backup_step_ui(ui, export, busy),
+            Step::Summary => summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy).map(Command::Closure),
+            Step::Confirm => {
+                let shown = ConfirmView {
+                    code: wizard.code.as_ref(),
+                    masked_email: view.info.as_ref().map_or("your registered address", |info| &info.masked_email),
+                    cooldown_until: view.cooldown_until,
+                    now: view.now,
+                    busy,
+                };
+                let mut fields =
+                    ConfirmFields { code: &mut view.code, email: &mut view.typed_email, phrase: &mut view.phrase };
+                confirm::confirm_step_ui(ui, &shown, &mut fields).map(Command::Closure)
+            }
+            Step::Done => done::done_step_ui(ui, wizard.purge_after).map(Command::Closure),
+        };
+
+        ui.add_space(theme::SPACE_S);
+        if let Some(doing) = view.busy {
+            progress_ui(ui, doing);
+        }
+        if let Some(message) = &view.message {
+            error_text_ui(ui, message);
+        }
+        if matches!(wizard.step, Step::Confirm | Step::Done) {
+            ui.add_space(theme::SPACE_L);
+            if let Some(mailbox) = mailbox_panel_ui(ui, &view.mailbox) {
+                command = Some(mailbox);
+            }
+        }
+    });
+    command
+}
+
+/// Before the worker has started the request: progress, or why it could not start.
+fn starting_ui(ui: &mut Ui, view: &WizardView) -> Option<Command> {
+    if let Some(doing) = view.busy {
+        progress_ui(ui, doing);
+        return None;
+    }
+    if let Some(message) = &view.message {
+        error_text_ui(ui, message);
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Try again").clicked() {
+            Some(Command::Closure(ClosureCommand::StartClosing))
+        } else if ui.button("Back to settings").clicked() {
+            Some(Command::Closure(ClosureCommand::LeaveWizard))
+        } else {
+            None
+        }
+    })
+    .inner
+}
+
+/// The step's number and title.
+fn step_title(step: Step) -> (usize, &'static str) {
+    match step {
+        Step::Readiness => (1, "Before you close"),
+        Step::Identity => (2, "Confirm it is you"),
+        Step::Reason => (3, "Why are you leaving?"),
+        Step::Backup => (4, "Keep a copy"),
+        Step::Summary => (5, "What will happen"),
+        Step::Confirm => (6, "Enter the code"),
+        Step::Done => (7, "Closure scheduled"),
+    }
+}
+
+/// The "Back" button of a step.
+fn back_button(ui: &mut Ui, enabled: bool) -> bool {
+    ui.add_enabled(enabled, egui::Button::new("Back")).clicked()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_read_as_their_messages_with_instants_in_local_time() {
+        let until: Timestamp = "2026-11-29T10:15:00Z".parse().unwrap();
+        let text = refusal_text(Refusal::Locked { until });
+        assert!(text.starts_with("Closure is locked after too many wrong entries until "), "{text}");
+        assert!(text.contains(&local_minute(until)), "{text}");
+        assert_eq!(refusal_text(Refusal::WrongPassword { tries_left: 3 }), "The password is wrong (3 tries left).");
+    }
+}

@@ -1,0 +1,73 @@
+//! Step 1: what stands in the way of closing, and what is lost or kept.
+
+use egui::{RichText, Ui};
+
+use crate::core::readiness::Readiness;
+use crate::ui::closure::ClosureCommand;
+use crate::ui::theme;
+
+/// Draws the readiness verdict; the wizard goes on only without blockers and, when there are
+/// warnings, once "I understand" is ticked.
+pub fn readiness_step_ui(
+    ui: &mut Ui,
+    readiness: Option<&Readiness>,
+    acknowledged: &mut bool,
+    busy: bool,
+) -> Option<ClosureCommand> {
+    ui.label(
+        "Before an account can close, every order must be finished, every dispute resolved and every balance \
+         withdrawn: afterwards none of them can be reached.",
+    );
+    ui.add_space(theme::SPACE_M);
+    let Some(readiness) = readiness else {
+        return leave_row(ui, busy, false);
+    };
+
+    if !readiness.can_close() {
+        ui.label(RichText::new("What stands in the way").heading());
+        for blocker in &readiness.blockers {
+            ui.label(RichText::new(blocker.title()).strong().color(theme::error_text(ui.visuals())));
+            ui.label(RichText::new(blocker.what_to_do()).weak());
+            ui.add_space(theme::SPACE_S);
+        }
+        ui.label("Clear these first, then check again.");
+        ui.add_space(theme::SPACE_S);
+        return leave_row(ui, busy, true);
+    }
+
+    ui.label(RichText::new("Nothing stands in the way.").strong());
+    if !readiness.warnings.is_empty() {
+        ui.add_space(theme::SPACE_S);
+        ui.label(RichText::new("What you lose, and what stays").heading());
+        for warning in &readiness.warnings {
+            ui.label(format!("• {}", warning.title()));
+        }
+        ui.add_space(theme::SPACE_S);
+        ui.add_enabled(!busy, egui::Checkbox::new(acknowledged, "I understand"));
+    }
+    ui.add_space(theme::SPACE_S);
+    let mut command = None;
+    ui.horizontal(|ui| {
+        if ui.add_enabled(!busy && *acknowledged, egui::Button::new("Continue")).clicked() {
+            command = Some(ClosureCommand::AcknowledgeWarnings);
+        }
+        if ui.add_enabled(!busy, egui::Button::new("Back to settings")).clicked() {
+            command = Some(ClosureCommand::LeaveWizard);
+        }
+    });
+    command
+}
+
+/// "Check again" (while blocked) and "Back to settings".
+fn leave_row(ui: &mut Ui, busy: bool, check_again: bool) -> Option<ClosureCommand> {
+    ui.horizontal(|ui| {
+        if check_again && ui.add_enabled(!busy, egui::Button::new("Check again")).clicked() {
+            Some(ClosureCommand::CheckReadiness)
+        } else if ui.add_enabled(!busy, egui::Button::new("Back to settings")).clicked() {
+            Some(ClosureCommand::LeaveWizard)
+        } else {
+            None
+        }
+    })
+    .inner
+}

@@ -1,0 +1,139 @@
+//! The backup panel: format, "Back up account…", the typed path, progress and the result.
+//! The same panel serves the settings page and the closure wizard's backup step.
+
+use egui::{RichText, Ui};
+
+use crate::backup::Format;
+use crate::core::money::group_thousands;
+use crate::ui::command::Command;
+use crate::ui::export::{ExportCommand, ExportStage, ExportState};
+use crate::ui::format::local_minute;
+use crate::ui::theme;
+
+use super::{error_text_ui, notice_ui, progress_ui};
+
+/// The formats offered, with their words.
+const FORMATS: [(Format, &str); 2] = [
+    (Format::Json, "JSON (one verifiable document)"),
+    (Format::Bundle, "Bundle (.zip with JSON, CSV per table, README)"),
+];
+
+/// What the panel says when the native dialog answered at once without a file.
+pub const DIALOG_UNAVAILABLE: &str = "The save dialog could not open here; type a path instead.";
+
+/// Draws the backup panel of `export`; returns a command when a button is pressed.
+pub fn export_panel_ui(ui: &mut Ui, export: &mut ExportState) -> Option<Command> {
+    let mut command = None;
+    let busy = export.is_busy();
+
+    ui.add_enabled_ui(!busy, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Format").weak());
+            for (format, label) in FORMATS {
+                if ui.radio(export.format == format, label).clicked() && export.format != format {
+                    command = Some(ExportCommand::SetFormat(format));
+                }
+            }
+        });
+        ui.add_space(theme::SPACE_S);
+        ui.horizontal(|ui| {
+            if ui.button("Back up account…").on_hover_text("Choose where to save the backup").clicked() {
+                command = Some(ExportCommand::OpenDialog);
+            }
+            if export.stage == ExportStage::ChoosingFile {
+                progress_ui(ui, "Waiting for the save dialog…");
+            }
+        });
+        ui.add_space(theme::SPACE_S);
+        ui.label(RichText::new("Type a path instead").strong());
+        let label = ui.label("Backup file path");
+        ui.horizontal(|ui| {
+            let save_width = 80.0;
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut export.typed_path)
+                        .hint_text("e.g. ~/Documents/closedesk-backup.json")
+                        .desired_width((ui.available_width() - save_width).max(120.0)),
+                )
+                .labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+            if ui.button("Save").clicked() || entered {
+                command = Some(ExportCommand::SaveTyped);
+            }
+        });
+    });
+    if export.dialog_unavailable {
+        ui.add_space(theme::SPACE_S);
+        notice_ui(ui, DIALOG_UNAVAILABLE);
+    }
+
+    ui.add_space(theme::SPACE_S);
+    if let Some(stage_command) = stage_ui(ui, &export.stage) {
+        command = Some(stage_command);
+    }
+    command.map(Command::Export)
+}
+
+/// The running export, or the outcome of the last one.
+fn stage_ui(ui: &mut Ui, stage: &ExportStage) -> Option<ExportCommand> {
+    match stage {
+        ExportStage::Idle | ExportStage::ChoosingFile => None,
+        ExportStage::Writing { target, progress, cancelling } => {
+            ui.label(format!("Writing {}", target.display()));
+            let (fraction, text) = match progress {
+                Some(progress) if progress.rows_total > 0 => (
+                    progress.rows_done as f32 / progress.rows_total as f32,
+                    format!("{} of {} rows", group_thousands(progress.rows_done), group_thousands(progress.rows_total)),
+                ),
+                _ => (0.0, "Starting…".to_owned()),
+            };
+            let mut cancel = false;
+            ui.horizontal(|ui| {
+                ui.add(egui::ProgressBar::new(fraction).text(text).desired_width(320.0));
+                if *cancelling {
+                    progress_ui(ui, "Cancelling…");
+                } else {
+                    cancel = ui.button("Cancel").clicked();
+                }
+            });
+            cancel.then_some(ExportCommand::Cancel)
+        }
+        ExportStage::Exists { target } => {
+            error_text_ui(ui, &format!("{} already exists. Replace it?", target.display()));
+            ui.horizontal(|ui| {
+                if ui.button("Replace it").clicked() {
+                    Some(ExportCommand::Replace)
+                } else if ui.button("Choose another name").clicked() {
+                    Some(ExportCommand::KeepExisting)
+                } else {
+                    None
+                }
+            })
+            .inner
+        }
+        ExportStage::Saved(saved) => {
+            ui.label(
+                RichText::new(format!("Backup saved to {}", saved.path.display())).color(theme::accent(ui.visuals())),
+            );
+            ui.label(
+                RichText::new(format!(
+                    "{} backup, {} rows, {} bytes, taken {}. closedesk can verify it and open it again.",
+                    saved.format,
+                    group_thousands(saved.rows),
+                    group_thousands(saved.bytes),
+                    local_minute(saved.at)
+                ))
+                .weak(),
+            );
+            None
+        }
+        ExportStage::Cancelled => {
+            ui.label("The backup was cancelled; no file was written.");
+            None
+        }
+        ExportStage::Failed(message) => {
+            error_text_ui(ui, message);
+            None
+        }
+    }
+}

@@ -1,0 +1,271 @@
+#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap: a panic is the failure report")]
+
+//! The account settings and the closure wizard as a customer uses them: the real
+//! `ClosedeskApp` (logic and ui) driven through its accessibility tree, against a demo
+//! database in a temporary folder, with workers running for real.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use closedesk::clock::Clock;
+use closedesk::core::{AccountId, AccountRef, AccountStatus};
+use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
+use closedesk::store::{accounts, closure, outbox};
+use closedesk::ui::ClosedeskApp;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+/// Argon2, the demo fill and the export run on worker threads: wait this long at most.
+const PATIENCE: Duration = Duration::from_mins(1);
+
+type Window = Harness<'static, ClosedeskApp>;
+
+fn open_window(db: PathBuf) -> Window {
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .build_eframe(move |cc| ClosedeskApp::new(cc, db, Clock::System))
+}
+
+/// Steps frames, as the window would while workers run, until `ready` holds.
+fn step_until(harness: &mut Window, what: &str, ready: impl Fn(&Window) -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        harness.step();
+        if ready(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn has_label(harness: &Window, label: &str) -> bool {
+    harness.query_by_label(label).is_some()
+}
+
+fn has_text(harness: &Window, part: &str) -> bool {
+    harness.query_by_label_contains(part).is_some()
+}
+
+fn has_input(harness: &Window, role: Role, label: &str) -> bool {
+    harness.query_by_role_and_label(role, label).is_some()
+}
+
+fn type_into(harness: &mut Window, role: Role, label: &str, text: &str) {
+    let field = harness.get_by_role_and_label(role, label);
+    field.focus();
+    field.type_text(text);
+    harness.step();
+}
+
+/// Presses a button, checkbox or radio button the way assistive technology does, which works
+/// wherever the scroll area has it.
+fn press(harness: &mut Window, label: &str) {
+    harness.get_by_label(label).click_accesskit();
+    harness.step();
+}
+
+/// Opens a new demo database and signs `demo` in.
+fn signed_in(db: &Path, demo: &DemoAccount) -> Window {
+    let mut harness = open_window(db.to_owned());
+    step_until(&mut harness, "the sign-in form", |h| has_input(h, Role::TextInput, "Email"));
+    type_into(&mut harness, Role::TextInput, "Email", demo.email);
+    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_CUSTOMER_PASSWORD);
+    press(&mut harness, "Sign in");
+    harness
+}
+
+/// Signs `demo` in and opens the account settings.
+fn settings_of(db: &Path, demo: &DemoAccount) -> Window {
+    let mut harness = signed_in(db, demo);
+    step_until(&mut harness, "the customer's top bar", |h| has_label(h, "Account settings"));
+    press(&mut harness, "Account settings");
+    step_until(&mut harness, "the settings page", |h| has_label(h, "Close account…"));
+    harness
+}
+
+/// The code in the newest mail to `email`, read as a person would: from the outbox's `.eml` file.
+fn mailed_code(db: &Path, email: &str) -> String {
+    let conn = closedesk::store::open_existing(db).unwrap();
+    let newest = outbox::list(&conn, Some(email), 1).unwrap().remove(0);
+    let raw = std::fs::read_to_string(closedesk::paths::outbox_dir(db).join(&newest.eml_file)).unwrap();
+    let code = regex::Regex::new(r"Your code: (\d{6})").unwrap();
+    code.captures(&raw).unwrap_or_else(|| panic!("no code in {}", newest.subject))[1].to_owned()
+}
+
+fn account_of(db: &Path, demo: &DemoAccount) -> (rusqlite::Connection, AccountId) {
+    let conn = closedesk::store::open_existing(db).unwrap();
+    let id = accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id;
+    (conn, id)
+}
+
+fn typed_path_export(harness: &mut Window, path: &Path) {
+    type_into(harness, Role::TextInput, "Backup file path", &path.display().to_string());
+    press(harness, "Save");
+    step_until(harness, "the backup", |h| has_text(h, "Backup saved to"));
+}
+
+#[test]
+fn closable_account_reaches_pending_through_wizard() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("closable").unwrap();
+    let mut harness = settings_of(&db, demo);
+    harness.check_accessibility();
+
+    press(&mut harness, "Close account…");
+    step_until(&mut harness, "the readiness warnings", |h| has_input(h, Role::CheckBox, "I understand"));
+    assert!(has_text(&harness, "Nothing stands in the way."));
+    assert!(has_text(&harness, "\"Deleted user\""), "the reviews warning is shown");
+    harness.check_accessibility();
+    press(&mut harness, "I understand");
+    press(&mut harness, "Continue");
+
+    step_until(&mut harness, "the password step", |h| has_input(h, Role::PasswordInput, "Password"));
+    type_into(&mut harness, Role::PasswordInput, "Password", "not-the-password");
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    let password = harness.get_by_role_and_label(Role::PasswordInput, "Password").value().unwrap_or_default();
+    assert_eq!(password, "", "Enter sent the password and emptied the field");
+    step_until(&mut harness, "the refusal", |h| has_text(h, "The password is wrong (4 tries left)."));
+    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_CUSTOMER_PASSWORD);
+    press(&mut harness, "Continue");
+
+    step_until(&mut harness, "the reasons", |h| has_input(h, Role::RadioButton, "Privacy concerns"));
+    press(&mut harness, "Privacy concerns");
+    type_into(&mut harness, Role::MultilineTextInput, "Note", "Moving to another shop.");
+    press(&mut harness, "Continue");
+
+    step_until(&mut harness, "the backup step", |h| has_label(h, "Continue without a backup"));
+    let backup = dir.path().join("last-backup.json");
+    typed_path_export(&mut harness, &backup);
+    press(&mut harness, "Continue");
+
+    step_until(&mut harness, "the summary", |h| has_label(h, "Send code"));
+    assert!(has_text(&harness, "cannot be undone"));
+    assert!(has_label(&harness, "Anonymized"), "reviews are anonymized");
+    assert!(harness.query_all_by_label("Kept without personal data").count() >= 1, "the tombstone is kept");
+    assert!(harness.query_all_by_label("Deleted").count() >= 10, "orders, addresses, cards… are deleted");
+    harness.check_accessibility();
+    press(&mut harness, "Send code");
+
+    step_until(&mut harness, "the confirmation", |h| has_input(h, Role::TextInput, "Code"));
+    assert!(has_text(&harness, "We sent a 6-digit code to am***@example.com"));
+    assert!(has_label(&harness, "Mailbox (local outbox)"));
+    assert!(has_label(&harness, "Type: Deactivate my account"));
+    let code = mailed_code(&db, demo.email);
+    type_into(&mut harness, Role::TextInput, "Code", &code);
+    type_into(&mut harness, Role::TextInput, "Email", demo.email);
+    type_into(&mut harness, Role::TextInput, "Confirmation phrase", "deactivate my account");
+    harness.check_accessibility();
+    press(&mut harness, "Confirm & Close");
+
+    step_until(&mut harness, "the done step", |h| has_text(h, "Your account is scheduled for deletion on "));
+    assert!(has_label(&harness, "Cancel the closure…"), "the way back is offered");
+
+    let (conn, id) = account_of(&db, demo);
+    assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::ClosurePending));
+    let request = accounts::closure_request(&conn, id).unwrap().expect("a closure request");
+    assert_eq!(request.reason_code, "privacy");
+    let backup_taken: bool = conn
+        .query_row("SELECT backup_taken FROM closure_requests WHERE account_id = ?1", [id.0], |row| row.get(0))
+        .unwrap();
+    assert!(backup_taken, "the backup taken in the wizard is recorded");
+    closedesk::backup::verify(&backup, None).expect("the wizard's backup verifies");
+}
+
+#[test]
+fn blocked_account_cannot_pass_the_readiness_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("pending order").unwrap();
+    let mut harness = settings_of(&db, demo);
+
+    press(&mut harness, "Close account…");
+    step_until(&mut harness, "the blockers", |h| has_label(h, "What stands in the way"));
+    assert!(has_text(&harness, "pending"), "the blocker names the pending order");
+    assert!(has_text(&harness, "cancel them"), "and says what to do");
+    assert!(!has_label(&harness, "Continue"), "there is no way on");
+    assert!(!has_input(&harness, Role::PasswordInput, "Password"));
+
+    press(&mut harness, "Check again");
+    step_until(&mut harness, "the second check", |h| has_label(h, "Check again") && !has_text(h, "Checking"));
+    assert!(has_label(&harness, "What stands in the way"));
+    assert!(!has_label(&harness, "Continue"));
+
+    let (conn, id) = account_of(&db, demo);
+    assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::Active));
+}
+
+#[test]
+fn closure_pending_account_cancels_with_password_and_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("closure pending").unwrap();
+    let mut harness = signed_in(&db, demo);
+
+    step_until(&mut harness, "the closure-pending screen", |h| {
+        has_text(h, "Your account is scheduled for deletion on ")
+    });
+    let heading =
+        harness.get_by_label_contains("Your account is scheduled for deletion on ").value().unwrap_or_default();
+    assert!(heading.ends_with('.') && heading.len() > "Your account is scheduled for deletion on .".len(), "{heading}");
+    assert!(has_label(&harness, "Cancel the closure?"));
+    assert!(!has_label(&harness, "Account settings"), "nothing else is reachable");
+    harness.check_accessibility();
+
+    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_CUSTOMER_PASSWORD);
+    press(&mut harness, "Continue");
+    step_until(&mut harness, "the code field", |h| has_input(h, Role::TextInput, "Code"));
+    assert!(!has_input(&harness, Role::PasswordInput, "Password"), "the password form is gone");
+    press(&mut harness, "Resend code");
+    step_until(&mut harness, "the resend cooldown", |h| has_text(h, "You can ask for another after"));
+    assert!(has_text(&harness, "to go)"), "the wait counts down");
+    let code = mailed_code(&db, demo.email);
+    type_into(&mut harness, Role::TextInput, "Code", &code);
+    press(&mut harness, "Cancel closure");
+
+    step_until(&mut harness, "the overview", |h| has_text(h, "The closure was cancelled"));
+    assert!(has_label(&harness, "Account settings"), "the normal window is back");
+    let (conn, id) = account_of(&db, demo);
+    assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::Active));
+    assert!(accounts::closure_request(&conn, id).unwrap().is_none());
+}
+
+#[test]
+fn typed_path_export_writes_a_verifiable_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("closable").unwrap();
+    let mut harness = settings_of(&db, demo);
+    assert!(has_label(&harness, "Back up account…"), "the native dialog is offered");
+
+    let path = dir.path().join("amelie.json");
+    typed_path_export(&mut harness, &path);
+    let report = closedesk::backup::verify(&path, None).expect("the backup verifies");
+    let (_conn, id) = account_of(&db, demo);
+    assert_eq!(report.header.account, id);
+
+    // The same path again asks before replacing the file.
+    press(&mut harness, "Save");
+    step_until(&mut harness, "the question", |h| has_text(h, "already exists. Replace it?"));
+    press(&mut harness, "Replace it");
+    step_until(&mut harness, "the second backup", |h| has_text(h, "Backup saved to"));
+    closedesk::backup::verify(&path, None).expect("the replaced backup verifies");
+
+    // The bundle is a zip that verifies too.
+    press(&mut harness, "Bundle (.zip with JSON, CSV per table, README)");
+    let bundle = dir.path().join("amelie.zip");
+    harness.get_by_role_and_label(Role::TextInput, "Backup file path").focus();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.step();
+    typed_path_export(&mut harness, &bundle);
+    closedesk::backup::verify(&bundle, None).expect("the bundle verifies");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file remains");
+}
