@@ -25,6 +25,9 @@ pub enum ClosingError {
     /// The account is not in a state this flow applies to.
     #[error("account {account} is {}: {what}", status.label().to_lowercase())]
     WrongState { account: AccountId, status: AccountStatus, what: &'static str },
+    /// The actor may not act on this account.
+    #[error(transparent)]
+    Denied(#[from] crate::core::permissions::Denied),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -64,7 +67,20 @@ impl<'a> Closing<'a> {
     }
 
     /// Starts a new request for `account`, carrying over a lock from an earlier one.
+    ///
+    /// A customer may close only their own account. When the actor is an agent, the request is
+    /// assisted: no password step, the code mailed to the customer proves their identity.
     pub fn begin(&mut self, account: AccountId, purpose: Purpose) -> Result<Wizard, ClosingError> {
+        if let Actor::Customer(own) = self.actor
+            && own != account
+        {
+            return Err(ClosingError::Denied(crate::core::permissions::Denied {
+                action: match purpose {
+                    Purpose::Close => crate::core::permissions::Action::CloseAccount(account),
+                    Purpose::Cancel => crate::core::permissions::Action::CancelClosure(account),
+                },
+            }));
+        }
         let row = accounts::get_account(self.conn, &AccountRef::Id(account))?;
         let (wanted, what) = match purpose {
             Purpose::Close => (AccountStatus::Active, "only an active account can be closed"),
@@ -75,7 +91,11 @@ impl<'a> Closing<'a> {
         }
         let earlier = store::closure::load_attempt(self.conn, account)?;
         let request_id = rand::rng().random::<u64>() >> 1;
-        let mut wizard = Wizard::new(account, purpose, request_id, earlier.as_ref().and_then(|w| w.locked_until));
+        let locked_until = earlier.as_ref().and_then(|w| w.locked_until);
+        let mut wizard = match self.actor {
+            Actor::Agent(_) => Wizard::assisted(account, purpose, request_id, locked_until),
+            Actor::Customer(_) | Actor::System => Wizard::new(account, purpose, request_id, locked_until),
+        };
         // Wrong passwords count per account, not per request: starting over does not reset them.
         if let Some(earlier) = earlier.filter(|w| w.step != Step::Done) {
             wizard.password_failures = earlier.password_failures;

@@ -7,6 +7,7 @@ pub mod closure;
 mod ids;
 pub mod masking;
 pub mod money;
+pub mod permissions;
 pub mod policy;
 pub mod readiness;
 mod secret;

@@ -48,6 +48,10 @@ pub enum Step {
 pub struct Wizard {
     /// The account being closed.
     pub account: AccountId,
+    /// Run by a support agent with the customer: identity is proven by the code mailed to the
+    /// customer's registered address (read out by the customer), not by the password.
+    #[serde(default)]
+    pub assisted: bool,
     /// Closing, or cancelling a closure.
     pub purpose: Purpose,
     /// A random number binding codes to this request.
@@ -227,6 +231,7 @@ impl Wizard {
     pub fn new(account: AccountId, purpose: Purpose, request_id: u64, locked_until: Option<Timestamp>) -> Self {
         Self {
             account,
+            assisted: false,
             purpose,
             request_id,
             step: match purpose {
@@ -244,6 +249,22 @@ impl Wizard {
             code: None,
             purge_after: None,
         }
+    }
+
+    /// A request run by a support agent with the customer; the password step is skipped,
+    /// because only the customer can read the code that confirms it.
+    pub fn assisted(account: AccountId, purpose: Purpose, request_id: u64, locked_until: Option<Timestamp>) -> Self {
+        let mut wizard = Self::new(account, purpose, request_id, locked_until);
+        wizard.assisted = true;
+        if purpose == Purpose::Cancel {
+            wizard.step = Step::Summary;
+        }
+        wizard
+    }
+
+    /// The step after readiness: the password, unless the code proves identity.
+    fn after_readiness(&self) -> Step {
+        if self.assisted { Step::Reason } else { Step::Identity }
     }
 
     /// Whether closure is locked at `now`.
@@ -269,7 +290,7 @@ pub fn apply(mut wizard: Wizard, event: Event, now: Timestamp, policy: &Policy) 
             wizard.warnings_pending = has_warnings;
             effects.push(audit("closure_readiness", if can_close { "ok" } else { "blocked" }));
             if can_close && !has_warnings {
-                wizard.step = Step::Identity;
+                wizard.step = wizard.after_readiness();
             }
         }
         (Step::Readiness, Event::WarningsAcknowledged) => {
@@ -277,10 +298,10 @@ pub fn apply(mut wizard: Wizard, event: Event, now: Timestamp, policy: &Policy) 
                 return refuse(wizard, Refusal::Blocked);
             }
             wizard.warnings_pending = false;
-            wizard.step = Step::Identity;
+            wizard.step = wizard.after_readiness();
             effects.push(audit("closure_warnings", "acknowledged"));
         }
-        (Step::Identity, Event::PasswordChecked { correct }) => {
+        (Step::Identity, Event::PasswordChecked { correct }) if !wizard.assisted => {
             if let Some(until) = locked {
                 return (wizard, vec![audit("closure_identity", "locked"), Effect::Refused(Refusal::Locked { until })]);
             }
@@ -348,7 +369,7 @@ pub fn apply(mut wizard: Wizard, event: Event, now: Timestamp, policy: &Policy) 
                 (Purpose::Close, Step::Backup) => Step::Reason,
                 (Purpose::Close, Step::Summary) => Step::Backup,
                 (_, Step::Confirm) => Step::Summary,
-                (Purpose::Cancel, Step::Summary) => Step::Identity,
+                (Purpose::Cancel, Step::Summary) if !wizard.assisted => Step::Identity,
                 (_, step) => step,
             };
             if step == Step::Confirm {
