@@ -11,7 +11,7 @@ use crate::core::AccountStatus;
 use crate::ui::command::Command;
 use crate::ui::jobs::{JobEvent, JobKind, JobOutput, Jobs};
 use crate::ui::remote::Remote;
-use crate::ui::screens::agent::{AgentView, CustomerListView, agent_ui};
+use crate::ui::screens::agent::{AgentPage, AgentView, CustomerListView, agent_ui};
 use crate::ui::screens::closure_pending::{ClosurePendingView, closure_pending_ui};
 use crate::ui::screens::overview::{OverviewView, overview_ui};
 use crate::ui::screens::signin::{SignInView, signin_ui};
@@ -284,9 +284,14 @@ fn screen_for(session: Session, db_path: &Path) -> Screen {
             Screen::ClosurePending(Box::new(ClosurePendingView::new(account, db_path)))
         }
         Session::Customer { account, .. } => Screen::Customer(OverviewView::loading(account)),
-        Session::Agent { id, name, role } => {
-            Screen::Agent(AgentView { id, name, role, customers: CustomerListView::default(), open: None })
-        }
+        Session::Agent { id, name, role } => Screen::Agent(AgentView {
+            id,
+            name,
+            role,
+            page: AgentPage::default(),
+            customers: CustomerListView::default(),
+            open: None,
+        }),
     }
 }
 

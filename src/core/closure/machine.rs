@@ -45,6 +45,7 @@ pub enum Step {
 /// The state of one closure (or cancellation) request. Serializable, so the CLI can keep it
 /// between `close start` and `close confirm`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[allow(clippy::struct_excessive_bools, reason = "each flag is one independent check of the flow, saved as such")]
 pub struct Wizard {
     /// The account being closed.
     pub account: AccountId,

@@ -34,6 +34,40 @@ impl CustomerListView {
     }
 }
 
+/// The pages of the agent desk, chosen in its tab row.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AgentPage {
+    /// Search customers and open one.
+    #[default]
+    Customers,
+    /// Closure-pending accounts, their purge dates, cancel and purge.
+    ClosureQueue,
+    /// The audit trail, filtered and exported.
+    Audit,
+    /// Agents and the whole-database backup (admins only).
+    Admin,
+}
+
+impl AgentPage {
+    /// The tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Customers => "Customers",
+            Self::ClosureQueue => "Closure queue",
+            Self::Audit => "Audit trail",
+            Self::Admin => "Admin",
+        }
+    }
+
+    /// The pages `role` sees; the actions behind them are checked again in core.
+    pub fn for_role(role: Role) -> &'static [Self] {
+        match role {
+            Role::Agent => &[Self::Customers, Self::ClosureQueue, Self::Audit],
+            Role::Admin => &[Self::Customers, Self::ClosureQueue, Self::Audit, Self::Admin],
+        }
+    }
+}
+
 /// What a signed-in agent sees.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AgentView {
@@ -43,6 +77,8 @@ pub struct AgentView {
     pub name: String,
     /// What the agent may do.
     pub role: Role,
+    /// The page shown.
+    pub page: AgentPage,
     /// The customer list.
     pub customers: CustomerListView,
     /// The customer opened from the list, if any.
@@ -59,7 +95,21 @@ impl AgentView {
 /// Draws the agent screen; returns a command when a customer is opened or closed.
 pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
     ui.label(RichText::new(format!("Signed in as {}", view.identity())).heading());
+    ui.horizontal(|ui| {
+        for page in AgentPage::for_role(view.role) {
+            ui.selectable_value(&mut view.page, *page, page.label());
+        }
+    });
+    ui.separator();
     ui.add_space(theme::SPACE_M);
+    match view.page {
+        AgentPage::Customers => {}
+        // TODO(agent-mode): the closure queue, audit and admin pages are drawn here.
+        AgentPage::ClosureQueue | AgentPage::Audit | AgentPage::Admin => {
+            ui.label(RichText::new("This page is not available yet.").weak());
+            return None;
+        }
+    }
 
     if let Some(open) = &mut view.open {
         if ui.button("Back to customers").clicked() {
