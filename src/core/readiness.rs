@@ -76,12 +76,13 @@ impl Warning {
     pub fn title(&self) -> String {
         match self {
             Self::CouponsLost { count, value } => {
+                let what = plural(*count, "coupon or benefit", "coupons and benefits");
+                if value.is_empty() {
+                    // Member benefits such as free shipping have no face value to name.
+                    return format!("{count} {what} will be lost");
+                }
                 let worth: Vec<String> = value.iter().map(ToString::to_string).collect();
-                format!(
-                    "{count} {} worth {} will be lost",
-                    plural(*count, "coupon or benefit", "coupons and benefits"),
-                    worth.join(" + ")
-                )
+                format!("{count} {what} worth {} will be lost", worth.join(" + "))
             }
             Self::ReviewsStay { count } => format!(
                 "{count} {} will stay visible on the sellers' pages as by \"Deleted user\" and can no longer be edited",
@@ -188,6 +189,12 @@ mod tests {
             titles,
             ["2 orders pending", "1 order in transit", "1 dispute awaiting seller", "Refund balance of EUR 12.50"]
         );
+    }
+
+    #[test]
+    fn benefits_without_a_face_value_are_named_without_one() {
+        let holdings = Holdings { live_coupons: vec![(1, eur(0))], ..Holdings::default() };
+        assert_eq!(readiness(&holdings).warnings[0].title(), "1 coupon or benefit will be lost");
     }
 
     #[test]
