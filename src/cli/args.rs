@@ -255,6 +255,24 @@ pub enum AgentsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Refuse an agent's sign-in from now on (the last enabled admin cannot be disabled).
+    Disable {
+        /// The agent's sign-in name.
+        name: String,
+    },
+    /// Allow a disabled agent to sign in again.
+    Enable {
+        /// The agent's sign-in name.
+        name: String,
+    },
+    /// Set a new password for an agent, read as one line from standard input; clears failed sign-ins.
+    ResetPassword {
+        /// The agent's sign-in name.
+        name: String,
+        /// Read the new password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
 }
 
 fn parse_status(text: &str) -> Result<AccountStatus, String> {

@@ -41,6 +41,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
             add_agent(&mut open(&db, clock)?, &name, role, clock)
         }
         Command::Agents { command: AgentsCommand::List { json } } => list_agents(&open(&db, clock)?, json),
+        Command::Agents { command: AgentsCommand::Disable { name } } => {
+            set_agent_disabled(&mut open(&db, clock)?, &name, true, clock)
+        }
+        Command::Agents { command: AgentsCommand::Enable { name } } => {
+            set_agent_disabled(&mut open(&db, clock)?, &name, false, clock)
+        }
+        Command::Agents { command: AgentsCommand::ResetPassword { name, .. } } => {
+            reset_agent_password(&mut open(&db, clock)?, &name, clock)
+        }
         Command::Close { command } => {
             let mut conn = open(&db, clock)?;
             match command {
@@ -235,6 +244,36 @@ fn list_agents(conn: &Connection, json: bool) -> Result<(), Failure> {
         })
         .collect();
     print!("{}", table::render(&["ID", "NAME", "ROLE", "STATE"], &cells));
+    Ok(())
+}
+
+/// The agent named `name` (in any case), or a not-found failure.
+fn agent_named(conn: &Connection, name: &str) -> Result<agents::AgentRow, Failure> {
+    agents::find_by_name(conn, name)?.ok_or_else(|| Failure::error(format!("no agent is named '{}'", name.trim())))
+}
+
+fn set_agent_disabled(conn: &mut Connection, name: &str, disabled: bool, clock: Clock) -> Result<(), Failure> {
+    let agent = agent_named(conn, name)?;
+    let now = clock.now();
+    store::write(conn, |tx| {
+        agents::set_disabled(tx, agent.id, disabled)?;
+        let action = if disabled { "agent_disabled" } else { "agent_enabled" };
+        audit::record(tx, &AuditEvent { account: None, actor: Actor::System, action, outcome: "ok" }, now)
+    })?;
+    println!("agent {} {}", agent.id, if disabled { "disabled" } else { "enabled" });
+    Ok(())
+}
+
+fn reset_agent_password(conn: &mut Connection, name: &str, clock: Clock) -> Result<(), Failure> {
+    let agent = agent_named(conn, name)?;
+    let phc = password::hash_new(&read_password()?)?;
+    let now = clock.now();
+    store::write(conn, |tx| {
+        agents::set_password(tx, agent.id, &phc)?;
+        let event = AuditEvent { account: None, actor: Actor::System, action: "agent_password_reset", outcome: "ok" };
+        audit::record(tx, &event, now)
+    })?;
+    println!("password reset for agent {}", agent.id);
     Ok(())
 }
 

@@ -17,9 +17,55 @@ pub fn mask_email(email: &str) -> String {
     format!("{prefix}***@{domain}")
 }
 
+/// The character that stands for a hidden one.
+const HIDDEN: char = '•';
+
+/// Masks a phone number for support agents: every digit but the last two is hidden, the
+/// separators stay, so `+33 6 12 34 56 78` becomes `+•• • •• •• •• 78`.
+///
+/// Two digits are enough to tell numbers apart when a customer reads theirs out.
+#[must_use]
+pub fn mask_phone(phone: &str) -> String {
+    let phone = phone.trim();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    phone
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen += 1;
+                if seen + 2 > digits { c } else { HIDDEN }
+            } else if c.is_alphanumeric() {
+                HIDDEN
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Masks street lines for support agents: each word keeps its first letter, everything else
+/// (and every digit, since house numbers identify a home) is hidden, so `12 Rue de la Paix`
+/// becomes `•• R•• d• l• P•••`.
+#[must_use]
+pub fn mask_street(street: &str) -> String {
+    let mut masked = String::with_capacity(street.len());
+    let mut word_start = true;
+    for c in street.trim().chars() {
+        if c.is_alphanumeric() {
+            masked.push(if word_start && !c.is_numeric() { c } else { HIDDEN });
+            word_start = false;
+        } else {
+            masked.push(c);
+            word_start = true;
+        }
+    }
+    masked
+}
+
 #[cfg(test)]
 mod tests {
-    use super::mask_email;
+    use super::{mask_email, mask_phone, mask_street};
 
     #[test]
     fn the_start_of_the_name_and_the_domain_remain() {
@@ -49,5 +95,20 @@ mod tests {
     #[test]
     fn the_last_at_sign_separates_the_domain() {
         assert_eq!(mask_email("\"a@b\"@example.com"), "\"a***@example.com");
+    }
+
+    #[test]
+    fn a_phone_keeps_its_last_two_digits_and_its_separators() {
+        assert_eq!(mask_phone("+33 6 12 34 56 78"), "+•• • •• •• •• 78");
+        assert_eq!(mask_phone("5"), "5");
+        assert_eq!(mask_phone("ext. 12345"), "•••. •••45");
+        assert_eq!(mask_phone(""), "");
+    }
+
+    #[test]
+    fn a_street_keeps_the_first_letter_of_each_word_and_no_digit() {
+        assert_eq!(mask_street("12 Rue de la Paix"), "•• R•• d• l• P•••");
+        assert_eq!(mask_street("Flat 4B, 221b Baker Street"), "F••• ••, •••• B•••• S•••••");
+        assert_eq!(mask_street("  Łódzka 7 "), "Ł••••• •");
     }
 }

@@ -4,11 +4,15 @@ mod account;
 mod dashboard;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::auth::{Credentials, Session};
 use crate::clock::Clock;
 use crate::core::AccountStatus;
+use crate::ui::agent_desk::{self, CustomerDesk};
+use crate::ui::agent_ops;
 use crate::ui::command::Command;
+use crate::ui::idle;
 use crate::ui::jobs::{JobEvent, JobKind, JobOutput, Jobs};
 use crate::ui::remote::Remote;
 use crate::ui::screens::agent::{AgentPage, AgentView, CustomerListView, agent_ui};
@@ -27,9 +31,9 @@ enum Screen {
     /// Nobody is signed in.
     SignIn(SignInView),
     /// A customer looks at their own account.
-    Customer(OverviewView),
+    Customer(Box<OverviewView>),
     /// A support agent looks customers up.
-    Agent(AgentView),
+    Agent(Box<AgentView>),
     /// A customer whose account is scheduled for deletion: only the way to cancel it.
     ClosurePending(Box<ClosurePendingView>),
     /// A backup opened read-only from the sign-in screen, shown in the dashboards.
@@ -48,6 +52,8 @@ pub struct ClosedeskApp {
     commands: Vec<Command>,
     /// The signed-in customer's settings, closure wizard and backup panel (see `account`).
     area: Option<account::AccountArea>,
+    /// How long an agent session may stay without input before it locks.
+    agent_idle_lock: Duration,
 }
 
 impl ClosedeskApp {
@@ -62,9 +68,20 @@ impl ClosedeskApp {
             screen: Screen::Startup(StartupView::Opening { path: db_path }),
             commands: Vec::new(),
             area: None,
+            agent_idle_lock: idle::idle_lock_from_env(),
         };
         app.start_opening();
         app
+    }
+
+    /// Sets how long an agent session may stay without input before it locks (for tests and
+    /// drills; the window reads `CLOSEDESK_AGENT_IDLE_SECS`). Applies to the session on
+    /// screen too.
+    pub fn set_agent_idle_lock(&mut self, after: Duration) {
+        self.agent_idle_lock = after;
+        if let Screen::Agent(agent) = &mut self.screen {
+            agent.desk.idle.lock_after = after;
+        }
     }
 
     fn start_opening(&mut self) {
@@ -133,12 +150,12 @@ impl ClosedeskApp {
             }
             Command::OpenCustomer(account) => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent.open = Some(OverviewView::loading(account));
+                    agent_desk::open_customer(agent, account);
                 }
             }
             Command::BackToCustomers => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent.open = None;
+                    agent_desk::close_customer(agent);
                 }
             }
             Command::ReloadCustomers => {
@@ -151,6 +168,18 @@ impl ClosedeskApp {
             Command::Export(command) => self.apply_export(command),
             Command::Dashboard(command) => self.apply_dashboard(command),
             Command::Backup(command) => self.apply_backup(command),
+            Command::Agent(command) => {
+                let now = self.clock.now();
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_desk::apply(agent, command, &mut self.jobs, now);
+                }
+            }
+            Command::Ops(command) => {
+                let now = self.clock.now();
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_ops::apply(agent, command, &mut self.jobs, now);
+                }
+            }
         }
     }
 
@@ -205,7 +234,7 @@ impl ClosedeskApp {
                 };
                 view.busy = false;
                 match result {
-                    Ok(session) => self.screen = screen_for(session, self.jobs.db_path()),
+                    Ok(session) => self.screen = screen_for(session, self.jobs.db_path(), self.agent_idle_lock),
                     Err(err) => view.error = Some(err.to_string()),
                 }
             }
@@ -213,6 +242,17 @@ impl ClosedeskApp {
                 if let Screen::Agent(agent) = &mut self.screen {
                     agent.customers.shown_for = Some(search);
                     agent.customers.rows = result.into();
+                }
+            }
+            JobOutput::Agent(output) => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_desk::on_output(agent, output);
+                }
+            }
+            JobOutput::Ops(output) => {
+                let now = self.clock.now();
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_ops::on_output(agent, *output, &mut self.jobs, now);
                 }
             }
             JobOutput::Closure(output) => self.on_closure_output(*output),
@@ -255,6 +295,16 @@ impl ClosedeskApp {
             JobKind::Closure | JobKind::Mailbox | JobKind::LoadSettings | JobKind::SaveDialog | JobKind::Export => {
                 self.on_area_job_crashed(kind, message);
             }
+            JobKind::Reveal | JobKind::Unlock => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_desk::on_job_crashed(agent, kind, message);
+                }
+            }
+            JobKind::Ops(job) => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_ops::on_crashed(agent, job, message);
+                }
+            }
         }
     }
 
@@ -262,36 +312,28 @@ impl ClosedeskApp {
     /// asked for while another is running starts when that one has reported.
     fn start_wanted_jobs(&mut self) {
         self.start_dashboard_jobs();
-        let wanted_search = match &self.screen {
-            Screen::Agent(agent) => agent.customers.is_stale().then(|| agent.customers.search.clone()),
-            _ => None,
-        };
-        if let Some(search) = wanted_search
-            && !self.jobs.is_running(JobKind::ListCustomers)
-            && let Err(err) = self.jobs.list_customers(search.clone())
-            && let Screen::Agent(agent) = &mut self.screen
-        {
-            agent.customers.shown_for = Some(search);
-            agent.customers.rows = Remote::Failed(err.to_string());
-        }
     }
 }
 
 /// The first screen of a session; a closure-pending customer sees only the way to cancel.
-fn screen_for(session: Session, db_path: &Path) -> Screen {
+fn screen_for(session: Session, db_path: &Path, agent_idle_lock: Duration) -> Screen {
     match session {
         Session::Customer { account, status: AccountStatus::ClosurePending } => {
             Screen::ClosurePending(Box::new(ClosurePendingView::new(account, db_path)))
         }
-        Session::Customer { account, .. } => Screen::Customer(OverviewView::loading(account)),
-        Session::Agent { id, name, role } => Screen::Agent(AgentView {
+        Session::Customer { account, .. } => Screen::Customer(Box::new(OverviewView::loading(account))),
+        Session::Agent { id, name, role } => Screen::Agent(Box::new(AgentView {
             id,
             name,
             role,
             page: AgentPage::default(),
             customers: CustomerListView::default(),
             open: None,
-        }),
+            desk: CustomerDesk::new(agent_idle_lock),
+            queue: crate::ui::screens::agent_queue::QueueView::default(),
+            audit: crate::ui::screens::agent_audit::AuditView::default(),
+            admin: crate::ui::screens::agent_admin::AdminView::default(),
+        })),
     }
 }
 
@@ -302,6 +344,12 @@ impl eframe::App for ClosedeskApp {
         }
         for command in std::mem::take(&mut self.commands) {
             self.apply(ctx, command);
+        }
+        if let Screen::Agent(agent) = &mut self.screen {
+            // The idle lock, the debounced search and the assisted closure's queued step.
+            agent_desk::logic(agent, &mut self.jobs, ctx, self.clock.now());
+            // The closure queue, audit and admin pages' loads and the queue's clock.
+            agent_ops::logic(agent, &mut self.jobs, self.clock.now());
         }
         self.start_wanted_jobs();
         self.area_logic();

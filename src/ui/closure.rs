@@ -17,6 +17,7 @@ use crate::closing::{Closing, ClosingError, Stepped};
 use crate::core::audit::Actor;
 use crate::core::closure::{Event, Purpose, Reason, Refusal, Step, Wizard};
 use crate::core::masking::mask_email;
+use crate::core::permissions::{Action, Principal, authorize};
 use crate::core::policy::Policy;
 use crate::core::readiness::Readiness;
 use crate::core::{AccountId, AccountRef, AccountStatus};
@@ -163,6 +164,12 @@ pub enum ClosureRequest {
         /// The password, wiped when the worker drops it.
         password: Secret,
     },
+    /// (Agents) start an assisted cancellation: mail a cancel code to the customer, who reads
+    /// it out; no password.
+    BeginAssistedCancel {
+        /// The closure-pending account.
+        account: AccountId,
+    },
     /// Read what the closure-pending screen shows.
     PendingInfo {
         /// The closure-pending account.
@@ -182,6 +189,7 @@ impl ClosureRequest {
             Self::Confirm { wizard, .. } if wizard.purpose == Purpose::Cancel => "Cancelling the closure…",
             Self::Confirm { .. } => "Closing the account…",
             Self::BeginCancel { .. } => "Checking the password and sending a code…",
+            Self::BeginAssistedCancel { .. } => "Sending a code to the customer…",
             Self::PendingInfo { .. } => "Loading…",
         }
     }
@@ -255,6 +263,8 @@ enum FlowError {
     Closing(#[from] ClosingError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Denied(#[from] crate::core::permissions::Denied),
 }
 
 /// Runs one closure step for `flow` against the database at `db_path`, as of `now`.
@@ -262,16 +272,34 @@ enum FlowError {
 /// Runs argon2 for password steps: call it on a worker thread, never the UI thread.
 pub fn run(db_path: &Path, flow: u64, request: ClosureRequest, now: Timestamp) -> ClosureOutput {
     // The error is handled once: the screen shows it.
-    let result = run_request(db_path, request, now).map_err(|err| err.to_string());
+    let result = run_request(db_path, request, now, None).map_err(|err| err.to_string());
     ClosureOutput::Stepped { flow, result }
 }
 
-fn run_request(db_path: &Path, request: ClosureRequest, now: Timestamp) -> Result<ClosureReply, FlowError> {
-    let mut conn = store::open_existing(db_path)?;
-    let policy = settings::load_policy(&settings::settings_path(db_path))?;
+/// Runs one step of a closure that support agent `agent` assists: the audit names the agent,
+/// the wizard is assisted (the mailed code proves the customer's identity), and the agent's
+/// permission for the account is checked first. Call it on a worker thread.
+pub fn run_for_agent(
+    db_path: &Path,
+    flow: u64,
+    request: ClosureRequest,
+    now: Timestamp,
+    agent: Principal,
+) -> ClosureOutput {
+    let result = run_request(db_path, request, now, Some(agent)).map_err(|err| err.to_string());
+    ClosureOutput::Stepped { flow, result }
+}
+
+fn run_request(
+    db_path: &Path,
+    request: ClosureRequest,
+    now: Timestamp,
+    agent: Option<Principal>,
+) -> Result<ClosureReply, FlowError> {
     let account = match &request {
         ClosureRequest::BeginClose { account }
         | ClosureRequest::BeginCancel { account, .. }
+        | ClosureRequest::BeginAssistedCancel { account }
         | ClosureRequest::PendingInfo { account } => *account,
         ClosureRequest::CheckReadiness { wizard }
         | ClosureRequest::Step { wizard, .. }
@@ -280,16 +308,40 @@ fn run_request(db_path: &Path, request: ClosureRequest, now: Timestamp) -> Resul
         | ClosureRequest::Resend { wizard }
         | ClosureRequest::Confirm { wizard, .. } => wizard.account,
     };
+    let actor = match agent {
+        Some(principal) => {
+            let cancelling = match &request {
+                ClosureRequest::BeginCancel { .. } | ClosureRequest::BeginAssistedCancel { .. } => true,
+                ClosureRequest::CheckReadiness { wizard }
+                | ClosureRequest::Step { wizard, .. }
+                | ClosureRequest::Password { wizard, .. }
+                | ClosureRequest::SendCode { wizard }
+                | ClosureRequest::Resend { wizard }
+                | ClosureRequest::Confirm { wizard, .. } => wizard.purpose == Purpose::Cancel,
+                ClosureRequest::BeginClose { .. } | ClosureRequest::PendingInfo { .. } => false,
+            };
+            let action = if cancelling { Action::CancelClosure(account) } else { Action::CloseAccount(account) };
+            authorize(principal, action)?;
+            match principal {
+                Principal::Agent { id, .. } => Actor::Agent(id),
+                Principal::Customer(own) => Actor::Customer(own),
+            }
+        }
+        None => Actor::Customer(account),
+    };
+    let mut conn = store::open_existing(db_path)?;
+    let policy = settings::load_policy(&settings::settings_path(db_path))?;
     let wants_info = matches!(
         request,
         ClosureRequest::BeginClose { .. }
             | ClosureRequest::BeginCancel { .. }
+            | ClosureRequest::BeginAssistedCancel { .. }
             | ClosureRequest::PendingInfo { .. }
             | ClosureRequest::Confirm { .. }
     );
     let mut reply = ClosureReply::default();
     {
-        let mut closing = Closing::new(&mut conn, paths::outbox_dir(db_path), policy, Actor::Customer(account));
+        let mut closing = Closing::new(&mut conn, paths::outbox_dir(db_path), policy, actor);
         match request {
             ClosureRequest::BeginClose { account } => {
                 let wizard = closing.begin(account, Purpose::Close)?;
@@ -334,6 +386,11 @@ fn run_request(db_path: &Path, request: ClosureRequest, now: Timestamp) -> Resul
                 } else {
                     take(&mut reply, stepped);
                 }
+            }
+            ClosureRequest::BeginAssistedCancel { account } => {
+                // An assisted cancellation starts at the summary: the code goes out at once.
+                let wizard = closing.begin(account, Purpose::Cancel)?;
+                take(&mut reply, closing.accept_summary(wizard, now)?);
             }
             ClosureRequest::PendingInfo { .. } => {}
         }

@@ -3,6 +3,8 @@
 use crate::auth::Credentials;
 use crate::core::AccountId;
 
+use super::agent_desk::AgentCommand;
+use super::agent_ops::OpsCommand;
 use super::closure::ClosureCommand;
 use super::export::ExportCommand;
 use super::screens::dashboard::DashboardCommand;
@@ -44,4 +46,8 @@ pub enum Command {
     Dashboard(DashboardCommand),
     /// Open a backup read-only (from the sign-in screen), or leave it.
     Backup(BackupCommand),
+    /// (Agents) the customer side of the desk: search, reveal, assisted closure, unlock.
+    Agent(AgentCommand),
+    /// (Agents) the operations side of the desk: closure queue, audit viewer, admin page.
+    Ops(OpsCommand),
 }

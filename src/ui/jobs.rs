@@ -12,9 +12,12 @@ use std::thread::JoinHandle;
 use jiff::Timestamp;
 
 use crate::auth::{self, Credentials, Session, SignInError};
+use crate::core::permissions::{Action, Principal, authorize};
 use crate::store::accounts::{self, AccountFilter, AccountRow};
 use crate::store::{self, Opened, StoreResult};
 
+use super::agent_desk::{self, AgentOutput};
+use super::agent_ops::{OpsJob, OpsOutput};
 use super::closure::ClosureOutput;
 use super::export::ExportOutput;
 use super::screens::dashboard::open_backup::{self, OpenedBackup};
@@ -58,6 +61,12 @@ pub enum JobKind {
     PickBackup,
     /// Verify a backup file and load it for the read-only dashboards.
     OpenBackup,
+    /// (Agents) record a reveal of a customer's personal data in the audit trail.
+    Reveal,
+    /// (Agents) check the password on the lock screen with argon2.
+    Unlock,
+    /// (Agents) the closure queue, the audit viewer and the admin page (see `agent_ops`).
+    Ops(OpsJob),
 }
 
 impl JobKind {
@@ -77,6 +86,9 @@ impl JobKind {
             Self::LoadChildren => "load-children",
             Self::PickBackup => "pick-backup",
             Self::OpenBackup => "open-backup",
+            Self::Reveal => "reveal",
+            Self::Unlock => "unlock",
+            Self::Ops(job) => job.thread_name(),
         }
     }
 
@@ -96,6 +108,9 @@ impl JobKind {
             Self::LoadChildren => "loading the details",
             Self::PickBackup => "waiting for the file dialog",
             Self::OpenBackup => "opening the backup",
+            Self::Reveal => "recording the reveal",
+            Self::Unlock => "checking the password",
+            Self::Ops(job) => job.describe(),
         }
     }
 }
@@ -108,14 +123,13 @@ pub enum JobOutput {
     /// The outcome of a sign-in.
     SignedIn(Result<Session, SignInError>),
     /// An account's overview.
-    /// An account's overview.
     AccountLoaded(OverviewLoaded),
     /// A page of the customer list.
     CustomersListed {
         /// The search text the list answers.
         search: String,
-        /// The matching accounts, ordered by id.
-        result: StoreResult<Vec<AccountRow>>,
+        /// The matching accounts, ordered by id, or why the search failed or was refused.
+        result: Result<Vec<AccountRow>, String>,
     },
     /// A closure step, the mailbox or the settings page's data (boxed: a wizard is large).
     Closure(Box<ClosureOutput>),
@@ -130,6 +144,10 @@ pub enum JobOutput {
     /// A verified backup loaded for the dashboards, or why it could not be opened (boxed:
     /// a backup's header is larger than the other results).
     BackupOpened(Result<Box<OpenedBackup>, String>),
+    /// A result of the agent desk's workers (reveal, unlock).
+    Agent(AgentOutput),
+    /// A result of the closure queue, audit viewer or admin page (boxed: receipts and pages are large).
+    Ops(Box<OpsOutput>),
 }
 
 /// What [`Jobs::poll`] reports.
@@ -228,16 +246,29 @@ impl Jobs {
         })
     }
 
-    /// Loads the overview of an account, from the database or a backup.
-    pub fn load_account(&mut self, request: OverviewRequest) -> Result<(), JobError> {
+    /// Loads the overview of an account, from the database or a backup; `masked` masks its
+    /// personal data on the worker (agent screens).
+    pub fn load_account(&mut self, request: OverviewRequest, masked: bool) -> Result<(), JobError> {
         let path = self.db_path.clone();
-        self.start(JobKind::LoadAccount, move || JobOutput::AccountLoaded(request.run(&path)))
+        self.start(JobKind::LoadAccount, move || {
+            let mut loaded = request.run(&path);
+            if masked {
+                agent_desk::mask_overview_loaded(&mut loaded);
+            }
+            JobOutput::AccountLoaded(loaded)
+        })
     }
 
-    /// Loads windows of a dashboard table.
-    pub fn load_rows(&mut self, request: RowsRequest) -> Result<(), JobError> {
+    /// Loads windows of a dashboard table; `masked` masks personal columns on the worker.
+    pub fn load_rows(&mut self, request: RowsRequest, masked: bool) -> Result<(), JobError> {
         let path = self.db_path.clone();
-        self.start(JobKind::LoadRows, move || JobOutput::RowsLoaded(request.run(&path)))
+        self.start(JobKind::LoadRows, move || {
+            let mut loaded = request.run(&path);
+            if masked {
+                agent_desk::mask_rows_loaded(&mut loaded);
+            }
+            JobOutput::RowsLoaded(loaded)
+        })
     }
 
     /// Loads the children of a dashboard row.
@@ -259,14 +290,20 @@ impl Jobs {
     }
 
     /// Lists the customers matching `search` (all of them when it is empty), up to
-    /// [`CUSTOMER_LIST_LIMIT`].
-    pub fn list_customers(&mut self, search: String) -> Result<(), JobError> {
+    /// [`CUSTOMER_LIST_LIMIT`], if `principal` may search customers.
+    pub fn list_customers(&mut self, search: String, principal: Principal) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::ListCustomers, move || {
-            let result = store::open_existing(&path).and_then(|conn| {
-                let filter = AccountFilter { search: Some(&search), status: None, limit: CUSTOMER_LIST_LIMIT };
-                accounts::list_accounts(&conn, &filter)
-            });
+            let result =
+                authorize(principal, Action::SearchCustomers).map_err(|denied| denied.to_string()).and_then(|()| {
+                    store::open_existing(&path)
+                        .and_then(|conn| {
+                            let filter =
+                                AccountFilter { search: Some(&search), status: None, limit: CUSTOMER_LIST_LIMIT };
+                            accounts::list_accounts(&conn, &filter)
+                        })
+                        .map_err(|err| err.to_string())
+                });
             JobOutput::CustomersListed { search, result }
         })
     }
@@ -357,7 +394,8 @@ mod tests {
         })
         .unwrap();
         assert!(jobs.is_running(JobKind::ListCustomers));
-        assert!(matches!(jobs.list_customers("x".to_owned()), Err(JobError::Busy(JobKind::ListCustomers))));
+        let agent = Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent };
+        assert!(matches!(jobs.list_customers("x".to_owned(), agent), Err(JobError::Busy(JobKind::ListCustomers))));
         assert!(!jobs.is_running(JobKind::LoadAccount));
 
         release.send(()).unwrap();
@@ -396,6 +434,18 @@ mod tests {
         let events = wait_for_events(&mut jobs);
         assert!(matches!(events.as_slice(), [JobEvent::Crashed(JobKind::SignIn)]), "{events:?}");
         assert!(!jobs.is_running(JobKind::SignIn));
+    }
+
+    #[test]
+    fn a_customer_may_not_search_customers_even_if_a_screen_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
+        jobs.list_customers(String::new(), Principal::Customer(crate::core::AccountId(1))).unwrap();
+        let events = wait_for_events(&mut jobs);
+        assert!(
+            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Err(message), .. })] if message == "You are not allowed to do this."),
+            "{events:?}"
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! `command` what screens may ask for, `jobs` the one owner of background threads,
 //! `screens` one file per screen, `widgets` shared pieces, and `theme` colours and spacing.
 
+mod agent_desk;
+mod agent_ops;
 mod app;
 #[doc(hidden)]
 pub mod bench;
@@ -11,6 +13,7 @@ mod closure;
 mod command;
 mod export;
 mod format;
+mod idle;
 mod jobs;
 mod mailbox;
 mod remote;

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use super::{ClosedeskApp, Screen};
 use crate::core::AccountId;
 use crate::core::closure::{Event, Purpose, Refusal, Step};
+use crate::ui::agent_desk;
 use crate::ui::closure::{self, AreaPage, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
 use crate::ui::command::Command;
 use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
@@ -117,6 +118,15 @@ impl ClosedeskApp {
             return;
         }
         let now = self.clock.now();
+        if let Screen::Agent(agent) = &mut self.screen {
+            // An assisted closure: the desk handles leaving and restarting; steps queue as here.
+            if let Some(step) = agent_desk::apply_closure(agent, command, &self.jobs, now)
+                && let Some(view) = agent.desk.assist.as_mut()
+            {
+                queue_wizard_step(view, step);
+            }
+            return;
+        }
         let db_path = self.jobs.db_path().to_owned();
         let Some(area) = self.customer_area() else {
             return;
@@ -217,6 +227,10 @@ impl ClosedeskApp {
     /// Applies a command of a backup panel.
     pub(super) fn apply_export(&mut self, command: ExportCommand) {
         let now = self.clock.now();
+        if let Screen::Agent(agent) = &mut self.screen {
+            agent_desk::apply_export(agent, command, &mut self.jobs, now);
+            return;
+        }
         if let Some(area) = self.area.as_mut() {
             area.export.apply(command, &mut self.jobs, now);
         }
@@ -244,6 +258,19 @@ impl ClosedeskApp {
     }
 
     fn on_stepped(&mut self, flow: u64, result: Result<ClosureReply, String>) {
+        if let Screen::Agent(agent) = &mut self.screen {
+            match agent.desk.assist.as_mut().filter(|view| view.flow == flow) {
+                Some(view) => {
+                    if wizard_reply(view, result)
+                        && let Some(open) = agent.open.as_mut()
+                    {
+                        open.reload();
+                    }
+                }
+                None => agent_desk::on_cancel_stepped(agent, flow, result),
+            }
+            return;
+        }
         if let Screen::ClosurePending(view) = &mut self.screen
             && view.flow == flow
         {
@@ -252,7 +279,7 @@ impl ClosedeskApp {
                 let mut area = AccountArea::new(account);
                 area.flash = Some(CANCELLED_NOTICE.to_owned());
                 self.area = Some(area);
-                self.screen = Screen::Customer(OverviewView::loading(account));
+                self.screen = Screen::Customer(Box::new(OverviewView::loading(account)));
             }
             return;
         }
@@ -271,6 +298,10 @@ impl ClosedeskApp {
     /// Takes in a save dialog or export worker's result.
     pub(super) fn on_export_output(&mut self, output: ExportOutput) {
         let now = self.clock.now();
+        if let Screen::Agent(agent) = &mut self.screen {
+            agent_desk::on_export_output(agent, output, &mut self.jobs, now);
+            return;
+        }
         if let Some(area) = self.area.as_mut() {
             area.export.on_output(output, &mut self.jobs, now);
         }
@@ -278,6 +309,10 @@ impl ClosedeskApp {
 
     /// A worker of the settings area died without a result: say so where it was awaited.
     pub(super) fn on_area_job_crashed(&mut self, kind: JobKind, message: String) {
+        if let Screen::Agent(agent) = &mut self.screen {
+            agent_desk::on_job_crashed(agent, kind, message);
+            return;
+        }
         match kind {
             JobKind::Closure => match &mut self.screen {
                 Screen::ClosurePending(view) => {

@@ -1,6 +1,8 @@
-//! The support agent's first screen: who is signed in, and the customer list.
-//!
-//! TODO(agent-mode): blockers, the assisted closure wizard and purges come with the full agent mode.
+//! The support agent's desk: who is signed in, a tab row of pages, and on the Customers page
+//! the search, a customer's masked dashboards, the reveal form and the assisted closure.
+//! A locked session shows only the lock screen.
+
+use std::time::Instant;
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -8,13 +10,21 @@ use egui_extras::{Column, TableBuilder};
 use crate::core::masking::mask_email;
 use crate::core::{AgentId, Role};
 use crate::store::accounts::AccountRow;
+use crate::ui::agent_desk::{AgentCommand, AssistedCancel, CustomerDesk, closure_actions};
 use crate::ui::command::Command;
 use crate::ui::jobs::CUSTOMER_LIST_LIMIT;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::secret_field::{focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter};
+use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
 
+use super::agent_admin::{AdminView, agent_admin_ui};
+use super::agent_audit::{AuditView, agent_audit_ui};
+use super::agent_queue::{QueueView, agent_queue_ui};
+use super::lock::lock_ui;
 use super::overview::{OverviewView, overview_ui};
+use super::reveal::reveal_form_ui;
+use super::wizard::wizard_ui;
 
 /// The customer list as an agent searches it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,6 +35,8 @@ pub struct CustomerListView {
     pub shown_for: Option<String>,
     /// The rows.
     pub rows: Remote<Vec<AccountRow>>,
+    /// When the search box last changed; the search runs once typing pauses.
+    pub edited_at: Option<Instant>,
 }
 
 impl CustomerListView {
@@ -69,7 +81,7 @@ impl AgentPage {
 }
 
 /// What a signed-in agent sees.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct AgentView {
     /// The agent's id.
     pub id: AgentId,
@@ -83,6 +95,14 @@ pub struct AgentView {
     pub customers: CustomerListView,
     /// The customer opened from the list, if any.
     pub open: Option<OverviewView>,
+    /// The reveal form, the assisted closure, the idle lock.
+    pub desk: CustomerDesk,
+    /// The closure queue page.
+    pub queue: QueueView,
+    /// The audit viewer page.
+    pub audit: AuditView,
+    /// The admin page.
+    pub admin: AdminView,
 }
 
 impl AgentView {
@@ -94,7 +114,12 @@ impl AgentView {
 
 /// Draws the agent screen; returns a command when a customer is opened or closed.
 pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
-    ui.label(RichText::new(format!("Signed in as {}", view.identity())).heading());
+    let identity = view.identity();
+    if let Some(lock) = view.desk.lock.as_mut() {
+        // Locked: nothing about any customer, on any page.
+        return lock_ui(ui, lock, &identity);
+    }
+    ui.label(RichText::new(format!("Signed in as {identity}")).heading());
     ui.horizontal(|ui| {
         for page in AgentPage::for_role(view.role) {
             ui.selectable_value(&mut view.page, *page, page.label());
@@ -104,33 +129,146 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
     ui.add_space(theme::SPACE_M);
     match view.page {
         AgentPage::Customers => {}
-        // TODO(agent-mode): the closure queue, audit and admin pages are drawn here.
-        AgentPage::ClosureQueue | AgentPage::Audit | AgentPage::Admin => {
-            ui.label(RichText::new("This page is not available yet.").weak());
-            return None;
-        }
+        AgentPage::ClosureQueue => return agent_queue_ui(ui, &mut view.queue, view.role),
+        AgentPage::Audit => return agent_audit_ui(ui, &mut view.audit),
+        AgentPage::Admin => return agent_admin_ui(ui, &mut view.admin, view.role),
     }
 
     if let Some(open) = &mut view.open {
-        if ui.button("Back to customers").clicked() {
-            return Some(Command::BackToCustomers);
-        }
-        ui.add_space(theme::SPACE_M);
-        return overview_ui(ui, open);
+        return customer_ui(ui, open, &mut view.desk);
     }
     customer_list_ui(ui, &mut view.customers)
+}
+
+/// An opened customer: the assisted wizard or cancellation while one runs, else the masked
+/// dashboards under a row of actions.
+fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk) -> Option<Command> {
+    let name = open.data.ready().map(|summary| summary.account.display_name.clone());
+    let name = name.unwrap_or_else(|| format!("Account {}", open.account));
+    if let Some(wizard) = desk.assist.as_mut() {
+        let leave = ui
+            .horizontal(|ui| {
+                let leave = ui.add_enabled(wizard.busy.is_none(), egui::Button::new("Back to the customer")).clicked();
+                ui.label(RichText::new(format!("Assisted closure for {name}")).strong());
+                leave
+            })
+            .inner;
+        if leave {
+            return Some(Command::Agent(AgentCommand::LeaveAssist));
+        }
+        ui.add_space(theme::SPACE_S);
+        let export = desk.export.get_or_insert_with(|| crate::ui::export::ExportState::new(open.account));
+        return wizard_ui(ui, wizard, export);
+    }
+    if let Some(cancel) = desk.cancel.as_mut() {
+        return assisted_cancel_ui(ui, cancel, &name);
+    }
+
+    let mut command = None;
+    let (can_close, can_cancel) = closure_actions(open);
+    ui.horizontal(|ui| {
+        if ui.button("Back to customers").clicked() {
+            command = Some(Command::BackToCustomers);
+        }
+        ui.separator();
+        let masked = open.masked;
+        let reveal = ui
+            .add_enabled(masked && desk.reveal.is_none(), egui::Button::new("Reveal"))
+            .on_hover_text("Show this customer's email, phone and addresses unmasked (audited)");
+        if reveal.clicked() {
+            command = Some(Command::Agent(AgentCommand::OpenReveal));
+        }
+        if !masked {
+            ui.label(RichText::new("Unmasked").strong());
+        }
+        ui.separator();
+        if ui
+            .add_enabled(can_close, egui::Button::new("Assist closure"))
+            .on_hover_text("Run the closure wizard with the customer; the code mailed to them proves it is them")
+            .clicked()
+        {
+            command = Some(Command::Agent(AgentCommand::AssistClosure));
+        }
+        if can_cancel
+            && ui
+                .button("Cancel closure")
+                .on_hover_text("Cancel the pending closure with a code mailed to the customer")
+                .clicked()
+        {
+            command = Some(Command::Agent(AgentCommand::StartAssistedCancel));
+        }
+    });
+    ui.add_space(theme::SPACE_S);
+    if let Some(form) = desk.reveal.as_mut() {
+        command = reveal_form_ui(ui, form).or(command);
+        ui.add_space(theme::SPACE_S);
+    }
+    if let Some(notice) = &desk.notice {
+        notice_ui(ui, notice);
+        ui.add_space(theme::SPACE_S);
+    }
+    if open.masked {
+        ui.label(RichText::new("Personal data is masked. \"Reveal\" shows it and records why.").weak());
+    }
+    ui.add_space(theme::SPACE_S);
+    overview_ui(ui, open).or(command)
+}
+
+/// The assisted cancellation: a code goes to the customer, who reads it out.
+fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut AssistedCancel, name: &str) -> Option<Command> {
+    let mut command = None;
+    let busy = cancel.busy.is_some();
+    if ui.add_enabled(!busy, egui::Button::new("Back to the customer")).clicked() {
+        command = Some(AgentCommand::LeaveAssist);
+    }
+    ui.add_space(theme::SPACE_S);
+    ui.label(RichText::new(format!("Cancel the closure of {name}")).size(theme::TITLE_SIZE).strong());
+    ui.add_space(theme::SPACE_S);
+    if cancel.done {
+        notice_ui(ui, "The closure is cancelled: the account is active again.");
+    } else if cancel.wizard.is_some() {
+        ui.label("A code was mailed to the customer's registered address. Ask them to read it out, and type it here.");
+        ui.add_space(theme::SPACE_S);
+        let field = secret_input_ui(ui, "Customer's code", &mut cancel.code, false, !busy);
+        focus_when_idle(ui, &field);
+        let entered = submitted_with_enter(ui, &field);
+        let ready = !busy && !cancel.code.is_empty();
+        let (confirm, resend) = ui
+            .horizontal(|ui| {
+                let confirm = ui.add_enabled(ready, egui::Button::new("Cancel the closure")).clicked();
+                (confirm, ui.add_enabled(!busy, egui::Button::new("Resend code")).clicked())
+            })
+            .inner;
+        if (confirm || entered) && ready {
+            forget_undo_history(ui, &field);
+            command = Some(AgentCommand::ConfirmAssistedCancel { code: cancel.code.take() });
+        } else if resend {
+            command = Some(AgentCommand::ResendAssistedCancel);
+        }
+    }
+    if let Some(doing) = cancel.busy {
+        progress_ui(ui, doing);
+    }
+    if let Some(message) = &cancel.message {
+        error_text_ui(ui, message);
+    }
+    command.map(Command::Agent)
 }
 
 fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command> {
     let mut command = None;
     ui.horizontal(|ui| {
         let label = ui.label("Search customers");
-        ui.add(
-            egui::TextEdit::singleline(&mut list.search)
-                .hint_text("email, name, account id or order number")
-                .desired_width(320.0),
-        )
-        .labelled_by(label.id);
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut list.search)
+                    .hint_text("email, name, account id or order number")
+                    .desired_width(320.0),
+            )
+            .labelled_by(label.id);
+        if edit.changed() {
+            command = Some(Command::Agent(AgentCommand::SearchEdited));
+        }
         if list.is_stale() {
             ui.spinner();
         }
@@ -157,7 +295,7 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
                         .weak(),
                 );
             }
-            command = customer_table_ui(ui, rows);
+            command = customer_table_ui(ui, rows).or(command);
         }
     }
     command

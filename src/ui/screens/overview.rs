@@ -50,6 +50,9 @@ pub struct OverviewView {
     pub dashboard: Dashboard,
     /// Set when the data is a backup opened read-only.
     pub backup: Option<BackupInfo>,
+    /// Personal data is masked on the worker before it reaches the window (agent screens,
+    /// until the agent reveals it).
+    pub masked: bool,
     /// The ticket of the overview load in flight, if any.
     in_flight: Option<u64>,
 }
@@ -63,6 +66,7 @@ impl OverviewView {
             data: Remote::Loading,
             dashboard: Dashboard::default(),
             backup: None,
+            masked: false,
             in_flight: None,
         }
     }

@@ -27,6 +27,8 @@ pub struct ConfirmView<'a> {
     pub now: Timestamp,
     /// Whether the worker is busy.
     pub busy: bool,
+    /// Run by a support agent: the customer reads the code out of their mail.
+    pub assisted: bool,
 }
 
 /// The fields the confirmation fills.
@@ -42,6 +44,10 @@ pub struct ConfirmFields<'a> {
 /// Where a person finds the code: mail never leaves this computer.
 pub const MAILBOX_HINT: &str = "The mail stays on this computer: open \"Mailbox (local outbox)\" below to read it.";
 
+/// Where the code comes from in an assisted closure.
+pub const ASSISTED_HINT: &str =
+    "Ask the customer to read the code out of their mail, and to tell you their email address.";
+
 /// Draws the confirmation; "Confirm & Close" sends the three values (and empties the code).
 pub fn confirm_step_ui(ui: &mut Ui, view: &ConfirmView<'_>, fields: &mut ConfirmFields<'_>) -> Option<ClosureCommand> {
     let busy = view.busy;
@@ -53,7 +59,7 @@ pub fn confirm_step_ui(ui: &mut Ui, view: &ConfirmView<'_>, fields: &mut Confirm
         )),
         _ => ui.label("The last code can no longer be used: ask for a new one."),
     };
-    ui.label(RichText::new(MAILBOX_HINT).weak());
+    ui.label(RichText::new(if view.assisted { ASSISTED_HINT } else { MAILBOX_HINT }).weak());
     ui.label(RichText::new("To be sure, type the account's email address and the words shown as well.").weak());
     ui.add_space(theme::SPACE_S);
 

@@ -121,7 +121,9 @@ pub fn refusal_text(refusal: Refusal) -> String {
 pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -> Option<Command> {
     let mut command = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        ui.label(RichText::new("Close your account").size(theme::TITLE_SIZE).strong());
+        let assisted = view.wizard.as_ref().is_some_and(|wizard| wizard.assisted);
+        let title = if assisted { "Close the customer's account (assisted)" } else { "Close your account" };
+        ui.label(RichText::new(title).size(theme::TITLE_SIZE).strong());
         ui.add_space(theme::SPACE_S);
         let Some(wizard) = view.wizard.clone() else {
             command = starting_ui(ui, view);
@@ -150,6 +152,7 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
                     cooldown_until: view.cooldown_until,
                     now: view.now,
                     busy,
+                    assisted,
                 };
                 let mut fields =
                     ConfirmFields { code: &mut view.code, email: &mut view.typed_email, phrase: &mut view.phrase };
@@ -165,7 +168,9 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
         if let Some(message) = &view.message {
             error_text_ui(ui, message);
         }
-        if matches!(wizard.step, Step::Confirm | Step::Done) {
+        // In an assisted closure the customer reads the code out of their own mail: the agent
+        // is never shown the mailbox.
+        if matches!(wizard.step, Step::Confirm | Step::Done) && !assisted {
             ui.add_space(theme::SPACE_L);
             if let Some(mailbox) = mailbox_panel_ui(ui, &view.mailbox) {
                 command = Some(mailbox);

@@ -1,0 +1,571 @@
+//! The customer side of the agent desk, as the app drives it: search as the agent types, the
+//! masked customer view and its audited reveal, the assisted closure and cancellation, and
+//! the idle lock. The screens only draw and return commands; this module applies them, starts
+//! the workers (each checking the agent's permission in core first) and takes their results.
+
+mod masking;
+
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+pub use masking::{mask_overview_loaded, mask_rows_loaded};
+
+use crate::auth::{self, Credentials, Secret, Session};
+use crate::core::closure::{Purpose, Step, Wizard};
+use crate::core::permissions::{Action, Principal, authorize};
+use crate::core::{AccountId, AccountStatus};
+use crate::store::{self, reveal::RevealReason};
+use crate::ui::closure::{self, ClosureCommand, ClosureReply, ClosureRequest, next_flow_id};
+use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
+use crate::ui::idle::{IdleTimer, had_input};
+use crate::ui::jobs::{JobKind, JobOutput, Jobs};
+use crate::ui::screens::agent::{AgentView, CustomerListView};
+use crate::ui::screens::lock::LockView;
+use crate::ui::screens::overview::OverviewView;
+use crate::ui::screens::reveal::RevealForm;
+use crate::ui::screens::wizard::{WizardView, refusal_text};
+use crate::ui::widgets::secret_field::SecretField;
+
+/// How long after the last keystroke the customer search runs.
+pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
+
+/// What the agent desk's customer side asks for.
+#[derive(Debug)]
+pub enum AgentCommand {
+    /// The search box changed: search once typing pauses.
+    SearchEdited,
+    /// Open the reveal form of the customer on screen.
+    OpenReveal,
+    /// Close the reveal form.
+    CloseReveal,
+    /// Record the reveal for `reason` and show the customer unmasked.
+    Reveal {
+        /// The reason picked from the fixed list.
+        reason: RevealReason,
+    },
+    /// Run the closure wizard for the customer on screen (assisted).
+    AssistClosure,
+    /// Leave the assisted wizard or cancellation for the customer's dashboards.
+    LeaveAssist,
+    /// Mail the closure-pending customer a cancel code.
+    StartAssistedCancel,
+    /// Mail another cancel code.
+    ResendAssistedCancel,
+    /// Cancel the closure with the code the customer read out.
+    ConfirmAssistedCancel {
+        /// The code as typed.
+        code: Secret,
+    },
+    /// The lock screen's password.
+    Unlock(Secret),
+}
+
+/// What the desk's workers hand back.
+#[derive(Debug)]
+pub enum AgentOutput {
+    /// A reveal was recorded (or refused).
+    Revealed {
+        /// The customer.
+        account: AccountId,
+        /// Nothing, or why the reveal was not recorded.
+        result: Result<(), String>,
+    },
+    /// The lock screen's password was checked.
+    Unlocked(Result<(), String>),
+}
+
+/// An assisted cancellation of a pending closure: a code mailed to the customer, read out,
+/// typed by the agent. No password.
+#[derive(Debug)]
+pub struct AssistedCancel {
+    /// Tells this flow's worker results apart.
+    pub flow: u64,
+    /// The state machine's state, once a code went out.
+    pub wizard: Option<Wizard>,
+    /// The code field.
+    pub code: SecretField,
+    /// What the worker is doing, while it is.
+    pub busy: Option<&'static str>,
+    /// A step waiting for the closure worker to be free.
+    pub queued: Option<ClosureRequest>,
+    /// Why the last step was refused or failed.
+    pub message: Option<String>,
+    /// Whether the closure is cancelled.
+    pub done: bool,
+}
+
+impl AssistedCancel {
+    fn new(account: AccountId) -> Self {
+        let request = ClosureRequest::BeginAssistedCancel { account };
+        Self {
+            flow: next_flow_id(),
+            wizard: None,
+            code: SecretField::default(),
+            busy: Some(request.describe()),
+            queued: Some(request),
+            message: None,
+            done: false,
+        }
+    }
+
+    fn queue(&mut self, request: ClosureRequest) {
+        if self.busy.is_none() {
+            self.message = None;
+            self.busy = Some(request.describe());
+            self.queued = Some(request);
+        }
+    }
+}
+
+/// The state of the customer side of an agent session beyond the list and the open customer.
+#[derive(Debug)]
+pub struct CustomerDesk {
+    /// The reveal form, while it is open.
+    pub reveal: Option<RevealForm>,
+    /// The assisted closure wizard, while it runs.
+    pub assist: Option<WizardView>,
+    /// The assisted cancellation, while it runs.
+    pub cancel: Option<AssistedCancel>,
+    /// The backup panel of the wizard's backup step (a backup at the customer's request).
+    pub export: Option<ExportState>,
+    /// A one-time notice above the customer's dashboards.
+    pub notice: Option<String>,
+    /// When the agent last touched the window.
+    pub idle: IdleTimer,
+    /// The lock screen, while the session is locked.
+    pub lock: Option<LockView>,
+}
+
+impl CustomerDesk {
+    /// A desk whose session locks after `idle_lock` without input.
+    pub fn new(idle_lock: Duration) -> Self {
+        Self {
+            reveal: None,
+            assist: None,
+            cancel: None,
+            export: None,
+            notice: None,
+            idle: IdleTimer::new(idle_lock, Instant::now()),
+            lock: None,
+        }
+    }
+
+    /// Forgets everything about the customer that was open.
+    fn clear_customer(&mut self) {
+        self.reveal = None;
+        self.assist = None;
+        self.cancel = None;
+        self.export = None;
+        self.notice = None;
+    }
+}
+
+/// Who the agent is, for `authorize`.
+pub fn principal(agent: &AgentView) -> Principal {
+    Principal::Agent { id: agent.id, role: agent.role }
+}
+
+/// Opens `account`'s dashboards, masked.
+pub fn open_customer(agent: &mut AgentView, account: AccountId) {
+    let mut overview = OverviewView::loading(account);
+    overview.masked = true;
+    agent.open = Some(overview);
+    agent.desk.clear_customer();
+}
+
+/// Goes back to the list, dropping the customer's data.
+pub fn close_customer(agent: &mut AgentView) {
+    agent.open = None;
+    agent.desk.clear_customer();
+}
+
+/// Applies a command of the desk.
+pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now: Timestamp) {
+    if agent.desk.lock.is_some() && !matches!(command, AgentCommand::Unlock(_)) {
+        return;
+    }
+    let Some(account) = agent.open.as_ref().map(|open| open.account) else {
+        match command {
+            AgentCommand::SearchEdited => agent.customers.edited_at = Some(Instant::now()),
+            AgentCommand::Unlock(password) => unlock(agent, password, jobs, now),
+            _ => {}
+        }
+        return;
+    };
+    let desk = &mut agent.desk;
+    match command {
+        AgentCommand::SearchEdited => agent.customers.edited_at = Some(Instant::now()),
+        AgentCommand::OpenReveal => desk.reveal = Some(RevealForm::default()),
+        AgentCommand::CloseReveal => desk.reveal = None,
+        AgentCommand::Reveal { reason } => {
+            let principal = Principal::Agent { id: agent.id, role: agent.role };
+            if let Some(form) = desk.reveal.as_mut() {
+                start_reveal(form, principal, account, reason, jobs, now);
+            }
+        }
+        AgentCommand::AssistClosure => {
+            let db_path = jobs.db_path().to_owned();
+            desk.reveal = None;
+            desk.notice = None;
+            desk.cancel = None;
+            desk.export = Some(ExportState::new(account));
+            desk.assist = Some(WizardView::new(account, &db_path, now));
+        }
+        AgentCommand::LeaveAssist => {
+            let changed = desk.assist.take().is_some() | desk.cancel.take().is_some();
+            desk.export = None;
+            if changed && let Some(open) = agent.open.as_mut() {
+                // The steps wrote audit lines and mail, maybe a closure: read the account again.
+                open.reload();
+            }
+        }
+        AgentCommand::StartAssistedCancel => {
+            desk.reveal = None;
+            desk.notice = None;
+            desk.assist = None;
+            desk.cancel = Some(AssistedCancel::new(account));
+        }
+        AgentCommand::ResendAssistedCancel => {
+            if let Some(cancel) = desk.cancel.as_mut()
+                && let Some(wizard) = cancel.wizard.clone()
+            {
+                cancel.queue(ClosureRequest::Resend { wizard });
+            }
+        }
+        AgentCommand::ConfirmAssistedCancel { code } => {
+            if let Some(cancel) = desk.cancel.as_mut()
+                && let Some(wizard) = cancel.wizard.clone()
+            {
+                cancel.queue(ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() });
+            }
+        }
+        AgentCommand::Unlock(password) => unlock(agent, password, jobs, now),
+    }
+}
+
+/// Applies a command of the assisted wizard; returns the step commands, which the app queues
+/// the way it does for a customer's own wizard.
+pub fn apply_closure(
+    agent: &mut AgentView,
+    command: ClosureCommand,
+    jobs: &Jobs,
+    now: Timestamp,
+) -> Option<ClosureCommand> {
+    if agent.desk.lock.is_some() {
+        return None;
+    }
+    let account = agent.open.as_ref()?.account;
+    let desk = &mut agent.desk;
+    match command {
+        // "Back to the overview", "Back to settings": the agent's way back is the customer's dashboards.
+        ClosureCommand::ShowPage(_) | ClosureCommand::LeaveWizard => {
+            desk.assist = None;
+            desk.export = None;
+            if let Some(open) = agent.open.as_mut() {
+                open.reload();
+            }
+        }
+        ClosureCommand::StartClosing => {
+            if desk.assist.as_ref().is_none_or(|wizard| wizard.wizard.is_none() || wizard.is_done()) {
+                desk.assist = Some(WizardView::new(account, jobs.db_path(), now));
+            }
+        }
+        ClosureCommand::OpenCancel => {
+            desk.assist = None;
+            desk.export = None;
+            desk.cancel = Some(AssistedCancel::new(account));
+        }
+        // The customer's mailbox is theirs: the agent hears the code, and never reads it. And a
+        // password has no place in an assisted flow.
+        ClosureCommand::RefreshMailbox
+        | ClosureCommand::ReloadSettings
+        | ClosureCommand::SubmitPassword(_)
+        | ClosureCommand::CancelWithPassword(_) => {}
+        step => return Some(step),
+    }
+    None
+}
+
+/// Routes a backup-panel command to the assisted wizard's backup step, if the agent may
+/// export this customer's backup (at the customer's request).
+pub fn apply_export(agent: &mut AgentView, command: ExportCommand, jobs: &mut Jobs, now: Timestamp) {
+    let principal = principal(agent);
+    if agent.desk.lock.is_some() {
+        return;
+    }
+    let Some(export) = agent.desk.export.as_mut() else {
+        return;
+    };
+    let Some(account) = agent.open.as_ref().map(|open| open.account) else {
+        return;
+    };
+    if authorize(principal, Action::ExportAccount(account)).is_ok() {
+        export.apply(command, jobs, now);
+    }
+}
+
+/// Takes in a save dialog or export worker's result for the backup step.
+pub fn on_export_output(agent: &mut AgentView, output: ExportOutput, jobs: &mut Jobs, now: Timestamp) {
+    if let Some(export) = agent.desk.export.as_mut() {
+        export.on_output(output, jobs, now);
+    }
+}
+
+fn start_reveal(
+    form: &mut RevealForm,
+    principal: Principal,
+    account: AccountId,
+    reason: RevealReason,
+    jobs: &mut Jobs,
+    now: Timestamp,
+) {
+    if form.busy || !form.is_complete() {
+        return;
+    }
+    let db_path = jobs.db_path().to_owned();
+    let started = jobs.start(JobKind::Reveal, move || {
+        let result = authorize(principal, Action::RevealPersonalData(account))
+            .map_err(|denied| denied.to_string())
+            .and_then(|()| {
+                let Principal::Agent { id, .. } = principal else {
+                    return Err("Only support agents reveal personal data.".to_owned());
+                };
+                store::open_existing(&db_path)
+                    .and_then(|mut conn| store::reveal::record_reveal(&mut conn, id, account, reason, now))
+                    .map_err(|err| err.to_string())
+            });
+        JobOutput::Agent(AgentOutput::Revealed { account, result })
+    });
+    match started {
+        Ok(()) => {
+            form.busy = true;
+            form.error = None;
+            // The agent's words were only a prompt to think: they go nowhere, so drop them now.
+            form.text.clear();
+        }
+        Err(err) => form.error = Some(err.to_string()),
+    }
+}
+
+fn unlock(agent: &mut AgentView, password: Secret, jobs: &mut Jobs, now: Timestamp) {
+    let Some(lock) = agent.desk.lock.as_mut() else {
+        return;
+    };
+    if lock.busy {
+        return;
+    }
+    let db_path = jobs.db_path().to_owned();
+    let (name, id) = (agent.name.clone(), agent.id);
+    let started = jobs.start(JobKind::Unlock, move || {
+        let credentials = Credentials::Agent { name, password };
+        let result = store::open_existing(&db_path)
+            .map_err(auth::SignInError::from)
+            .and_then(|mut conn| auth::sign_in(&mut conn, &credentials, now))
+            .map_err(|err| err.to_string())
+            .and_then(|session| match session {
+                Session::Agent { id: signed, .. } if signed == id => Ok(()),
+                _ => Err("That is not the password of this session.".to_owned()),
+            });
+        JobOutput::Agent(AgentOutput::Unlocked(result))
+    });
+    match started {
+        Ok(()) => {
+            lock.busy = true;
+            lock.error = None;
+        }
+        Err(err) => lock.error = Some(err.to_string()),
+    }
+}
+
+/// Locks the session: every customer view of this page is dropped. What is still loading for
+/// one finds no view to land in and is ignored; the other pages' jobs (a purge, say) are left
+/// to finish, and their pages stay hidden behind the lock screen.
+pub fn lock(agent: &mut AgentView) {
+    if agent.desk.lock.is_some() {
+        return;
+    }
+    tracing::info!("agent session locked after idle time");
+    close_customer(agent);
+    agent.customers = CustomerListView::default();
+    agent.desk.lock = Some(LockView::default());
+}
+
+/// Takes in a desk worker's result.
+pub fn on_output(agent: &mut AgentView, output: AgentOutput) {
+    match output {
+        AgentOutput::Revealed { account, result } => {
+            let Some(open) = agent.open.as_mut().filter(|open| open.account == account) else {
+                return;
+            };
+            let Some(form) = agent.desk.reveal.as_mut() else {
+                return;
+            };
+            form.busy = false;
+            match result {
+                Ok(()) => {
+                    agent.desk.reveal = None;
+                    agent.desk.notice = Some("Personal data shown unmasked; the reveal is in the audit trail.".into());
+                    open.masked = false;
+                    open.reload();
+                }
+                Err(message) => form.error = Some(message),
+            }
+        }
+        AgentOutput::Unlocked(result) => {
+            let Some(lock) = agent.desk.lock.as_mut() else {
+                return;
+            };
+            lock.busy = false;
+            match result {
+                Ok(()) => {
+                    agent.desk.lock = None;
+                    agent.desk.idle.restart(Instant::now());
+                }
+                Err(message) => lock.error = Some(message),
+            }
+        }
+    }
+}
+
+/// Takes in an assisted cancellation's step; the assisted wizard's steps go through the app's
+/// wizard handling.
+pub fn on_cancel_stepped(agent: &mut AgentView, flow: u64, result: Result<ClosureReply, String>) {
+    let Some(cancel) = agent.desk.cancel.as_mut().filter(|cancel| cancel.flow == flow) else {
+        return;
+    };
+    cancel.busy = None;
+    match result {
+        Ok(reply) => {
+            if let Some(wizard) = reply.wizard {
+                cancel.done = wizard.purpose == Purpose::Cancel && wizard.step == Step::Done;
+                cancel.wizard = Some(wizard);
+            }
+            cancel.message = reply.refusal.map(refusal_text);
+            if cancel.done
+                && let Some(open) = agent.open.as_mut()
+            {
+                open.reload();
+            }
+        }
+        Err(message) => cancel.message = Some(message),
+    }
+}
+
+/// A desk worker died without a result: say so where it was awaited. Returns whether the job
+/// was the desk's.
+pub fn on_job_crashed(agent: &mut AgentView, kind: JobKind, message: String) -> bool {
+    let desk = &mut agent.desk;
+    match kind {
+        JobKind::Reveal => {
+            if let Some(form) = desk.reveal.as_mut() {
+                form.busy = false;
+                form.error = Some(message);
+            }
+        }
+        JobKind::Unlock => {
+            if let Some(lock) = desk.lock.as_mut() {
+                lock.busy = false;
+                lock.error = Some(message);
+            }
+        }
+        JobKind::Closure => {
+            if let Some(wizard) = desk.assist.as_mut() {
+                wizard.busy = None;
+                wizard.message = Some(message);
+            } else if let Some(cancel) = desk.cancel.as_mut() {
+                cancel.busy = None;
+                cancel.message = Some(message);
+            }
+        }
+        JobKind::SaveDialog | JobKind::Export => {
+            if let Some(export) = desk.export.as_mut() {
+                export.on_crashed(kind, message);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// The desk's part of `App::logic`: the idle lock, the debounced search, the queued closure
+/// step, and the backup panel's progress.
+pub fn logic(agent: &mut AgentView, jobs: &mut Jobs, ctx: &egui::Context, now: Timestamp) {
+    let instant = Instant::now();
+    let input = ctx.input(had_input);
+    agent.desk.idle.observe(ctx.cumulative_pass_nr(), input, instant);
+    if agent.desk.lock.is_some() {
+        return;
+    }
+    if agent.desk.idle.is_due(instant) {
+        lock(agent);
+        return;
+    }
+    // Without input nothing repaints: make sure a pass comes when the lock is due.
+    ctx.request_repaint_after(agent.desk.idle.remaining(instant));
+
+    start_search(agent, jobs, instant, ctx);
+    start_queued_step(agent, jobs, now);
+    if let Some(export) = agent.desk.export.as_mut() {
+        export.poll_progress();
+    }
+    if let Some(wizard) = agent.desk.assist.as_mut() {
+        wizard.now = now;
+    }
+}
+
+/// Starts the customer search once typing has paused for [`SEARCH_DEBOUNCE`].
+fn start_search(agent: &mut AgentView, jobs: &mut Jobs, now: Instant, ctx: &egui::Context) {
+    let list = &mut agent.customers;
+    if !list.is_stale() || jobs.is_running(JobKind::ListCustomers) {
+        return;
+    }
+    if let Some(edited_at) = list.edited_at {
+        let wait = SEARCH_DEBOUNCE.saturating_sub(now.saturating_duration_since(edited_at));
+        if !wait.is_zero() {
+            ctx.request_repaint_after(wait);
+            return;
+        }
+    }
+    let principal = Principal::Agent { id: agent.id, role: agent.role };
+    if let Err(err) = jobs.list_customers(list.search.clone(), principal) {
+        list.shown_for = Some(list.search.clone());
+        list.rows = crate::ui::remote::Remote::Failed(err.to_string());
+    }
+}
+
+/// Starts the closure step the assisted wizard or cancellation has waiting.
+fn start_queued_step(agent: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
+    if jobs.is_running(JobKind::Closure) {
+        return;
+    }
+    let principal = Principal::Agent { id: agent.id, role: agent.role };
+    let desk = &mut agent.desk;
+    let (flow, busy, message, queued) = if let Some(view) = desk.assist.as_mut() {
+        (view.flow, &mut view.busy, &mut view.message, &mut view.queued)
+    } else if let Some(cancel) = desk.cancel.as_mut() {
+        (cancel.flow, &mut cancel.busy, &mut cancel.message, &mut cancel.queued)
+    } else {
+        return;
+    };
+    let Some(request) = queued.take() else {
+        return;
+    };
+    let db_path = jobs.db_path().to_owned();
+    let started = jobs.start(JobKind::Closure, move || {
+        JobOutput::Closure(Box::new(closure::run_for_agent(&db_path, flow, request, now, principal)))
+    });
+    if let Err(err) = started {
+        *busy = None;
+        *message = Some(err.to_string());
+    }
+}
+
+/// Whether the customer on screen may get an assisted closure, or an assisted cancellation.
+pub fn closure_actions(open: &OverviewView) -> (bool, bool) {
+    match open.data.ready().map(|summary| summary.account.status) {
+        Some(AccountStatus::Active) => (true, false),
+        Some(AccountStatus::ClosurePending) => (false, true),
+        _ => (false, false),
+    }
+}

@@ -1,0 +1,1142 @@
+//! The operations side of the agent desk, as the app drives it: the closure queue (cancel with
+//! the customer's code, purge), the audit viewer and its CSV export, and the admin page
+//! (agents, whole-database backup).
+//!
+//! Screens return an [`OpsCommand`]; [`apply`] turns it into work on a named worker
+//! ([`OpsJob`], through the app's one [`Jobs`] owner); [`on_output`] takes the result back
+//! into the page that asked. Every worker checks the permission in core first, with the
+//! agent's role read again from the database, so a hidden button is never the only guard
+//! and an agent disabled mid-session can no longer act.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::{RichText, Ui};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use rusqlite::Connection;
+
+use crate::auth::{Secret, password};
+use crate::backup::{self, BackupError, DbBackupReport};
+use crate::closing::{Closing, ClosingError, Stepped};
+use crate::core::audit::{Actor, AuditEvent};
+use crate::core::closure::{Purpose, Refusal, Step, Wizard};
+use crate::core::permissions::{Action, Denied, Principal, authorize};
+use crate::core::{AccountId, AgentId, Role};
+use crate::paths;
+use crate::settings::{self, SettingsError};
+use crate::store::agents::{self, AgentRow};
+use crate::store::audit::{self, AuditFilter, AuditRow};
+use crate::store::purge::{self, PurgeReceipt};
+use crate::store::queue::{self, QueueRow};
+use crate::store::{self, StoreError};
+
+use super::export::DIALOG_TOO_FAST;
+use super::jobs::{JobKind, JobOutput, Jobs};
+use super::remote::Remote;
+use super::screens::agent::{AgentPage, AgentView};
+use super::screens::agent_audit::{AuditFilterInput, AuditPage};
+use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
+use super::screens::wizard::refusal_text;
+use super::theme;
+use super::widgets::{error_text_ui, notice_ui, progress_ui};
+
+/// The most closure-pending accounts the queue lists.
+pub const QUEUE_LIMIT: usize = 1_000;
+/// Audit lines the viewer loads at first, and adds with each "Show more".
+pub const AUDIT_PAGE: usize = 500;
+/// The longest agent name the admin page accepts.
+const AGENT_NAME_MAX_CHARS: usize = 64;
+
+/// The workers of the operations pages; one of each may run at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OpsJob {
+    /// Read the closure queue.
+    LoadQueue,
+    /// One step of cancelling a closure with the customer's code.
+    CancelClosure,
+    /// Purge the accounts whose grace period has ended.
+    Purge,
+    /// Query the audit trail.
+    LoadAudit,
+    /// Write the filtered audit trail as CSV.
+    ExportAudit,
+    /// Hold the native save dialog of the operations pages open (it blocks its thread).
+    SaveDialog,
+    /// Read the agents list.
+    LoadAgents,
+    /// Add, disable, enable an agent or reset a password (argon2).
+    ManageAgent,
+    /// Copy the whole database.
+    BackupDatabase,
+}
+
+impl OpsJob {
+    /// The worker thread's name.
+    pub fn thread_name(self) -> &'static str {
+        match self {
+            Self::LoadQueue => "load-queue",
+            Self::CancelClosure => "queue-cancel",
+            Self::Purge => "purge",
+            Self::LoadAudit => "load-audit",
+            Self::ExportAudit => "export-audit",
+            Self::SaveDialog => "ops-save-dialog",
+            Self::LoadAgents => "load-agents",
+            Self::ManageAgent => "manage-agent",
+            Self::BackupDatabase => "backup-db",
+        }
+    }
+
+    /// What the job does, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::LoadQueue => "loading the closure queue",
+            Self::CancelClosure => "cancelling the closure",
+            Self::Purge => "purging the due accounts",
+            Self::LoadAudit => "reading the audit trail",
+            Self::ExportAudit => "writing the audit CSV",
+            Self::SaveDialog => "waiting for the save dialog",
+            Self::LoadAgents => "loading the agents",
+            Self::ManageAgent => "changing the agent",
+            Self::BackupDatabase => "backing up the database",
+        }
+    }
+}
+
+/// Why an operation was not carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum OpsError {
+    /// The role does not allow it.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The acting agent was disabled since signing in.
+    #[error("Your agent account is disabled; sign in again.")]
+    Disabled,
+    /// A rule of the admin page, in words.
+    #[error("{0}")]
+    Refused(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The closure driver failed.
+    #[error(transparent)]
+    Closing(#[from] ClosingError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    /// The password was refused (too short) or could not be hashed.
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
+    /// The settings file could not be read.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}
+
+/// What the operations pages ask for.
+#[derive(Debug)]
+pub enum OpsCommand {
+    /// Read the closure queue again.
+    ReloadQueue,
+    /// "Cancel closure…": mail the customer a cancel code.
+    BeginCancel(AccountId),
+    /// Mail the customer another cancel code.
+    ResendCancelCode,
+    /// "Cancel closure" with the code the customer read out.
+    ConfirmCancel(Secret),
+    /// Close the cancel panel.
+    CloseCancel,
+    /// (Admins) "Purge due now".
+    RunPurge,
+    /// Query the audit trail again after it failed.
+    ReloadAudit,
+    /// Load more audit lines.
+    MoreAudit,
+    /// "Export CSV…" through the save dialog, or to the typed path.
+    ExportAudit(SaveAction),
+    /// Read the agents list again.
+    ReloadAgents,
+    /// "Add agent".
+    AddAgent {
+        /// The sign-in name.
+        name: String,
+        /// What the agent may do.
+        role: Role,
+        /// The first password; hashed on the worker.
+        password: Secret,
+    },
+    /// Disable (or enable again) an agent's sign-in.
+    SetDisabled {
+        /// The agent.
+        agent: AgentId,
+        /// Whether sign-in is to be refused.
+        disabled: bool,
+    },
+    /// Open (or, with `None`, close) the password reset form of an agent.
+    ShowReset(Option<AgentId>),
+    /// "Set password" in the reset form.
+    ResetPassword {
+        /// The agent.
+        agent: AgentId,
+        /// The new password; hashed on the worker.
+        password: Secret,
+    },
+    /// "Back up database…" through the save dialog, or to the typed path.
+    BackupDatabase(SaveAction),
+}
+
+/// How a file target was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveAction {
+    /// Open the native save dialog.
+    Dialog,
+    /// Use the typed path.
+    Typed,
+}
+
+/// Which file the operations save dialog is choosing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogPurpose {
+    /// The audit CSV.
+    AuditCsv,
+    /// The whole-database copy.
+    DatabaseBackup,
+}
+
+/// A file written by the operations pages: chosen in the save dialog or typed.
+#[derive(Debug, Default)]
+pub struct SaveTarget {
+    /// The text of the typed-path field.
+    pub typed_path: String,
+    /// Where it stands.
+    pub stage: SaveStage,
+    /// The save dialog answered at once without a file: it cannot open here.
+    pub dialog_unavailable: bool,
+}
+
+impl SaveTarget {
+    /// Whether the dialog is open or the file is being written.
+    pub fn is_busy(&self) -> bool {
+        matches!(self.stage, SaveStage::ChoosingFile | SaveStage::Writing(_))
+    }
+}
+
+/// Where a [`SaveTarget`] stands.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub enum SaveStage {
+    /// Nothing is happening.
+    #[default]
+    Idle,
+    /// The native save dialog is open.
+    ChoosingFile,
+    /// The file is being written.
+    Writing(PathBuf),
+    /// The file was written; what to tell the person.
+    Saved(String),
+    /// Writing failed, or nothing was written.
+    Failed(String),
+}
+
+/// The reply of one cancel step.
+#[derive(Debug)]
+pub struct CancelReply {
+    /// The wizard after the step.
+    pub wizard: Wizard,
+    /// Why the step was refused, if it was.
+    pub refusal: Option<Refusal>,
+}
+
+/// What the operations workers hand back.
+#[derive(Debug)]
+pub enum OpsOutput {
+    /// The closure queue.
+    Queue(Result<Vec<QueueRow>, String>),
+    /// A cancel step.
+    Cancel {
+        /// The account whose closure is being cancelled.
+        account: AccountId,
+        /// The step's reply, or why it could not run.
+        result: Result<CancelReply, String>,
+    },
+    /// The purge ended.
+    Purged(Result<Vec<PurgeReceipt>, String>),
+    /// A page of the audit trail.
+    Audit {
+        /// The filter as typed that the page answers.
+        input: AuditFilterInput,
+        /// How many lines were asked for.
+        limit: usize,
+        /// The page, or why there is none.
+        result: Result<AuditPage, String>,
+    },
+    /// The save dialog closed.
+    DialogClosed {
+        /// What the file is for.
+        purpose: DialogPurpose,
+        /// The chosen file; `None` when cancelled or when the dialog could not open.
+        chosen: Option<PathBuf>,
+        /// How long the dialog was open.
+        elapsed: Duration,
+    },
+    /// The audit CSV was written (with its number of lines), or why not.
+    AuditExported(Result<(PathBuf, usize), String>),
+    /// The agents list.
+    Agents(Result<Vec<AgentRow>, String>),
+    /// An agent change: what to tell the admin, or why it failed.
+    AgentChanged(Result<String, String>),
+    /// The database copy was written, or why not.
+    DatabaseBackedUp(Result<DbBackupReport, String>),
+}
+
+impl From<OpsOutput> for JobOutput {
+    fn from(output: OpsOutput) -> Self {
+        JobOutput::Ops(Box::new(output))
+    }
+}
+
+/// The session as core sees it.
+fn principal(view: &AgentView) -> Principal {
+    Principal::Agent { id: view.id, role: view.role }
+}
+
+/// Starts `work` as the `job` worker; a refusal to start is reported through `failed`.
+fn start(jobs: &mut Jobs, job: OpsJob, work: impl FnOnce() -> OpsOutput + Send + 'static) -> Result<(), String> {
+    jobs.start(JobKind::Ops(job), move || work().into()).map_err(|err| err.to_string())
+}
+
+/// Applies a command of an operations page at `now`, starting workers through `jobs`.
+pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Timestamp) {
+    let session = principal(view);
+    let db = jobs.db_path().to_owned();
+    match command {
+        OpsCommand::ReloadQueue => view.queue.wanted = true,
+        OpsCommand::BeginCancel(account) => {
+            if view.queue.cancel.as_ref().is_some_and(|cancel| cancel.busy.is_some()) {
+                return;
+            }
+            let masked = view
+                .queue
+                .rows
+                .ready()
+                .and_then(|rows| rows.iter().find(|row| row.account == account))
+                .map(|row| crate::core::masking::mask_email(&row.email))
+                .unwrap_or_default();
+            let mut cancel = CancelView::new(account, masked);
+            cancel.busy = Some("Mailing the cancel code…");
+            if let Err(message) = start(jobs, OpsJob::CancelClosure, move || OpsOutput::Cancel {
+                account,
+                result: begin_cancel(&db, session, account, now).map_err(|err| err.to_string()),
+            }) {
+                cancel.busy = None;
+                cancel.message = Some(message);
+            }
+            view.queue.cancel = Some(cancel);
+        }
+        OpsCommand::ResendCancelCode | OpsCommand::ConfirmCancel(_) => {
+            let Some(cancel) = view.queue.cancel.as_mut().filter(|cancel| cancel.busy.is_none()) else {
+                return;
+            };
+            let Some(wizard) = cancel.wizard.clone() else {
+                return;
+            };
+            let account = cancel.account;
+            let (busy, work): (_, Box<dyn FnOnce() -> Result<CancelReply, OpsError> + Send>) = match command {
+                OpsCommand::ConfirmCancel(code) => (
+                    "Checking the code…",
+                    Box::new(move || cancel_step(&db, session, wizard, now, CancelStep::Confirm(code))),
+                ),
+                _ => (
+                    "Mailing a new code…",
+                    Box::new(move || cancel_step(&db, session, wizard, now, CancelStep::Resend)),
+                ),
+            };
+            cancel.message = None;
+            cancel.busy = Some(busy);
+            if let Err(message) = start(jobs, OpsJob::CancelClosure, move || OpsOutput::Cancel {
+                account,
+                result: work().map_err(|err| err.to_string()),
+            }) {
+                cancel.busy = None;
+                cancel.message = Some(message);
+            }
+        }
+        OpsCommand::CloseCancel => {
+            if view.queue.cancel.as_ref().is_none_or(|cancel| cancel.busy.is_none()) {
+                view.queue.cancel = None;
+            }
+        }
+        OpsCommand::RunPurge => {
+            if matches!(view.queue.purge, PurgeStage::Running(_)) {
+                return;
+            }
+            let progress = SharedProgress::default();
+            let shared = progress.clone();
+            let ctx = jobs.ctx().clone();
+            let started = start(jobs, OpsJob::Purge, move || {
+                let mut report = |done: usize, total: usize| {
+                    shared.set(done, total);
+                    ctx.request_repaint();
+                };
+                OpsOutput::Purged(run_purge(&db, session, now, &mut report).map_err(|err| err.to_string()))
+            });
+            view.queue.purge = match started {
+                Ok(()) => PurgeStage::Running(progress),
+                Err(message) => PurgeStage::Failed(message),
+            };
+        }
+        OpsCommand::ReloadAudit => view.audit.shown_for = None,
+        OpsCommand::MoreAudit => view.audit.limit += AUDIT_PAGE,
+        OpsCommand::ExportAudit(action) => {
+            let Some(page) = view.audit.rows.ready() else {
+                return;
+            };
+            let filter = page.filter.clone();
+            let target = &mut view.audit.export;
+            if target.is_busy() {
+                return;
+            }
+            match action {
+                SaveAction::Dialog => open_dialog(target, jobs, DialogPurpose::AuditCsv, now),
+                SaveAction::Typed => {
+                    if let Some(path) = typed_target(target) {
+                        start_audit_export(target, jobs, session, filter, path, false, now);
+                    }
+                }
+            }
+        }
+        OpsCommand::ReloadAgents => view.admin.agents_wanted = true,
+        OpsCommand::AddAgent { name, role, password } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > AGENT_NAME_MAX_CHARS {
+                view.admin.error = Some(format!("Give the agent a name of 1 to {AGENT_NAME_MAX_CHARS} characters."));
+                return;
+            }
+            if password.expose().chars().count() < password::MIN_LENGTH {
+                view.admin.error =
+                    Some(format!("The password must have at least {} characters.", password::MIN_LENGTH));
+                return;
+            }
+            start_agent_change(view, jobs, "Adding the agent…", move || {
+                add_agent(&db, session, &name, role, &password, now)
+            });
+        }
+        OpsCommand::SetDisabled { agent, disabled } => {
+            let busy = if disabled { "Disabling the agent…" } else { "Enabling the agent…" };
+            start_agent_change(view, jobs, busy, move || set_disabled(&db, session, agent, disabled, now));
+        }
+        OpsCommand::ShowReset(agent) => {
+            if view.admin.busy.is_none() {
+                view.admin.reset_for = agent;
+                view.admin.reset_password = super::widgets::secret_field::SecretField::default();
+            }
+        }
+        OpsCommand::ResetPassword { agent, password } => {
+            if password.expose().chars().count() < password::MIN_LENGTH {
+                view.admin.error =
+                    Some(format!("The password must have at least {} characters.", password::MIN_LENGTH));
+                return;
+            }
+            start_agent_change(view, jobs, "Setting the password…", move || {
+                reset_password(&db, session, agent, &password, now)
+            });
+        }
+        OpsCommand::BackupDatabase(action) => {
+            let target = &mut view.admin.backup;
+            if target.is_busy() {
+                return;
+            }
+            match action {
+                SaveAction::Dialog => open_dialog(target, jobs, DialogPurpose::DatabaseBackup, now),
+                SaveAction::Typed => {
+                    if let Some(path) = typed_target(target) {
+                        start_db_backup(target, jobs, session, path, false, now);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Takes in an operations worker's result.
+pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: Timestamp) {
+    let session = principal(view);
+    match output {
+        OpsOutput::Queue(result) => view.queue.rows = result.into(),
+        OpsOutput::Cancel { account, result } => {
+            let Some(cancel) = view.queue.cancel.as_mut().filter(|cancel| cancel.account == account) else {
+                return;
+            };
+            cancel.busy = None;
+            match result {
+                Ok(reply) => {
+                    cancel.message = reply.refusal.map(refusal_text);
+                    cancel.done = reply.wizard.step == Step::Done;
+                    cancel.wizard = Some(reply.wizard);
+                    if cancel.done {
+                        view.queue.wanted = true;
+                    }
+                }
+                Err(message) => cancel.message = Some(message),
+            }
+        }
+        OpsOutput::Purged(result) => {
+            view.queue.purge = match result {
+                Ok(receipts) => PurgeStage::Done(receipts),
+                Err(message) => PurgeStage::Failed(message),
+            };
+            view.queue.wanted = true;
+        }
+        OpsOutput::Audit { input, limit, result } => {
+            if let Ok(page) = &result {
+                view.audit.actions.clone_from(&page.actions);
+            }
+            view.audit.shown_for = Some((input, limit));
+            view.audit.rows = result.into();
+        }
+        OpsOutput::DialogClosed { purpose, chosen, elapsed } => {
+            let target = match purpose {
+                DialogPurpose::AuditCsv => &mut view.audit.export,
+                DialogPurpose::DatabaseBackup => &mut view.admin.backup,
+            };
+            if target.stage != SaveStage::ChoosingFile {
+                return;
+            }
+            target.stage = SaveStage::Idle;
+            let Some(path) = chosen else {
+                target.dialog_unavailable = elapsed < DIALOG_TOO_FAST;
+                return;
+            };
+            // The dialog already asked before replacing an existing file.
+            match purpose {
+                DialogPurpose::AuditCsv => {
+                    let Some(filter) = view.audit.rows.ready().map(|page| page.filter.clone()) else {
+                        return;
+                    };
+                    start_audit_export(&mut view.audit.export, jobs, session, filter, path, true, now);
+                }
+                DialogPurpose::DatabaseBackup => {
+                    start_db_backup(&mut view.admin.backup, jobs, session, path, true, now);
+                }
+            }
+        }
+        OpsOutput::AuditExported(result) => {
+            view.audit.export.stage = match result {
+                Ok((path, lines)) => {
+                    view.audit.export.dialog_unavailable = false;
+                    SaveStage::Saved(format!("Saved {lines} audit lines to {}", path.display()))
+                }
+                Err(message) => SaveStage::Failed(message),
+            };
+        }
+        OpsOutput::Agents(result) => view.admin.agents = result.into(),
+        OpsOutput::AgentChanged(result) => {
+            view.admin.busy = None;
+            match result {
+                Ok(notice) => {
+                    view.admin.notice = Some(notice);
+                    view.admin.error = None;
+                    view.admin.reset_for = None;
+                    view.admin.new_name.clear();
+                    view.admin.agents_wanted = true;
+                }
+                Err(message) => view.admin.error = Some(message),
+            }
+        }
+        OpsOutput::DatabaseBackedUp(result) => {
+            view.admin.backup.stage = match result {
+                Ok(report) => {
+                    view.admin.backup.dialog_unavailable = false;
+                    SaveStage::Saved(format!(
+                        "Database copied to {}: {} accounts, {} bytes, schema version {}.",
+                        report.target.display(),
+                        report.accounts,
+                        report.bytes,
+                        report.schema_version
+                    ))
+                }
+                Err(message) => SaveStage::Failed(message),
+            };
+        }
+    }
+}
+
+/// A worker of an operations page died without a result: say so where it was awaited.
+pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
+    match job {
+        OpsJob::LoadQueue => view.queue.rows = Remote::Failed(message),
+        OpsJob::CancelClosure => {
+            if let Some(cancel) = view.queue.cancel.as_mut() {
+                cancel.busy = None;
+                cancel.message = Some(message);
+            }
+        }
+        OpsJob::Purge => view.queue.purge = PurgeStage::Failed(message),
+        OpsJob::LoadAudit => {
+            // Marked as answered, so that a failing query is not retried in a loop.
+            view.audit.shown_for = Some((view.audit.input.clone(), view.audit.limit));
+            view.audit.rows = Remote::Failed(message);
+        }
+        OpsJob::ExportAudit => view.audit.export.stage = SaveStage::Failed(message),
+        OpsJob::SaveDialog => {
+            for target in [&mut view.audit.export, &mut view.admin.backup] {
+                if target.stage == SaveStage::ChoosingFile {
+                    target.dialog_unavailable = true;
+                    target.stage = SaveStage::Failed(message.clone());
+                }
+            }
+        }
+        OpsJob::LoadAgents => view.admin.agents = Remote::Failed(message),
+        OpsJob::ManageAgent => {
+            view.admin.busy = None;
+            view.admin.error = Some(message);
+        }
+        OpsJob::BackupDatabase => view.admin.backup.stage = SaveStage::Failed(message),
+    }
+}
+
+/// Starts the loads the page on show waits for and brings its clock up to date.
+pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
+    let session = principal(view);
+    let db = jobs.db_path().to_owned();
+    view.queue.now = now;
+    if view.desk.lock.is_some() {
+        // A locked desk shows no data: nothing is loaded until the agent unlocks it.
+        return;
+    }
+    match view.page {
+        AgentPage::ClosureQueue if view.queue.wanted && !jobs.is_running(JobKind::Ops(OpsJob::LoadQueue)) => {
+            view.queue.wanted = false;
+            if view.queue.rows.ready().is_none() {
+                view.queue.rows = Remote::Loading;
+            }
+            if let Err(message) = start(jobs, OpsJob::LoadQueue, move || {
+                OpsOutput::Queue(load_queue(&db, session).map_err(|err| err.to_string()))
+            }) {
+                view.queue.rows = Remote::Failed(message);
+            }
+        }
+        AgentPage::Audit if view.audit.is_stale() && !jobs.is_running(JobKind::Ops(OpsJob::LoadAudit)) => {
+            let input = view.audit.input.clone();
+            let limit = view.audit.limit;
+            let query = match input.parse() {
+                Ok(query) => query,
+                Err(message) => {
+                    view.audit.shown_for = Some((input, limit));
+                    view.audit.rows = Remote::Failed(message);
+                    return;
+                }
+            };
+            let answered = input.clone();
+            if let Err(message) = start(jobs, OpsJob::LoadAudit, move || OpsOutput::Audit {
+                input: answered,
+                limit,
+                result: load_audit(&db, session, query, limit).map_err(|err| err.to_string()),
+            }) {
+                view.audit.shown_for = Some((input, limit));
+                view.audit.rows = Remote::Failed(message);
+            }
+        }
+        AgentPage::Admin if view.admin.agents_wanted && !jobs.is_running(JobKind::Ops(OpsJob::LoadAgents)) => {
+            view.admin.agents_wanted = false;
+            if let Err(message) = start(jobs, OpsJob::LoadAgents, move || {
+                OpsOutput::Agents(load_agents(&db, session).map_err(|err| err.to_string()))
+            }) {
+                view.admin.agents = Remote::Failed(message);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn start_agent_change(
+    view: &mut AgentView,
+    jobs: &mut Jobs,
+    busy: &'static str,
+    work: impl FnOnce() -> Result<String, OpsError> + Send + 'static,
+) {
+    if view.admin.busy.is_some() {
+        return;
+    }
+    view.admin.notice = None;
+    view.admin.error = None;
+    match start(jobs, OpsJob::ManageAgent, move || OpsOutput::AgentChanged(work().map_err(|err| err.to_string()))) {
+        Ok(()) => view.admin.busy = Some(busy),
+        Err(message) => view.admin.error = Some(message),
+    }
+}
+
+fn open_dialog(target: &mut SaveTarget, jobs: &mut Jobs, purpose: DialogPurpose, now: Timestamp) {
+    match start(jobs, OpsJob::SaveDialog, move || choose_file(purpose, now)) {
+        Ok(()) => {
+            target.stage = SaveStage::ChoosingFile;
+            target.dialog_unavailable = false;
+        }
+        Err(message) => target.stage = SaveStage::Failed(message),
+    }
+}
+
+/// The typed path, or `None` (with a message) when the field is empty.
+fn typed_target(target: &mut SaveTarget) -> Option<PathBuf> {
+    let typed = target.typed_path.trim();
+    if typed.is_empty() {
+        target.stage = SaveStage::Failed("Type the path of the file first.".to_owned());
+        return None;
+    }
+    Some(resolve_typed(Path::new(typed)))
+}
+
+/// The file a typed path means: `~` and relative paths start in the home folder (a
+/// double-clicked app has no meaningful working folder).
+fn resolve_typed(typed: &Path) -> PathBuf {
+    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
+    match (typed.strip_prefix("~"), &home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ if typed.is_relative() => home.as_deref().map_or_else(|| typed.to_owned(), |home| home.join(typed)),
+        _ => typed.to_owned(),
+    }
+}
+
+fn start_audit_export(
+    target: &mut SaveTarget,
+    jobs: &mut Jobs,
+    session: Principal,
+    filter: AuditFilter,
+    path: PathBuf,
+    overwrite: bool,
+    now: Timestamp,
+) {
+    let db = jobs.db_path().to_owned();
+    let written = path.clone();
+    let started = start(jobs, OpsJob::ExportAudit, move || {
+        OpsOutput::AuditExported(
+            export_audit_csv(&db, session, &filter, &written, overwrite, now)
+                .map(|lines| (written, lines))
+                .map_err(|err| err.to_string()),
+        )
+    });
+    target.stage = match started {
+        Ok(()) => SaveStage::Writing(path),
+        Err(message) => SaveStage::Failed(message),
+    };
+}
+
+fn start_db_backup(
+    target: &mut SaveTarget,
+    jobs: &mut Jobs,
+    session: Principal,
+    path: PathBuf,
+    overwrite: bool,
+    now: Timestamp,
+) {
+    let db = jobs.db_path().to_owned();
+    let written = path.clone();
+    let started = start(jobs, OpsJob::BackupDatabase, move || {
+        OpsOutput::DatabaseBackedUp(
+            backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string()),
+        )
+    });
+    target.stage = match started {
+        Ok(()) => SaveStage::Writing(path),
+        Err(message) => SaveStage::Failed(message),
+    };
+}
+
+/// Opens the native save dialog (blocking: on the `ops-save-dialog` worker only).
+fn choose_file(purpose: DialogPurpose, now: Timestamp) -> OpsOutput {
+    let day = now.to_zoned_datetime(TimeZone::system()).strftime("%Y%m%d").to_string();
+    let (title, name, filter, extension) = match purpose {
+        DialogPurpose::AuditCsv => ("Export the audit trail", format!("closedesk-audit-{day}.csv"), "CSV", "csv"),
+        DialogPurpose::DatabaseBackup => {
+            ("Back up the database", format!("closedesk-database-{day}.db"), "SQLite database", "db")
+        }
+    };
+    let mut dialog = rfd::FileDialog::new()
+        .set_title(title)
+        .set_file_name(name)
+        .add_filter(filter, &[extension])
+        .set_can_create_directories(true);
+    if let Some(folder) = directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(Path::to_owned)) {
+        dialog = dialog.set_directory(folder);
+    }
+    let started = Instant::now();
+    let chosen = dialog.save_file();
+    OpsOutput::DialogClosed { purpose, chosen, elapsed: started.elapsed() }
+}
+
+// The job entries below run on workers. Each opens its own connection and checks the
+// permission in core before anything else.
+
+/// The acting agent, if `session` may do `action` now: the role is read again from the
+/// database, so a demotion or a disabling takes effect without a new sign-in.
+pub fn check(conn: &Connection, session: Principal, action: Action) -> Result<AgentId, OpsError> {
+    let Principal::Agent { id, .. } = session else {
+        // Customers may do some of these actions on their own account, but not from the agent desk.
+        return Err(OpsError::Denied(Denied { action }));
+    };
+    let agent = match agents::get_agent(conn, id) {
+        Ok(agent) => agent,
+        Err(StoreError::NotFound(_)) => return Err(OpsError::Disabled),
+        Err(err) => return Err(err.into()),
+    };
+    if agent.disabled {
+        return Err(OpsError::Disabled);
+    }
+    authorize(Principal::Agent { id, role: agent.role }, action)?;
+    Ok(id)
+}
+
+fn record(
+    conn: &Connection,
+    agent: AgentId,
+    account: Option<AccountId>,
+    action: &'static str,
+    now: Timestamp,
+) -> Result<(), OpsError> {
+    let event = AuditEvent { account, actor: Actor::Agent(agent), action, outcome: "ok" };
+    Ok(audit::record(conn, &event, now)?)
+}
+
+/// The closure-pending accounts.
+pub fn load_queue(db: &Path, session: Principal) -> Result<Vec<QueueRow>, OpsError> {
+    let conn = store::open_existing(db)?;
+    check(&conn, session, Action::ViewClosureQueue)?;
+    Ok(queue::closure_queue(&conn, QUEUE_LIMIT)?)
+}
+
+fn closing_for<'c>(conn: &'c mut Connection, db: &Path, agent: AgentId) -> Result<Closing<'c>, OpsError> {
+    let policy = settings::load_policy(&settings::settings_path(db))?;
+    Ok(Closing::new(conn, paths::outbox_dir(db), policy, Actor::Agent(agent)))
+}
+
+/// Starts an assisted cancellation of `account`'s closure and mails the customer a code.
+pub fn begin_cancel(
+    db: &Path,
+    session: Principal,
+    account: AccountId,
+    now: Timestamp,
+) -> Result<CancelReply, OpsError> {
+    let mut conn = store::open_existing(db)?;
+    let agent = check(&conn, session, Action::CancelClosure(account))?;
+    let mut closing = closing_for(&mut conn, db, agent)?;
+    let wizard = closing.begin(account, Purpose::Cancel)?;
+    let Stepped { wizard, refusal, .. } = closing.accept_summary(wizard, now)?;
+    Ok(CancelReply { wizard, refusal })
+}
+
+/// The steps after the code went out.
+enum CancelStep {
+    Resend,
+    Confirm(Secret),
+}
+
+fn cancel_step(
+    db: &Path,
+    session: Principal,
+    wizard: Wizard,
+    now: Timestamp,
+    step: CancelStep,
+) -> Result<CancelReply, OpsError> {
+    let mut conn = store::open_existing(db)?;
+    let agent = check(&conn, session, Action::CancelClosure(wizard.account))?;
+    let mut closing = closing_for(&mut conn, db, agent)?;
+    // An assisted cancel is proven by the code alone: no email, no phrase.
+    let Stepped { wizard, refusal, .. } = match step {
+        CancelStep::Resend => closing.resend_code(wizard, now)?,
+        CancelStep::Confirm(code) => closing.confirm(wizard, code.expose().trim(), "", "", now)?,
+    };
+    Ok(CancelReply { wizard, refusal })
+}
+
+/// Purges every due account at `now`, reporting `progress(done, total)`; admins only.
+pub fn run_purge(
+    db: &Path,
+    session: Principal,
+    now: Timestamp,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<PurgeReceipt>, OpsError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::RunPurge)?;
+    let receipts = purge::purge_due(&mut conn, now, &paths::outbox_dir(db), progress)?;
+    // Each purged account has its own `purge` line (by the system); this one names who ran it.
+    record(&conn, admin, None, "purge_queue_run", now)?;
+    Ok(receipts)
+}
+
+/// What the audit worker is asked: the filter, and an agent given by name to look up first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// The filter, with the agent when it was given by id.
+    pub filter: AuditFilter,
+    /// An agent given by name.
+    pub agent_name: Option<String>,
+}
+
+/// A page of the audit trail: the newest `limit` lines matching `query`.
+pub fn load_audit(db: &Path, session: Principal, query: AuditQuery, limit: usize) -> Result<AuditPage, OpsError> {
+    let conn = store::open_existing(db)?;
+    check(&conn, session, Action::ViewAudit)?;
+    let mut filter = query.filter;
+    if let Some(name) = query.agent_name {
+        let Some(agent) = agents::find_by_name(&conn, &name)? else {
+            return Err(OpsError::Refused("No agent has that name.".to_owned()));
+        };
+        filter.agent = Some(agent.id);
+    }
+    let total = audit::count(&conn, &filter)?;
+    let rows = audit::query(&conn, &filter, 0, Some(limit))?;
+    let actions = audit::actions(&conn)?;
+    Ok(AuditPage { filter, total, rows, actions })
+}
+
+/// Writes every audit line matching `filter` to `target` as CSV, atomically; returns how many.
+pub fn export_audit_csv(
+    db: &Path,
+    session: Principal,
+    filter: &AuditFilter,
+    target: &Path,
+    overwrite: bool,
+    now: Timestamp,
+) -> Result<usize, OpsError> {
+    let conn = store::open_existing(db)?;
+    let agent = check(&conn, session, Action::ViewAudit)?;
+    let rows = audit::query(&conn, filter, 0, None)?;
+    backup::write_atomically(target, overwrite, |file| {
+        let mut out = std::io::BufWriter::new(file);
+        write_audit_csv(&mut out, &rows)?;
+        out.flush()?;
+        Ok(())
+    })?;
+    record(&conn, agent, None, "audit_exported", now)?;
+    Ok(rows.len())
+}
+
+/// The CSV of audit lines: a header, then one line per row, times in UTC (RFC 3339).
+pub fn write_audit_csv(out: &mut impl std::io::Write, rows: &[AuditRow]) -> std::io::Result<()> {
+    writeln!(out, "id,at,account_id,actor_kind,actor_id,action,outcome")?;
+    for row in rows {
+        let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            row.id,
+            row.at,
+            optional(row.account_id),
+            csv_field(&row.actor_kind),
+            optional(row.actor_id),
+            csv_field(&row.action),
+            csv_field(&row.outcome)
+        )?;
+    }
+    Ok(())
+}
+
+/// A text field quoted when it needs to be, and kept from reading as a formula in a spreadsheet.
+fn csv_field(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
+    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
+}
+
+/// Every agent; admins only.
+pub fn load_agents(db: &Path, session: Principal) -> Result<Vec<AgentRow>, OpsError> {
+    let conn = store::open_existing(db)?;
+    check(&conn, session, Action::ManageAgents)?;
+    Ok(agents::list_agents(&conn)?)
+}
+
+/// Adds an agent (argon2 on this worker); admins only. The audit names neither agent nor password.
+pub fn add_agent(
+    db: &Path,
+    session: Principal,
+    name: &str,
+    role: Role,
+    password: &Secret,
+    now: Timestamp,
+) -> Result<String, OpsError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::ManageAgents)?;
+    let phc = password::hash_new(password)?;
+    store::write(&mut conn, |tx| {
+        let id = agents::insert_agent(tx, name, role, &phc, now)?;
+        let event = AuditEvent { account: None, actor: Actor::Agent(admin), action: "agent_added", outcome: "ok" };
+        audit::record(tx, &event, now)?;
+        Ok(id)
+    })?;
+    Ok(format!("Added {} as {}.", name.trim(), role.label().to_lowercase()))
+}
+
+/// Disables or enables an agent's sign-in; admins only, and never their own.
+pub fn set_disabled(
+    db: &Path,
+    session: Principal,
+    agent: AgentId,
+    disabled: bool,
+    now: Timestamp,
+) -> Result<String, OpsError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::ManageAgents)?;
+    if admin == agent && disabled {
+        return Err(OpsError::Refused("You cannot disable your own agent account.".to_owned()));
+    }
+    let name = store::write(&mut conn, |tx| {
+        let name = agents::get_agent(tx, agent)?.name;
+        agents::set_disabled(tx, agent, disabled)?;
+        let action = if disabled { "agent_disabled" } else { "agent_enabled" };
+        audit::record(tx, &AuditEvent { account: None, actor: Actor::Agent(admin), action, outcome: "ok" }, now)?;
+        Ok(name)
+    })?;
+    Ok(if disabled { format!("{name} can no longer sign in.") } else { format!("{name} can sign in again.") })
+}
+
+/// Sets a new password for an agent (argon2 on this worker); admins only.
+pub fn reset_password(
+    db: &Path,
+    session: Principal,
+    agent: AgentId,
+    password: &Secret,
+    now: Timestamp,
+) -> Result<String, OpsError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::ManageAgents)?;
+    let phc = password::hash_new(password)?;
+    let name = store::write(&mut conn, |tx| {
+        let name = agents::get_agent(tx, agent)?.name;
+        agents::set_password(tx, agent, &phc)?;
+        let event =
+            AuditEvent { account: None, actor: Actor::Agent(admin), action: "agent_password_reset", outcome: "ok" };
+        audit::record(tx, &event, now)?;
+        Ok(name)
+    })?;
+    Ok(format!("The password of {name} was reset."))
+}
+
+/// Copies the whole database to `target`; admins only.
+pub fn backup_database(
+    db: &Path,
+    session: Principal,
+    target: &Path,
+    overwrite: bool,
+    now: Timestamp,
+) -> Result<DbBackupReport, OpsError> {
+    let conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::BackupDatabase)?;
+    let report = backup::backup_database(db, target, overwrite)?;
+    record(&conn, admin, None, "database_backup", now)?;
+    Ok(report)
+}
+
+/// A file target: "… button" for the native dialog, and a typed path with its own button.
+pub fn save_target_ui(
+    ui: &mut Ui,
+    target: &mut SaveTarget,
+    dialog_label: &str,
+    path_label: &str,
+    hint: &str,
+    save_label: &str,
+    enabled: bool,
+) -> Option<SaveAction> {
+    let mut action = None;
+    ui.add_enabled_ui(enabled && !target.is_busy(), |ui| {
+        ui.horizontal(|ui| {
+            if ui.button(dialog_label).on_hover_text("Choose where to save the file").clicked() {
+                action = Some(SaveAction::Dialog);
+            }
+            if target.stage == SaveStage::ChoosingFile {
+                progress_ui(ui, "Waiting for the save dialog…");
+            }
+        });
+        ui.add_space(theme::SPACE_S);
+        let label = ui.label(path_label);
+        ui.horizontal(|ui| {
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut target.typed_path).hint_text(hint).desired_width(360.0))
+                .labelled_by(label.id);
+            let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+            if ui.button(save_label).clicked() || entered {
+                action = Some(SaveAction::Typed);
+            }
+        });
+    });
+    if target.dialog_unavailable {
+        ui.add_space(theme::SPACE_S);
+        notice_ui(ui, super::widgets::export_panel::DIALOG_UNAVAILABLE);
+    }
+    match &target.stage {
+        SaveStage::Idle | SaveStage::ChoosingFile => {}
+        SaveStage::Writing(path) => {
+            progress_ui(ui, &format!("Writing {}…", path.display()));
+        }
+        SaveStage::Saved(text) => {
+            ui.label(RichText::new(text).color(theme::accent(ui.visuals())));
+        }
+        SaveStage::Failed(text) => {
+            error_text_ui(ui, text);
+        }
+    }
+    action
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-11-29T10:00:00Z".parse().unwrap()
+    }
+
+    /// A demo database and the ids of its agent and admin.
+    fn demo() -> (tempfile::TempDir, PathBuf, Principal, Principal) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let (conn, _) = crate::demo::open_or_create_with_demo(&db, now()).unwrap();
+        let agent = agents::find_by_name(&conn, "agent").unwrap().unwrap();
+        let admin = agents::find_by_name(&conn, "admin").unwrap().unwrap();
+        (
+            dir,
+            db,
+            Principal::Agent { id: agent.id, role: agent.role },
+            Principal::Agent { id: admin.id, role: admin.role },
+        )
+    }
+
+    #[test]
+    fn only_an_admin_runs_the_purge_backs_up_and_manages_agents() {
+        let (dir, db, agent, admin) = demo();
+        let later = now() + jiff::SignedDuration::from_hours(49);
+        let refused = run_purge(&db, agent, later, &mut |_, _| {}).unwrap_err();
+        assert!(matches!(refused, OpsError::Denied(Denied { action: Action::RunPurge })), "{refused}");
+        assert!(matches!(load_agents(&db, agent), Err(OpsError::Denied(_))));
+        let copy = dir.path().join("copy.db");
+        assert!(matches!(backup_database(&db, agent, &copy, false, later), Err(OpsError::Denied(_))));
+        assert!(!copy.exists());
+        let password = Secret::from("long enough");
+        assert!(matches!(add_agent(&db, agent, "eve", Role::Admin, &password, later), Err(OpsError::Denied(_))));
+
+        let receipts = run_purge(&db, admin, later, &mut |_, _| {}).unwrap();
+        assert_eq!(receipts.len(), 1);
+        assert!(load_queue(&db, agent).unwrap().is_empty(), "an agent still sees the queue");
+    }
+
+    #[test]
+    fn a_disabled_agent_can_no_longer_act_and_an_admin_cannot_disable_themselves() {
+        let (_dir, db, agent, admin) = demo();
+        let Principal::Agent { id: agent_id, .. } = agent else { unreachable!() };
+        let Principal::Agent { id: admin_id, .. } = admin else { unreachable!() };
+        assert!(matches!(set_disabled(&db, admin, admin_id, true, now()), Err(OpsError::Refused(_))));
+        set_disabled(&db, admin, agent_id, true, now()).unwrap();
+        assert!(matches!(load_queue(&db, agent), Err(OpsError::Disabled)));
+        let conn = store::open_existing(&db).unwrap();
+        let trail =
+            audit::query(&conn, &AuditFilter { agent: Some(admin_id), ..AuditFilter::default() }, 0, None).unwrap();
+        assert_eq!(trail[0].action, "agent_disabled");
+        assert_eq!(trail[0].account_id, None);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_kept_from_reading_as_formulas() {
+        assert_eq!(csv_field("purge"), "purge");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,299 @@
+//! The audit viewer: the trail filtered by account, agent, action and time, in a table that
+//! lays out only its visible rows, and exported as CSV exactly as filtered.
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::core::{AccountId, AgentId};
+use crate::store::audit::{AuditFilter, AuditRow};
+use crate::ui::agent_ops::{AUDIT_PAGE, AuditQuery, OpsCommand, SaveTarget, save_target_ui};
+use crate::ui::command::Command;
+use crate::ui::format::local_minute;
+use crate::ui::remote::Remote;
+use crate::ui::theme;
+use crate::ui::widgets::{error_text_ui, progress_ui};
+
+/// The filter as typed: text, checked when the query is built.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilterInput {
+    /// An account id, or nothing.
+    pub account: String,
+    /// An agent's id or sign-in name, or nothing.
+    pub agent: String,
+    /// One action, or any.
+    pub action: Option<String>,
+    /// The first local day, `YYYY-MM-DD`, or nothing.
+    pub from: String,
+    /// The last local day (included), `YYYY-MM-DD`, or nothing.
+    pub to: String,
+}
+
+impl AuditFilterInput {
+    /// The query the typed filter means, or what is wrong with it. Days are local: "from"
+    /// starts at that day's first instant, "to" ends at the next day's.
+    pub fn parse(&self) -> Result<AuditQuery, String> {
+        self.parse_in(&TimeZone::system())
+    }
+
+    fn parse_in(&self, tz: &TimeZone) -> Result<AuditQuery, String> {
+        let account = match self.account.trim() {
+            "" => None,
+            text => Some(AccountId(text.parse().map_err(|_| "The account id is a number.".to_owned())?)),
+        };
+        let (agent, agent_name) = match self.agent.trim() {
+            "" => (None, None),
+            text => match text.parse() {
+                Ok(id) => (Some(AgentId(id)), None),
+                Err(_) => (None, Some(text.to_owned())),
+            },
+        };
+        let day_start = |text: &str, what: &str, next: bool| -> Result<Option<Timestamp>, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let bad = || format!("Type the {what} day as YYYY-MM-DD.");
+            let mut date: Date = text.parse().map_err(|_| bad())?;
+            if next {
+                date = date.tomorrow().map_err(|_| bad())?;
+            }
+            let zoned = date.to_zoned_datetime(tz.clone()).map_err(|_| bad())?;
+            Ok(Some(zoned.timestamp()))
+        };
+        let from = day_start(&self.from, "first", false)?;
+        let until = day_start(&self.to, "last", true)?;
+        if let (Some(from), Some(until)) = (from, until)
+            && until <= from
+        {
+            return Err("The last day comes before the first.".to_owned());
+        }
+        let filter = AuditFilter { account, agent, action: self.action.clone(), from, until };
+        Ok(AuditQuery { filter, agent_name })
+    }
+}
+
+/// What the audit worker found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The filter as the store applied it (an agent's name resolved to its id): the export
+    /// writes exactly these lines.
+    pub filter: AuditFilter,
+    /// How many lines match.
+    pub total: u64,
+    /// The newest of them.
+    pub rows: Vec<AuditRow>,
+    /// Every action in the trail, for the drop-down.
+    pub actions: Vec<String>,
+}
+
+/// The audit viewer page.
+#[derive(Debug)]
+pub struct AuditView {
+    /// The filter as typed.
+    pub input: AuditFilterInput,
+    /// How many lines to show.
+    pub limit: usize,
+    /// The filter and limit the lines shown answer; when they differ, a new query is due.
+    pub shown_for: Option<(AuditFilterInput, usize)>,
+    /// The lines.
+    pub rows: Remote<AuditPage>,
+    /// The actions offered in the drop-down (kept while a new query runs).
+    pub actions: Vec<String>,
+    /// The CSV export.
+    pub export: SaveTarget,
+}
+
+impl Default for AuditView {
+    fn default() -> Self {
+        Self {
+            input: AuditFilterInput::default(),
+            limit: AUDIT_PAGE,
+            shown_for: None,
+            rows: Remote::Loading,
+            actions: Vec::new(),
+            export: SaveTarget::default(),
+        }
+    }
+}
+
+impl AuditView {
+    /// Whether the lines shown are out of date with the filter.
+    pub fn is_stale(&self) -> bool {
+        self.shown_for.as_ref().is_none_or(|(input, limit)| *input != self.input || *limit != self.limit)
+    }
+}
+
+/// Draws the audit viewer.
+pub fn agent_audit_ui(ui: &mut Ui, view: &mut AuditView) -> Option<Command> {
+    let mut command = None;
+    ui.label(RichText::new("Audit trail").strong());
+    ui.label(
+        RichText::new("Ids, actions and outcomes only: the trail holds no personal data. Times are local.").weak(),
+    );
+    ui.add_space(theme::SPACE_S);
+    filters_ui(ui, view);
+    ui.add_space(theme::SPACE_S);
+
+    let exportable = view.rows.ready().is_some() && !view.is_stale();
+    {
+        let action = save_target_ui(
+            ui,
+            &mut view.export,
+            "Export CSV…",
+            "CSV file path",
+            "e.g. ~/Documents/closedesk-audit.csv",
+            "Save CSV",
+            exportable,
+        );
+        if let Some(action) = action {
+            command = Some(OpsCommand::ExportAudit(action));
+        }
+    }
+    ui.add_space(theme::SPACE_S);
+
+    match &view.rows {
+        Remote::Loading => {
+            progress_ui(ui, "Reading the audit trail…");
+        }
+        Remote::Failed(message) => {
+            error_text_ui(ui, message);
+            if ui.button("Try again").clicked() {
+                command = Some(OpsCommand::ReloadAudit);
+            }
+        }
+        Remote::Ready(page) => {
+            ui.horizontal(|ui| {
+                ui.label(format!("{} matching lines, newest first", page.total));
+                if view.is_stale() {
+                    ui.spinner();
+                }
+                if (page.rows.len() as u64) < page.total && ui.button("Show more").clicked() {
+                    command = Some(OpsCommand::MoreAudit);
+                }
+            });
+            if page.rows.is_empty() {
+                ui.label(RichText::new("No audit line matches these filters.").weak());
+            } else {
+                audit_table_ui(ui, &page.rows);
+            }
+        }
+    }
+    command.map(Command::Ops)
+}
+
+fn filters_ui(ui: &mut Ui, view: &mut AuditView) {
+    let input = &mut view.input;
+    ui.horizontal_wrapped(|ui| {
+        let field = |ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32| {
+            let label = ui.label(label);
+            ui.add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(width)).labelled_by(label.id);
+        };
+        field(ui, "Account id", &mut input.account, "any", 70.0);
+        field(ui, "Agent", &mut input.agent, "id or name", 100.0);
+        let label = ui.label("Action");
+        let selected = input.action.clone().unwrap_or_else(|| "Any action".to_owned());
+        egui::ComboBox::from_id_salt("audit_action")
+            .selected_text(selected)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut input.action, None, "Any action");
+                for action in &view.actions {
+                    ui.selectable_value(&mut input.action, Some(action.clone()), action);
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        field(ui, "From", &mut input.from, "YYYY-MM-DD", 90.0);
+        field(ui, "To", &mut input.to, "YYYY-MM-DD", 90.0);
+        if ui.button("Clear filters").clicked() {
+            *input = AuditFilterInput::default();
+        }
+    });
+}
+
+/// The trail's table; only the visible rows are laid out.
+fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(Column::exact(60.0))
+        .column(Column::initial(170.0).at_least(120.0))
+        .column(Column::exact(70.0))
+        .column(Column::initial(110.0).at_least(80.0))
+        .column(Column::initial(200.0).at_least(120.0).clip(true))
+        .column(Column::remainder())
+        .header(theme::TABLE_ROW_HEIGHT, |mut header| {
+            for title in ["Line", "When", "Account", "Actor", "Action", "Outcome"] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(theme::TABLE_ROW_HEIGHT, rows.len(), |mut row| {
+                let Some(line) = rows.get(row.index()) else {
+                    return;
+                };
+                let optional = |value: Option<i64>| value.map_or_else(|| "—".to_owned(), |v| v.to_string());
+                row.col(|ui| {
+                    ui.label(line.id.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(local_minute(line.at));
+                });
+                row.col(|ui| {
+                    ui.label(optional(line.account_id));
+                });
+                row.col(|ui| {
+                    let actor = match line.actor_id {
+                        Some(id) => format!("{} {id}", line.actor_kind),
+                        None => line.actor_kind.clone(),
+                    };
+                    ui.label(actor);
+                });
+                row.col(|ui| {
+                    ui.label(&line.action);
+                });
+                row.col(|ui| {
+                    ui.label(&line.outcome);
+                });
+            });
+        });
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typed_filter_becomes_a_query_in_local_days() {
+        let input = AuditFilterInput {
+            account: " 7 ".into(),
+            agent: "sam".into(),
+            action: Some("purge".into()),
+            from: "2026-11-29".into(),
+            to: "2026-11-29".into(),
+        };
+        let query = input.parse_in(&TimeZone::UTC).unwrap();
+        assert_eq!(query.filter.account, Some(AccountId(7)));
+        assert_eq!(query.agent_name.as_deref(), Some("sam"));
+        assert_eq!(query.filter.from, Some("2026-11-29T00:00:00Z".parse().unwrap()));
+        assert_eq!(query.filter.until, Some("2026-11-30T00:00:00Z".parse().unwrap()), "the last day is included");
+
+        let by_id = AuditFilterInput { agent: "3".into(), ..AuditFilterInput::default() };
+        assert_eq!(by_id.parse_in(&TimeZone::UTC).unwrap().filter.agent, Some(AgentId(3)));
+    }
+
+    #[test]
+    fn a_bad_filter_says_what_is_wrong() {
+        let bad_day = AuditFilterInput { from: "29.11.2026".into(), ..AuditFilterInput::default() };
+        assert!(bad_day.parse_in(&TimeZone::UTC).unwrap_err().contains("YYYY-MM-DD"));
+        let bad_id = AuditFilterInput { account: "x".into(), ..AuditFilterInput::default() };
+        assert!(bad_id.parse_in(&TimeZone::UTC).is_err());
+        let reversed =
+            AuditFilterInput { from: "2026-11-30".into(), to: "2026-11-29".into(), ..AuditFilterInput::default() };
+        assert!(reversed.parse_in(&TimeZone::UTC).is_err());
+    }
+}

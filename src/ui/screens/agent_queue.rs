@@ -1,0 +1,341 @@
+//! The closure queue: every closure-pending account with its purge date and a live
+//! countdown, cancelling a closure with the customer's code, and (for admins) the purge.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use egui::{RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+use jiff::Timestamp;
+
+use crate::core::closure::{Step, Wizard};
+use crate::core::masking::mask_email;
+use crate::core::{AccountId, Role};
+use crate::store::purge::PurgeReceipt;
+use crate::store::queue::QueueRow;
+use crate::ui::agent_ops::OpsCommand;
+use crate::ui::command::Command;
+use crate::ui::format::local_minute;
+use crate::ui::remote::Remote;
+use crate::ui::theme;
+use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui, submitted_with_enter};
+use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
+
+/// Progress shared between the purge worker and the page: accounts done, and in all.
+#[derive(Clone, Debug, Default)]
+pub struct SharedProgress(Arc<[AtomicUsize; 2]>);
+
+impl SharedProgress {
+    /// Stores a report of the worker.
+    pub fn set(&self, done: usize, total: usize) {
+        self.0[1].store(total, Ordering::Relaxed);
+        self.0[0].store(done, Ordering::Relaxed);
+    }
+
+    /// The last report: `(done, total)`.
+    pub fn get(&self) -> (usize, usize) {
+        (self.0[0].load(Ordering::Relaxed), self.0[1].load(Ordering::Relaxed))
+    }
+}
+
+/// Where the purge stands.
+#[derive(Debug, Default)]
+pub enum PurgeStage {
+    /// Not run in this session.
+    #[default]
+    Idle,
+    /// The worker purges; its progress.
+    Running(SharedProgress),
+    /// The purge ended; one receipt per purged account.
+    Done(Vec<PurgeReceipt>),
+    /// The purge failed or was refused.
+    Failed(String),
+}
+
+/// Cancelling one account's closure with the customer: the code goes to the customer's
+/// registered address, and the customer reads it out to the agent.
+#[derive(Debug)]
+pub struct CancelView {
+    /// The account.
+    pub account: AccountId,
+    /// Its email, masked.
+    pub email_masked: String,
+    /// The assisted cancel wizard, once the code went out.
+    pub wizard: Option<Wizard>,
+    /// The code as the agent types it.
+    pub code: SecretField,
+    /// What the worker is doing, if anything.
+    pub busy: Option<&'static str>,
+    /// A refusal or an error.
+    pub message: Option<String>,
+    /// The closure was cancelled.
+    pub done: bool,
+}
+
+impl CancelView {
+    /// A panel for `account` before anything was sent.
+    pub fn new(account: AccountId, email_masked: String) -> Self {
+        Self {
+            account,
+            email_masked,
+            wizard: None,
+            code: SecretField::default(),
+            busy: None,
+            message: None,
+            done: false,
+        }
+    }
+}
+
+/// The closure queue page.
+#[derive(Debug)]
+pub struct QueueView {
+    /// The closure-pending accounts, earliest purge date first.
+    pub rows: Remote<Vec<QueueRow>>,
+    /// A (re)load is due.
+    pub wanted: bool,
+    /// "Now" by the app's clock, for the countdowns (set every frame).
+    pub now: Timestamp,
+    /// The cancel panel, if one is open.
+    pub cancel: Option<CancelView>,
+    /// The purge.
+    pub purge: PurgeStage,
+}
+
+impl Default for QueueView {
+    fn default() -> Self {
+        Self { rows: Remote::Loading, wanted: true, now: Timestamp::UNIX_EPOCH, cancel: None, purge: PurgeStage::Idle }
+    }
+}
+
+/// `1 d 02 h 03 min 04 s`: the time left to the second, with days for a grace period.
+pub fn time_left(secs: i64) -> String {
+    let (days, hours, mins, secs) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    match (days, hours) {
+        (0, 0) => format!("{mins} min {secs:02} s"),
+        (0, _) => format!("{hours} h {mins:02} min {secs:02} s"),
+        _ => format!("{days} d {hours:02} h {mins:02} min {secs:02} s"),
+    }
+}
+
+/// Draws the closure queue; `role` decides whether the purge is offered (core checks again).
+pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<Command> {
+    let mut command = None;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Closure queue").strong());
+        if ui.button("Refresh").clicked() {
+            command = Some(OpsCommand::ReloadQueue);
+        }
+    });
+    ui.label(
+        RichText::new("Accounts whose closure was confirmed, purged once their grace period ends. Times are local.")
+            .weak(),
+    );
+    ui.add_space(theme::SPACE_S);
+
+    if role == Role::Admin
+        && let Some(purge) = purge_ui(ui, &view.purge)
+    {
+        command = Some(purge);
+    }
+    if let Some(cancel) = view.cancel.as_mut()
+        && let Some(step) = cancel_ui(ui, cancel)
+    {
+        command = Some(step);
+    }
+    ui.add_space(theme::SPACE_M);
+
+    match &view.rows {
+        Remote::Loading => {
+            progress_ui(ui, "Loading the closure queue…");
+        }
+        Remote::Failed(message) => {
+            error_text_ui(ui, message);
+            if ui.button("Try again").clicked() {
+                command = Some(OpsCommand::ReloadQueue);
+            }
+        }
+        Remote::Ready(rows) if rows.is_empty() => {
+            ui.label(RichText::new("No account is waiting for its purge.").weak());
+        }
+        Remote::Ready(rows) => {
+            // The countdowns move every second while the page is on screen.
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
+            let busy = view.cancel.as_ref().is_some_and(|cancel| cancel.busy.is_some());
+            if let Some(row_command) = queue_table_ui(ui, rows, view.now, busy) {
+                command = Some(row_command);
+            }
+        }
+    }
+    command.map(Command::Ops)
+}
+
+/// The queue's table; only the visible rows are laid out.
+fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) -> Option<OpsCommand> {
+    let mut command = None;
+    let due_color = theme::error_text(ui.visuals());
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(Column::exact(70.0))
+        .column(Column::initial(220.0).at_least(120.0).clip(true))
+        .column(Column::initial(180.0).at_least(120.0))
+        .column(Column::initial(200.0).at_least(120.0))
+        .column(Column::remainder())
+        .header(theme::TABLE_ROW_HEIGHT, |mut header| {
+            for title in ["Account", "Email", "Purge date", "Time left", ""] {
+                header.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(theme::TABLE_ROW_HEIGHT, rows.len(), |mut row| {
+                let Some(entry) = rows.get(row.index()) else {
+                    return;
+                };
+                row.col(|ui| {
+                    ui.label(entry.account.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(mask_email(&entry.email));
+                });
+                row.col(|ui| {
+                    ui.label(local_minute(entry.purge_after));
+                });
+                row.col(|ui| {
+                    if entry.is_due(now) {
+                        ui.label(RichText::new("due").color(due_color).strong())
+                            .on_hover_text("The grace period has ended: the next purge removes this account.");
+                    } else {
+                        ui.label(time_left(entry.purge_after.duration_since(now).as_secs()));
+                    }
+                });
+                row.col(|ui| {
+                    let button = ui
+                        .add_enabled(!busy, egui::Button::new(format!("Cancel closure of account {}…", entry.account)))
+                        .on_hover_text("Mail the customer a cancel code, then type the code the customer reads out");
+                    if button.clicked() {
+                        command = Some(OpsCommand::BeginCancel(entry.account));
+                    }
+                });
+            });
+        });
+    command
+}
+
+/// "Purge due now", its progress bar, and the receipts of the last purge.
+fn purge_ui(ui: &mut Ui, purge: &PurgeStage) -> Option<OpsCommand> {
+    let mut command = None;
+    let running = matches!(purge, PurgeStage::Running(_));
+    ui.horizontal(|ui| {
+        let button = ui
+            .add_enabled(!running, egui::Button::new("Purge due now"))
+            .on_hover_text("Remove every account whose grace period has ended, for good");
+        if button.clicked() {
+            command = Some(OpsCommand::RunPurge);
+        }
+    });
+    match purge {
+        PurgeStage::Idle => {}
+        PurgeStage::Running(progress) => {
+            let (done, total) = progress.get();
+            let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
+            ui.add(
+                egui::ProgressBar::new(fraction)
+                    .text(format!("{done} of {total} accounts purged"))
+                    .desired_width(360.0),
+            );
+        }
+        PurgeStage::Failed(message) => {
+            error_text_ui(ui, message);
+        }
+        PurgeStage::Done(receipts) if receipts.is_empty() => {
+            ui.label("No account was due: nothing was purged.");
+        }
+        PurgeStage::Done(receipts) => receipts_ui(ui, receipts),
+    }
+    command
+}
+
+/// One line per purged account: counts only, never a personal value.
+fn receipts_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
+    let accounts = if receipts.len() == 1 { "account" } else { "accounts" };
+    ui.label(RichText::new(format!("Purged {} {accounts}", receipts.len())).color(theme::accent(ui.visuals())));
+    egui::Grid::new("purge_receipts").striped(true).show(ui, |ui| {
+        for title in ["Account", "Rows deleted", "Reviews kept", "Mail files removed", "Scan hits", "Checkpoint"] {
+            ui.strong(title);
+        }
+        ui.end_row();
+        for receipt in receipts {
+            ui.label(format!("Receipt for account {}", receipt.account));
+            ui.label(receipt.rows_deleted.to_string());
+            ui.label(receipt.reviews_kept.to_string());
+            ui.label(receipt.mail_files_deleted.to_string());
+            let hits = receipt.scan.hits.to_string();
+            if receipt.scan.is_clean() {
+                ui.label(hits);
+            } else {
+                error_text_ui(ui, &hits);
+            }
+            ui.label(if receipt.checkpoint_complete { "complete" } else { "incomplete (a reader was open)" });
+            ui.end_row();
+        }
+    });
+}
+
+/// The cancel panel: mail the code, type what the customer reads out.
+fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView) -> Option<OpsCommand> {
+    let mut command = None;
+    ui.add_space(theme::SPACE_M);
+    theme::card_frame(ui.visuals()).show(ui, |ui| {
+        ui.set_width(ui.available_width().min(560.0));
+        ui.label(RichText::new(format!("Cancel the closure of account {}", cancel.account)).strong());
+        if cancel.done {
+            notice_ui(ui, &format!("The closure was cancelled: account {} is active again.", cancel.account));
+            if ui.button("Close").clicked() {
+                command = Some(OpsCommand::CloseCancel);
+            }
+            return;
+        }
+        let waiting_for_code = cancel.wizard.as_ref().is_some_and(|wizard| wizard.step == Step::Confirm);
+        if waiting_for_code {
+            ui.label(format!("A cancel code was mailed to {}. Ask the customer to read it out.", cancel.email_masked));
+            let idle = cancel.busy.is_none();
+            let field = secret_input_ui(ui, "Customer's code", &mut cancel.code, false, idle);
+            let entered = submitted_with_enter(ui, &field);
+            ui.horizontal(|ui| {
+                let confirm = ui.add_enabled(idle && !cancel.code.is_empty(), egui::Button::new("Cancel closure"));
+                if (confirm.clicked() || entered) && !cancel.code.is_empty() {
+                    forget_undo_history(ui, &field);
+                    command = Some(OpsCommand::ConfirmCancel(cancel.code.take()));
+                }
+                if ui.add_enabled(idle, egui::Button::new("Mail a new code")).clicked() {
+                    command = Some(OpsCommand::ResendCancelCode);
+                }
+            });
+        }
+        if let Some(busy) = cancel.busy {
+            progress_ui(ui, busy);
+        }
+        if let Some(message) = &cancel.message {
+            error_text_ui(ui, message);
+        }
+        if cancel.busy.is_none() && ui.button("Close").clicked() {
+            command = Some(OpsCommand::CloseCancel);
+        }
+    });
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_left_reads_in_days_hours_minutes_and_seconds() {
+        assert_eq!(time_left(42), "0 min 42 s");
+        assert_eq!(time_left(3 * 3600 + 65), "3 h 01 min 05 s");
+        assert_eq!(time_left(2 * 86_400 + 3600), "2 d 01 h 00 min 00 s");
+    }
+}
