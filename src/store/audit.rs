@@ -42,23 +42,10 @@ pub struct AuditRow {
 
 /// The newest `limit` audit lines, optionally only those about `account`, oldest first.
 pub fn list(conn: &Connection, account: Option<crate::core::AccountId>, limit: usize) -> StoreResult<Vec<AuditRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, at, account_id, actor_kind, actor_id, action, outcome FROM (
-             SELECT * FROM audit_events WHERE ?1 IS NULL OR account_id = ?1 ORDER BY id DESC LIMIT ?2
-         ) ORDER BY id",
-    )?;
-    let rows = stmt.query_map(params![account.map(|a| a.0), limit as i64], |row| {
-        Ok(AuditRow {
-            id: row.get(0)?,
-            at: crate::core::time::from_unix(row.get(1)?),
-            account_id: row.get(2)?,
-            actor_kind: row.get(3)?,
-            actor_id: row.get(4)?,
-            action: row.get(5)?,
-            outcome: row.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let filter = AuditFilter { account, ..AuditFilter::default() };
+    let mut rows = query(conn, &filter, 0, Some(limit))?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// Which audit lines the viewer and its CSV export show; `None` fields do not filter.

@@ -11,6 +11,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0003_closure_flow.sql"),
     include_str!("sql/0004_dashboard.sql"),
     include_str!("sql/0005_customer_search.sql"),
+    include_str!("sql/0006_audit_filters.sql"),
 ];
 
 /// The schema version this build writes and understands.
