@@ -1,4 +1,5 @@
-//! The deployment's settings file: closure policies, with the reference defaults.
+//! The deployment's settings file: closure policies and the agent idle lock, with the
+//! reference defaults (listed in [`crate::core::policy`]).
 
 use std::path::{Path, PathBuf};
 
@@ -74,5 +75,17 @@ mod tests {
         assert!(load_policy(&path).unwrap_err().to_string().contains("unknown field"));
         std::fs::write(&path, "grace_hours = 5").unwrap();
         assert!(matches!(load_policy(&path), Err(SettingsError::Parse { .. })));
+        std::fs::write(&path, r#"{ "agent_idle_lock_secs": 30 }"#).unwrap();
+        assert!(load_policy(&path).unwrap_err().to_string().contains("agent_idle_lock_secs must be between 60"));
+    }
+
+    #[test]
+    fn the_agent_idle_lock_is_read_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE_NAME);
+        assert_eq!(load_policy(&path).unwrap().agent_idle_lock_secs, 600, "ten minutes without a file");
+        std::fs::write(&path, r#"{ "agent_idle_lock_secs": 300 }"#).unwrap();
+        let policy = load_policy(&path).unwrap();
+        assert_eq!((policy.agent_idle_lock_secs, policy.grace_hours), (300, 72));
     }
 }

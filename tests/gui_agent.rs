@@ -4,90 +4,26 @@
 //! through its accessibility tree, against a demo database in a temporary folder, with the
 //! workers running for real.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+#[path = "support/gui.rs"]
+mod gui;
 
-use closedesk::clock::Clock;
-use closedesk::core::masking::mask_email;
-use closedesk::core::{AccountId, AccountRef, AccountStatus, Role};
-use closedesk::demo::{DEMO_ACCOUNTS, DEMO_AGENTS, DemoAccount, demo_agent_password};
-use closedesk::store::{accounts, agents, audit, closure, outbox};
-use closedesk::ui::ClosedeskApp;
+use std::path::Path;
+use std::time::Duration;
+
+use closedesk::core::masking::{mask_email, mask_postal_code, mask_street};
+use closedesk::core::{AccountStatus, Role};
+use closedesk::demo::{DEMO_ACCOUNTS, DemoAccount};
+use closedesk::store::{agents, audit, closure};
 use egui::accesskit::Role as A11yRole;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-
-/// Argon2, the demo fill and the searches run on worker threads: wait this long at most.
-const PATIENCE: Duration = Duration::from_mins(1);
-
-type Window = Harness<'static, ClosedeskApp>;
-
-fn open_window(db: PathBuf) -> Window {
-    Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_eframe(move |cc| ClosedeskApp::new(cc, db, Clock::System))
-}
-
-/// Steps frames, as the window would while workers run, until `ready` holds.
-fn step_until(harness: &mut Window, what: &str, ready: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if ready(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn has_label(harness: &Window, label: &str) -> bool {
-    harness.query_by_label(label).is_some()
-}
-
-fn has_text(harness: &Window, part: &str) -> bool {
-    harness.query_by_label_contains(part).is_some()
-}
-
-fn has_input(harness: &Window, role: A11yRole, label: &str) -> bool {
-    harness.query_by_role_and_label(role, label).is_some()
-}
-
-/// Whether `part` shows anywhere: in a label's name or (for labels) its value.
-fn shows(harness: &Window, part: &str) -> bool {
-    has_text(harness, part) || harness.query_all_by(|node| node.value().is_some_and(|v| v.contains(part))).count() > 0
-}
-
-fn type_into(harness: &mut Window, role: A11yRole, label: &str, text: &str) {
-    let field = harness.get_by_role_and_label(role, label);
-    field.focus();
-    field.type_text(text);
-    harness.step();
-}
-
-/// Presses a button, checkbox, radio button or link the way assistive technology does.
-fn press(harness: &mut Window, label: &str) {
-    harness.get_by_label(label).click_accesskit();
-    harness.step();
-}
-
-/// The demo support agent (role `agent`): name and password.
-fn demo_agent() -> (&'static str, &'static str) {
-    let (name, role) = DEMO_AGENTS.iter().find(|(_, role)| *role == Role::Agent).unwrap();
-    (name, demo_agent_password(*role))
-}
+use gui::{
+    Window, account_of, demo_staff, has_any_label, has_input, has_label, has_text, mailed_code, open_window, press,
+    shows, staff_signed_in, step_until, type_into,
+};
 
 /// Opens a new demo database and signs the demo agent in, on the customer list.
 fn agent_signed_in(db: &Path) -> Window {
-    let (name, password) = demo_agent();
-    let mut harness = open_window(db.to_owned());
-    step_until(&mut harness, "the sign-in form", |h| has_label(h, "Support agent"));
-    press(&mut harness, "Support agent");
-    step_until(&mut harness, "the agent form", |h| has_input(h, A11yRole::TextInput, "Name"));
-    type_into(&mut harness, A11yRole::TextInput, "Name", name);
-    type_into(&mut harness, A11yRole::PasswordInput, "Password", password);
-    press(&mut harness, "Sign in");
-    step_until(&mut harness, "the agent desk", |h| has_label(h, "Signed in as agent (Agent)"));
+    let mut harness = staff_signed_in(open_window(db.to_owned()), Role::Agent);
     step_until(&mut harness, "the customer list", |h| has_label(h, DEMO_ACCOUNTS[1].display_name));
     harness
 }
@@ -102,23 +38,8 @@ fn search_and_open(harness: &mut Window, demo: &DemoAccount, search: &str) {
     step_until(harness, "the customer's dashboards", |h| has_label(h, "Reveal") && has_label(h, "Member since"));
 }
 
-fn account_of(db: &Path, demo: &DemoAccount) -> (rusqlite::Connection, AccountId) {
-    let conn = closedesk::store::open_existing(db).unwrap();
-    let id = accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id;
-    (conn, id)
-}
-
 fn agent_id(conn: &rusqlite::Connection) -> i64 {
-    agents::credential_by_name(conn, demo_agent().0).unwrap().unwrap().0.id.0
-}
-
-/// The code in the newest mail to `email`, as the customer reads it out: from the `.eml` file.
-fn mailed_code(db: &Path, email: &str) -> String {
-    let conn = closedesk::store::open_existing(db).unwrap();
-    let newest = outbox::list(&conn, Some(email), 1).unwrap().remove(0);
-    let raw = std::fs::read_to_string(closedesk::paths::outbox_dir(db).join(&newest.eml_file)).unwrap();
-    let code = regex::Regex::new(r"Your code: (\d{6})").unwrap();
-    code.captures(&raw).unwrap_or_else(|| panic!("no code in {}", newest.subject))[1].to_owned()
+    agents::credential_by_name(conn, demo_staff(Role::Agent).0).unwrap().unwrap().0.id.0
 }
 
 #[test]
@@ -182,6 +103,7 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
 
     step_until(&mut harness, "the reasons", |h| has_input(h, A11yRole::RadioButton, "Privacy concerns"));
     assert!(!has_input(&harness, A11yRole::PasswordInput, "Password"), "no password step when assisted");
+    assert!(has_label(&harness, "Step 2 of 6: Why is the customer leaving?"), "six steps, the password one left out");
     press(&mut harness, "Privacy concerns");
     press(&mut harness, "Continue");
     step_until(&mut harness, "the backup step", |h| has_label(h, "Continue without a backup"));
@@ -200,6 +122,13 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     type_into(&mut harness, A11yRole::TextInput, "Confirmation phrase", "Deactivate my account");
     press(&mut harness, "Confirm & Close");
     step_until(&mut harness, "the done step", |h| has_text(h, "scheduled for deletion on "));
+    assert!(has_label(&harness, "Step 6 of 6: Closure scheduled"));
+    let notice = harness.get_by_label_contains("The customer's account is scheduled for deletion on ");
+    assert!(
+        notice.value().unwrap_or_default().ends_with("; tell them how to cancel."),
+        "the agent is told what to say"
+    );
+    assert!(!has_text(&harness, "Your account"), "the agent is not addressed as the customer");
 
     let (conn, id) = account_of(&db, demo);
     let agent = agent_id(&conn);
@@ -245,8 +174,50 @@ fn an_idle_agent_session_locks_without_customer_data_and_unlocks_with_the_passwo
     step_until(&mut harness, "the refusal", |h| has_text(h, "wrong"));
     assert!(has_label(&harness, "Session locked"));
 
-    type_into(&mut harness, A11yRole::PasswordInput, "Password", demo_agent().1);
+    type_into(&mut harness, A11yRole::PasswordInput, "Password", demo_staff(Role::Agent).1);
     press(&mut harness, "Unlock");
     step_until(&mut harness, "the desk again", |h| has_label(h, "Signed in as agent (Agent)"));
     step_until(&mut harness, "the customer list again", |h| has_label(h, DEMO_ACCOUNTS[1].display_name));
+}
+
+#[test]
+fn a_masked_address_cannot_be_found_by_its_street_until_the_agent_reveals_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("pending order").unwrap();
+    let mut harness = agent_signed_in(&db);
+    search_and_open(&mut harness, demo, "kenji");
+
+    let (conn, id) = account_of(&db, demo);
+    let (street, postal_code): (String, String) = conn
+        .query_row(
+            "SELECT line1 || coalesce(', ' || line2, ''), postal_code FROM addresses WHERE account_id = ?1 \
+             ORDER BY id LIMIT 1",
+            [id.0],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    let word =
+        street.split([' ', ',']).filter(|word| word.chars().all(char::is_alphabetic)).max_by_key(|word| word.len());
+    let word = word.unwrap().to_owned();
+
+    harness.get_by_label_contains("Addresses (").click_accesskit();
+    step_until(&mut harness, "the masked addresses", |h| has_text(h, " addresses") || has_text(h, " address"));
+    step_until(&mut harness, "the masked rows", |h| has_any_label(h, &mask_street(&street)));
+    assert!(!has_any_label(&harness, &street), "the street is masked");
+    assert!(!has_any_label(&harness, &postal_code), "the postal code is masked");
+    assert!(has_any_label(&harness, &mask_postal_code(&postal_code)));
+
+    type_into(&mut harness, A11yRole::TextInput, "Filter addresses", &word);
+    step_until(&mut harness, "the empty filter", |h| has_label(h, "No addresses match this filter."));
+
+    press(&mut harness, "Reveal");
+    step_until(&mut harness, "the reveal form", |h| has_input(h, A11yRole::TextInput, "Reason for revealing"));
+    press(&mut harness, "Identity check");
+    type_into(&mut harness, A11yRole::TextInput, "Reason for revealing", "caller confirmed the address");
+    press(&mut harness, "Show unmasked");
+    step_until(&mut harness, "the unmasked view", |h| has_label(h, "Unmasked"));
+    step_until(&mut harness, "the address found by its street", |h| has_any_label(h, &street));
+    assert!(!has_label(&harness, "No addresses match this filter."));
+    assert!(has_any_label(&harness, &postal_code), "revealed: the postal code shows");
 }

@@ -5,26 +5,25 @@
 //! (logic and ui) is driven through its accessibility tree, against a demo database in a
 //! temporary folder, with workers running for real.
 
+#[path = "support/gui.rs"]
+mod gui;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use closedesk::auth::Credentials;
 use closedesk::clock::Clock;
 use closedesk::core::audit::{Actor, AuditEvent};
 use closedesk::core::permissions::{Action, Principal, authorize};
 use closedesk::core::{AccountRef, Role as StaffRole};
-use closedesk::demo::{DEMO_AGENTS, DemoAccount, demo_agent_password};
+use closedesk::demo::DemoAccount;
 use closedesk::store::{accounts, agents, audit};
-use closedesk::ui::ClosedeskApp;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use gui::{Window, has_label, has_text, mailed_code, open_window_at, press, step_until, type_into};
 use jiff::{SignedDuration, Timestamp};
 
-/// Argon2, the demo fill and the purge run on worker threads: wait this long at most.
-const PATIENCE: Duration = Duration::from_mins(1);
-
-type Window = Harness<'static, ClosedeskApp>;
+/// The queue, the audit lines and the admin page want a little more room than the default.
+const OPS_WINDOW: egui::Vec2 = egui::vec2(1200.0, 800.0);
 
 /// A demo database created at `created`, as on first launch.
 fn demo_db(dir: &Path, created: Timestamp) -> PathBuf {
@@ -33,56 +32,9 @@ fn demo_db(dir: &Path, created: Timestamp) -> PathBuf {
     db
 }
 
-fn open_window(db: PathBuf, clock: Clock) -> Window {
-    Harness::builder().with_size(egui::vec2(1200.0, 800.0)).build_eframe(move |cc| ClosedeskApp::new(cc, db, clock))
-}
-
-/// Steps frames, as the window would while workers run, until `ready` holds.
-fn step_until(harness: &mut Window, what: &str, ready: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if ready(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn has_label(harness: &Window, label: &str) -> bool {
-    harness.query_by_label(label).is_some()
-}
-
-fn has_text(harness: &Window, part: &str) -> bool {
-    harness.query_by_label_contains(part).is_some()
-}
-
-fn type_into(harness: &mut Window, role: Role, label: &str, text: &str) {
-    let field = harness.get_by_role_and_label(role, label);
-    field.focus();
-    field.type_text(text);
-    harness.step();
-}
-
-fn press(harness: &mut Window, label: &str) {
-    harness.get_by_label(label).click_accesskit();
-    harness.step();
-}
-
 /// Opens the window on `db` at `clock` and signs the demo staff member with `role` in.
 fn staff_signed_in(db: &Path, clock: Clock, role: StaffRole) -> Window {
-    let (name, _) = DEMO_AGENTS.iter().find(|(_, r)| *r == role).unwrap();
-    let mut harness = open_window(db.to_owned(), clock);
-    step_until(&mut harness, "the sign-in form", |h| has_label(h, "Support agent"));
-    harness.get_by_label("Support agent").click();
-    step_until(&mut harness, "the agent form", |h| h.query_by_role_and_label(Role::TextInput, "Name").is_some());
-    type_into(&mut harness, Role::TextInput, "Name", name);
-    type_into(&mut harness, Role::PasswordInput, "Password", demo_agent_password(role));
-    press(&mut harness, "Sign in");
-    let heading = format!("Signed in as {name} ({})", role.label());
-    step_until(&mut harness, "the agent desk", |h| has_label(h, &heading));
-    harness
+    gui::staff_signed_in(open_window_at(db.to_owned(), clock, OPS_WINDOW), role)
 }
 
 fn pending_account(db: &Path) -> closedesk::core::AccountId {
@@ -229,15 +181,6 @@ fn admin_adds_an_agent_and_disables_it_and_the_agent_cannot_sign_in() {
         actions.contains(&"agent_added".to_owned()) && actions.contains(&"agent_disabled".to_owned()),
         "{actions:?}"
     );
-}
-
-/// The code in the newest mail to `email`, as the customer reads it from the `.eml` file.
-fn mailed_code(db: &Path, email: &str) -> String {
-    let conn = closedesk::store::open_existing(db).unwrap();
-    let newest = closedesk::store::outbox::list(&conn, Some(email), 1).unwrap().remove(0);
-    let raw = std::fs::read_to_string(closedesk::paths::outbox_dir(db).join(&newest.eml_file)).unwrap();
-    let code = regex::Regex::new(r"Your code: (\d{6})").unwrap();
-    code.captures(&raw).unwrap_or_else(|| panic!("no code in {}", newest.subject))[1].to_owned()
 }
 
 #[test]

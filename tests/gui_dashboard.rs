@@ -1,69 +1,36 @@
 //! The dashboards as a person uses them: the real `ClosedeskApp` driven through its
 //! accessibility tree, checked against the database it reads.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+#[path = "support/gui.rs"]
+mod gui;
+
+use std::path::Path;
 
 use closedesk::clock::Clock;
-use closedesk::core::{AccountId, AccountRef, Money};
-use closedesk::demo::{DEMO_ACCOUNTS, DEMO_AGENT_PASSWORD, DEMO_CUSTOMER_PASSWORD, DemoAccount};
+use closedesk::core::{AccountId, AccountRef, Money, Role as StaffRole};
+use closedesk::demo::{DEMO_ACCOUNTS, DEMO_CUSTOMER_PASSWORD, DemoAccount};
 use closedesk::store::accounts;
-use closedesk::ui::ClosedeskApp;
 use egui::accesskit::{Role, Toggled};
-use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT as _, Queryable as _};
+// A table cell's text shows up twice in the tree (the cell and its label): these stories
+// accept duplicates.
+use gui::{
+    Window, has_any_input as has_role, has_any_label as has_label, open_window_at, ready_to_sign_in, sign_in_customer,
+    sign_in_staff, step_until, type_into,
+};
 use rusqlite::Connection;
 
-/// Sign-in runs argon2 and start-up fills the demo database on worker threads: wait this long at most.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-type Window = Harness<'static, ClosedeskApp>;
-
-fn open_window(db: PathBuf) -> Window {
-    Harness::builder()
-        .with_size(egui::vec2(1280.0, 900.0))
-        .build_eframe(move |cc| ClosedeskApp::new(cc, db, Clock::System))
-}
-
-/// Steps frames, as the window would while jobs run, until `ready` holds.
-fn step_until(harness: &mut Window, what: &str, ready: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if ready(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn has_label(harness: &Window, label: &str) -> bool {
-    harness.query_all_by_label(label).next().is_some()
-}
-
-fn has_role(harness: &Window, role: Role, label: &str) -> bool {
-    harness.query_all_by_role_and_label(role, label).next().is_some()
-}
-
-fn type_into(harness: &mut Window, role: Role, label: &str, text: &str) {
-    let field = harness.get_by_role_and_label(role, label);
-    field.focus();
-    field.type_text(text);
-    harness.step();
-}
+/// Wide enough for every column of the tables, tall enough for a window of rows.
+const DASHBOARD_WINDOW: egui::Vec2 = egui::vec2(1280.0, 900.0);
 
 /// Opens the window on a new demo database and waits for the sign-in form.
 fn sign_in_screen(db: &Path) -> Window {
-    let mut harness = open_window(db.to_owned());
-    step_until(&mut harness, "the sign-in form", |h| has_role(h, Role::TextInput, "Email"));
-    harness
+    ready_to_sign_in(open_window_at(db.to_owned(), Clock::System, DASHBOARD_WINDOW))
 }
 
+/// Signs `demo` in and waits for their summary.
 fn sign_in_as(harness: &mut Window, demo: &DemoAccount) {
-    type_into(harness, Role::TextInput, "Email", demo.email);
-    type_into(harness, Role::PasswordInput, "Password", DEMO_CUSTOMER_PASSWORD);
-    harness.get_by_label("Sign in").click();
+    sign_in_customer(harness, demo.email, DEMO_CUSTOMER_PASSWORD);
     step_until(harness, "the account's summary", |h| has_label(h, "Closure readiness"));
 }
 
@@ -210,11 +177,7 @@ fn the_readiness_panel_names_each_demo_accounts_real_blockers_and_nothing_else()
     let db = dir.path().join("closedesk.db");
     let mut harness = sign_in_screen(&db);
     // An agent can open every account, the one pending closure included.
-    harness.get_by_label("Support agent").click();
-    step_until(&mut harness, "the agent form", |h| has_role(h, Role::TextInput, "Name"));
-    type_into(&mut harness, Role::TextInput, "Name", "agent");
-    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_AGENT_PASSWORD);
-    harness.get_by_label("Sign in").click();
+    sign_in_staff(&mut harness, StaffRole::Agent);
     step_until(&mut harness, "the customer list", |h| has_label(h, DEMO_ACCOUNTS[0].display_name));
 
     let every_blocker: Vec<&str> =

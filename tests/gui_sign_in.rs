@@ -1,67 +1,15 @@
 //! The window as a person uses it: the real `ClosedeskApp` (logic and ui) driven through its
 //! accessibility tree, against a database in a temporary folder.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+#[path = "support/gui.rs"]
+mod gui;
 
-use closedesk::clock::Clock;
 use closedesk::demo::{DEMO_ACCOUNTS, DEMO_AGENT_PASSWORD, DEMO_CUSTOMER_PASSWORD, DemoAccount};
-use closedesk::ui::ClosedeskApp;
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-
-/// Sign-in runs argon2 and start-up fills the demo database on worker threads: wait this long at most.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-fn open_window(db: PathBuf) -> Harness<'static, ClosedeskApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_eframe(move |cc| ClosedeskApp::new(cc, db, Clock::System))
-}
-
-/// Steps frames, as the window would while jobs run, until `ready` holds.
-fn step_until(harness: &mut Harness<'_, ClosedeskApp>, what: &str, ready: impl Fn(&Harness<'_, ClosedeskApp>) -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if ready(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn has_label(harness: &Harness<'_, ClosedeskApp>, label: &str) -> bool {
-    harness.query_by_label(label).is_some()
-}
-
-fn has_input(harness: &Harness<'_, ClosedeskApp>, role: Role, label: &str) -> bool {
-    harness.query_by_role_and_label(role, label).is_some()
-}
-
-/// Opens the window on a new database and waits for the sign-in form.
-fn sign_in_screen(db: &Path) -> Harness<'static, ClosedeskApp> {
-    let mut harness = open_window(db.to_owned());
-    step_until(&mut harness, "the sign-in form", |h| has_input(h, Role::TextInput, "Email"));
-    harness.check_accessibility();
-    harness
-}
-
-fn type_into(harness: &mut Harness<'_, ClosedeskApp>, role: Role, label: &str, text: &str) {
-    let field = harness.get_by_role_and_label(role, label);
-    field.focus();
-    field.type_text(text);
-    harness.step();
-}
-
-fn submit_customer_login(harness: &mut Harness<'_, ClosedeskApp>, email: &str, password: &str) {
-    type_into(harness, Role::TextInput, "Email", email);
-    type_into(harness, Role::PasswordInput, "Password", password);
-    harness.get_by_label("Sign in").click();
-    harness.step();
-}
+use gui::{
+    has_input, has_label, open_window, sign_in_customer as submit_customer_login, sign_in_screen, step_until, type_into,
+};
 
 #[test]
 fn demo_customer_signs_in_and_sees_their_account() {
@@ -174,7 +122,7 @@ fn a_foreign_file_shows_the_error_screen_naming_the_problem() {
     let before = std::fs::read(&path).unwrap();
 
     let mut harness = open_window(path.clone());
-    step_until(&mut harness, "the error screen", |h| has_label(h, "closedesk cannot open its database"));
+    step_until(&mut harness, "the error screen", |h| has_label(h, "closedesk cannot start"));
 
     let message = harness.get_by_label_contains("not a closedesk database");
     // AccessKit keeps a label's text in its value.

@@ -4,77 +4,20 @@
 //! `ClosedeskApp` (logic and ui) driven through its accessibility tree, against a demo
 //! database in a temporary folder, with workers running for real.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+#[path = "support/gui.rs"]
+mod gui;
 
-use closedesk::clock::Clock;
-use closedesk::core::{AccountId, AccountRef, AccountStatus};
+use std::path::Path;
+
+use closedesk::core::AccountStatus;
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
-use closedesk::store::{accounts, closure, outbox};
-use closedesk::ui::ClosedeskApp;
+use closedesk::store::{accounts, closure};
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-
-/// Argon2, the demo fill and the export run on worker threads: wait this long at most.
-const PATIENCE: Duration = Duration::from_mins(1);
-
-type Window = Harness<'static, ClosedeskApp>;
-
-fn open_window(db: PathBuf) -> Window {
-    Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
-        .build_eframe(move |cc| ClosedeskApp::new(cc, db, Clock::System))
-}
-
-/// Steps frames, as the window would while workers run, until `ready` holds.
-fn step_until(harness: &mut Window, what: &str, ready: impl Fn(&Window) -> bool) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if ready(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn has_label(harness: &Window, label: &str) -> bool {
-    harness.query_by_label(label).is_some()
-}
-
-fn has_text(harness: &Window, part: &str) -> bool {
-    harness.query_by_label_contains(part).is_some()
-}
-
-fn has_input(harness: &Window, role: Role, label: &str) -> bool {
-    harness.query_by_role_and_label(role, label).is_some()
-}
-
-fn type_into(harness: &mut Window, role: Role, label: &str, text: &str) {
-    let field = harness.get_by_role_and_label(role, label);
-    field.focus();
-    field.type_text(text);
-    harness.step();
-}
-
-/// Presses a button, checkbox or radio button the way assistive technology does, which works
-/// wherever the scroll area has it.
-fn press(harness: &mut Window, label: &str) {
-    harness.get_by_label(label).click_accesskit();
-    harness.step();
-}
-
-/// Opens a new demo database and signs `demo` in.
-fn signed_in(db: &Path, demo: &DemoAccount) -> Window {
-    let mut harness = open_window(db.to_owned());
-    step_until(&mut harness, "the sign-in form", |h| has_input(h, Role::TextInput, "Email"));
-    type_into(&mut harness, Role::TextInput, "Email", demo.email);
-    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_CUSTOMER_PASSWORD);
-    press(&mut harness, "Sign in");
-    harness
-}
+use gui::{
+    Window, account_of, customer_signed_in as signed_in, has_input, has_label, has_text, mailed_code, press,
+    step_until, type_into,
+};
 
 /// Signs `demo` in and opens the account settings.
 fn settings_of(db: &Path, demo: &DemoAccount) -> Window {
@@ -83,21 +26,6 @@ fn settings_of(db: &Path, demo: &DemoAccount) -> Window {
     press(&mut harness, "Account settings");
     step_until(&mut harness, "the settings page", |h| has_label(h, "Close account…"));
     harness
-}
-
-/// The code in the newest mail to `email`, read as a person would: from the outbox's `.eml` file.
-fn mailed_code(db: &Path, email: &str) -> String {
-    let conn = closedesk::store::open_existing(db).unwrap();
-    let newest = outbox::list(&conn, Some(email), 1).unwrap().remove(0);
-    let raw = std::fs::read_to_string(closedesk::paths::outbox_dir(db).join(&newest.eml_file)).unwrap();
-    let code = regex::Regex::new(r"Your code: (\d{6})").unwrap();
-    code.captures(&raw).unwrap_or_else(|| panic!("no code in {}", newest.subject))[1].to_owned()
-}
-
-fn account_of(db: &Path, demo: &DemoAccount) -> (rusqlite::Connection, AccountId) {
-    let conn = closedesk::store::open_existing(db).unwrap();
-    let id = accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id;
-    (conn, id)
 }
 
 fn typed_path_export(harness: &mut Window, path: &Path) {

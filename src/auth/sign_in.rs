@@ -3,6 +3,7 @@ use rusqlite::Connection;
 
 use super::{Secret, password};
 use crate::core::audit::{Actor, AuditEvent};
+use crate::core::permissions::Principal;
 use crate::core::{AccountId, AccountStatus, AgentId, Role, sign_in_policy};
 use crate::store::sign_in::{self as failures, Subject};
 use crate::store::{self, StoreError, accounts, agents, audit};
@@ -23,6 +24,16 @@ pub enum Session {
     Customer { account: AccountId, status: AccountStatus },
     /// A support agent with a role.
     Agent { id: AgentId, name: String, role: Role },
+}
+
+impl Session {
+    /// Who the session acts as, for [`crate::core::permissions::authorize`].
+    pub fn principal(&self) -> Principal {
+        match self {
+            Self::Customer { account, .. } => Principal::Customer(*account),
+            Self::Agent { id, role, .. } => Principal::Agent { id: *id, role: *role },
+        }
+    }
 }
 
 /// Why sign-in failed. The message never says which half of the login was wrong.

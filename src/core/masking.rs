@@ -63,9 +63,52 @@ pub fn mask_street(street: &str) -> String {
     masked
 }
 
+/// Masks a person's name for support agents the way a street is masked: each word keeps its
+/// first letter, so `Amélie Laurent` becomes `A••••• L••••••` — enough to check a name the
+/// customer says, not enough to read one off the screen.
+#[must_use]
+pub fn mask_name(name: &str) -> String {
+    mask_street(name)
+}
+
+/// Masks a postal code for support agents: the first two characters stay (a broad area, as
+/// the city beside it already tells), the rest are hidden and separators kept, so `75002`
+/// becomes `75•••` and `SW1A 1AA` becomes `SW•• •••`.
+#[must_use]
+pub fn mask_postal_code(code: &str) -> String {
+    let mut kept = 0;
+    code.trim()
+        .chars()
+        .map(|c| {
+            if !c.is_alphanumeric() {
+                c
+            } else if kept < 2 {
+                kept += 1;
+                c
+            } else {
+                HIDDEN
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{mask_email, mask_phone, mask_street};
+    use super::{mask_email, mask_name, mask_phone, mask_postal_code, mask_street};
+
+    #[test]
+    fn a_name_keeps_the_first_letter_of_each_word() {
+        assert_eq!(mask_name("Amélie Laurent"), "A••••• L••••••");
+        assert_eq!(mask_name("Jean-Luc O'Neill"), "J•••-L•• O'N••••");
+    }
+
+    #[test]
+    fn a_postal_code_keeps_its_first_two_characters() {
+        assert_eq!(mask_postal_code("75002"), "75•••");
+        assert_eq!(mask_postal_code(" SW1A 1AA "), "SW•• •••");
+        assert_eq!(mask_postal_code("1"), "1");
+        assert_eq!(mask_postal_code(""), "");
+    }
 
     #[test]
     fn the_start_of_the_name_and_the_domain_remain() {

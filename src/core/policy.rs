@@ -1,8 +1,25 @@
-//! The closure policies a deployment may change in its settings file.
+//! The policies a deployment may change in its settings file (`closedesk-settings.json`
+//! beside the database): the closure flow's timings and limits, and the agent idle lock.
+//!
+//! Every key is optional; a missing one keeps its default, an unknown one is refused:
+//!
+//! | key                    | default | allowed        |
+//! |------------------------|---------|----------------|
+//! | `grace_hours`          | 72      | 1 ..= 2160     |
+//! | `code_ttl_secs`        | 600     | 60 ..= 86400   |
+//! | `code_max_tries`       | 5       | 1 ..= 20       |
+//! | `password_max_tries`   | 5       | 1 ..= 20       |
+//! | `lockout_secs`         | 900     | 60 ..= 604800  |
+//! | `resend_cooldown_secs` | 60      | 0 ..= 3600     |
+//! | `agent_idle_lock_secs` | 600     | 60 ..= 86400   |
 
 use jiff::SignedDuration;
 
-/// Timings and limits of the closure flow. [`Policy::default`] is the reference platform's.
+/// The agent idle lock's default: ten minutes without input.
+pub const DEFAULT_AGENT_IDLE_LOCK_SECS: i64 = 10 * 60;
+
+/// Timings and limits of the closure flow, and the agent idle lock. [`Policy::default`] is
+/// the reference platform's (see the module's table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
@@ -18,6 +35,9 @@ pub struct Policy {
     pub lockout_secs: i64,
     /// The least time between two codes sent for one request, in seconds.
     pub resend_cooldown_secs: i64,
+    /// How long a support agent's session may stay without input before it locks and asks
+    /// for the password again, in seconds (`CLOSEDESK_AGENT_IDLE_SECS` overrides it for drills).
+    pub agent_idle_lock_secs: i64,
 }
 
 impl Default for Policy {
@@ -29,6 +49,7 @@ impl Default for Policy {
             password_max_tries: 5,
             lockout_secs: 15 * 60,
             resend_cooldown_secs: 60,
+            agent_idle_lock_secs: DEFAULT_AGENT_IDLE_LOCK_SECS,
         }
     }
 }
@@ -50,13 +71,15 @@ pub struct PolicyError {
 impl Policy {
     /// Refuses values that would make closure unsafe or unusable.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        let checks: [(&'static str, i64, i64, i64); 6] = [
+        let checks: [(&'static str, i64, i64, i64); 7] = [
             ("grace_hours", self.grace_hours, 1, 24 * 90),
             ("code_ttl_secs", self.code_ttl_secs, 60, 24 * 3_600),
             ("code_max_tries", i64::from(self.code_max_tries), 1, 20),
             ("password_max_tries", i64::from(self.password_max_tries), 1, 20),
             ("lockout_secs", self.lockout_secs, 60, 7 * 24 * 3_600),
             ("resend_cooldown_secs", self.resend_cooldown_secs, 0, 3_600),
+            // At least a minute, so that an agent can read a page; at most a day.
+            ("agent_idle_lock_secs", self.agent_idle_lock_secs, 60, 86_400),
         ];
         for (name, value, min, max) in checks {
             if !(min..=max).contains(&value) {
@@ -83,7 +106,20 @@ mod tests {
             (policy.grace_hours, policy.code_ttl_secs, policy.code_max_tries, policy.lockout_secs),
             (72, 600, 5, 900)
         );
+        assert_eq!(policy.agent_idle_lock_secs, 600, "agents lock after ten minutes");
         assert!(policy.validate().is_ok());
+    }
+
+    #[test]
+    fn the_agent_idle_lock_is_between_a_minute_and_a_day() {
+        for secs in [60, 600, 86_400] {
+            assert!(Policy { agent_idle_lock_secs: secs, ..Policy::default() }.validate().is_ok(), "{secs}");
+        }
+        for secs in [0, 59, 86_401, -1] {
+            let err = Policy { agent_idle_lock_secs: secs, ..Policy::default() }.validate().unwrap_err();
+            assert_eq!(err.name, "agent_idle_lock_secs", "{secs}");
+            assert_eq!((err.min, err.max), (60, 86_400));
+        }
     }
 
     #[test]

@@ -38,12 +38,20 @@ pub struct Filter {
     pub text: String,
     /// The status values to keep (as stored, e.g. `in_transit`); empty for every status.
     pub statuses: Vec<String>,
+    /// The rows are shown masked (an agent's screen before a reveal): the words then match
+    /// only columns that hold no personal data, so that filtering cannot confirm a guess at
+    /// what the mask hides (a street, a postal code, an email address).
+    pub masked: bool,
 }
 
 impl Filter {
     /// A filter keeping only rows whose status is one of `statuses`.
     pub fn statuses(statuses: &[&str]) -> Self {
-        Self { text: String::new(), statuses: statuses.iter().map(|status| (*status).to_owned()).collect() }
+        Self {
+            text: String::new(),
+            statuses: statuses.iter().map(|status| (*status).to_owned()).collect(),
+            masked: false,
+        }
     }
 
     /// Whether the filter keeps every row.
@@ -203,25 +211,29 @@ pub fn orders_count(conn: &Connection, account: AccountId, filter: &Filter) -> S
     count(conn, account, Listing::Orders, filter, Timestamp::UNIX_EPOCH)
 }
 
-/// The children of row `parent` of `listing`: an order's items, a conversation's messages.
-/// A listing without children has none.
-pub fn children(conn: &Connection, listing: Listing, parent: i64) -> StoreResult<Vec<Row>> {
+/// The children of row `parent` of `account`'s `listing`: an order's items, a conversation's
+/// messages. A listing without children has none, and neither has a row of another account:
+/// a row id alone never reads across accounts.
+pub fn children(conn: &Connection, account: AccountId, listing: Listing, parent: i64) -> StoreResult<Vec<Row>> {
     let Some(child) = listing.child() else {
         return Ok(Vec::new());
     };
     let sql = format!(
-        "SELECT {id}, 0, {cells} FROM {from} WHERE {parent} = :parent ORDER BY {order}",
+        "SELECT {id}, 0, {cells} FROM {from} WHERE {parent} = :parent AND {owner} = :account ORDER BY {order}",
         id = child.id,
         cells = select_list(child.columns),
         from = child.from,
         parent = child.parent,
+        owner = child.account,
         order = child.order,
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let index = stmt
-        .parameter_index(":parent")?
-        .ok_or_else(|| StoreError::Conflict("a child listing lost its parent parameter".to_owned()))?;
-    stmt.raw_bind_parameter(index, parent)?;
+    for (name, value) in [(":parent", parent), (":account", account.0)] {
+        let index = stmt
+            .parameter_index(name)?
+            .ok_or_else(|| StoreError::Conflict(format!("a child listing lost its {name} parameter")))?;
+        stmt.raw_bind_parameter(index, value)?;
+    }
     read_rows(stmt, child.columns, false)
 }
 
@@ -251,10 +263,17 @@ fn conditions(listing: Listing, filter: &Filter, binds: &mut Binds) -> String {
             conditions.push(format!("{} IN ({})", status.sql, names.join(", ")));
         }
     }
+    let searched: Vec<&str> =
+        spec.text.iter().copied().filter(|column| !(filter.masked && spec.personal.contains(column))).collect();
     for (index, word) in filter.text.split_whitespace().take(MAX_FILTER_WORDS).enumerate() {
+        if searched.is_empty() {
+            // Every text column is personal and masked: no row can be matched by its words.
+            conditions.push("0".to_owned());
+            break;
+        }
         let name = format!(":t{index}");
         let any_column: Vec<String> =
-            spec.text.iter().map(|column| format!("{column} LIKE {name} ESCAPE '\\'")).collect();
+            searched.iter().map(|column| format!("{column} LIKE {name} ESCAPE '\\'")).collect();
         conditions.push(format!("({})", any_column.join(" OR ")));
         binds.push_owned(name, SqlValue::Text(like_pattern(word)));
     }

@@ -32,6 +32,10 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
 
+    /// The person asking may not read this: a customer asked for another account.
+    #[error(transparent)]
+    Denied(#[from] crate::core::permissions::Denied),
+
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),

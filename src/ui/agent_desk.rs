@@ -193,15 +193,15 @@ pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now:
         }
         return;
     };
+    let who = principal(agent);
     let desk = &mut agent.desk;
     match command {
         AgentCommand::SearchEdited => agent.customers.edited_at = Some(Instant::now()),
         AgentCommand::OpenReveal => desk.reveal = Some(RevealForm::default()),
         AgentCommand::CloseReveal => desk.reveal = None,
         AgentCommand::Reveal { reason } => {
-            let principal = Principal::Agent { id: agent.id, role: agent.role };
             if let Some(form) = desk.reveal.as_mut() {
-                start_reveal(form, principal, account, reason, jobs, now);
+                start_reveal(form, who, account, reason, jobs, now);
             }
         }
         AgentCommand::AssistClosure => {
@@ -209,7 +209,7 @@ pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now:
             desk.reveal = None;
             desk.notice = None;
             desk.cancel = None;
-            desk.export = Some(ExportState::new(account));
+            desk.export = Some(ExportState::new(account, who));
             desk.assist = Some(WizardView::new(account, &db_path, now));
         }
         AgentCommand::LeaveAssist => {

@@ -9,11 +9,12 @@ use std::time::Duration;
 use crate::auth::{Credentials, Session};
 use crate::clock::Clock;
 use crate::core::AccountStatus;
+use crate::core::permissions::Principal;
 use crate::ui::agent_desk::{self, CustomerDesk};
 use crate::ui::agent_ops;
 use crate::ui::command::Command;
 use crate::ui::idle;
-use crate::ui::jobs::{JobEvent, JobKind, JobOutput, Jobs};
+use crate::ui::jobs::{JobEvent, JobKind, JobOutput, Jobs, OpenedDatabase};
 use crate::ui::remote::Remote;
 use crate::ui::screens::agent::{AgentPage, AgentView, CustomerListView, agent_ui};
 use crate::ui::screens::closure_pending::{ClosurePendingView, closure_pending_ui};
@@ -52,8 +53,15 @@ pub struct ClosedeskApp {
     commands: Vec<Command>,
     /// The signed-in customer's settings, closure wizard and backup panel (see `account`).
     area: Option<account::AccountArea>,
-    /// How long an agent session may stay without input before it locks.
+    /// Who the signed-in session acts as; every dashboard load carries it to its worker,
+    /// which checks it in core. `None` before sign-in (and for a backup opened from there).
+    principal: Option<Principal>,
+    /// How long an agent session may stay without input before it locks: the settings file's
+    /// `agent_idle_lock_secs`, read by the open-db worker.
     agent_idle_lock: Duration,
+    /// An idle time that overrides the settings file: `CLOSEDESK_AGENT_IDLE_SECS`, or one set
+    /// by a test through [`Self::set_agent_idle_lock`].
+    agent_idle_override: Option<Duration>,
 }
 
 impl ClosedeskApp {
@@ -68,20 +76,28 @@ impl ClosedeskApp {
             screen: Screen::Startup(StartupView::Opening { path: db_path }),
             commands: Vec::new(),
             area: None,
-            agent_idle_lock: idle::idle_lock_from_env(),
+            principal: None,
+            // No session can start before the open-db worker has read the settings file.
+            agent_idle_lock: idle::DEFAULT_IDLE_LOCK,
+            agent_idle_override: idle::idle_override_from_env(),
         };
         app.start_opening();
         app
     }
 
-    /// Sets how long an agent session may stay without input before it locks (for tests and
-    /// drills; the window reads `CLOSEDESK_AGENT_IDLE_SECS`). Applies to the session on
-    /// screen too.
+    /// Sets how long an agent session may stay without input before it locks, over the
+    /// settings file (for tests and drills; the window reads `CLOSEDESK_AGENT_IDLE_SECS`).
+    /// Applies to the session on screen too.
     pub fn set_agent_idle_lock(&mut self, after: Duration) {
-        self.agent_idle_lock = after;
+        self.agent_idle_override = Some(after);
         if let Screen::Agent(agent) = &mut self.screen {
             agent.desk.idle.lock_after = after;
         }
+    }
+
+    /// The idle time that locks an agent session: an override, or the settings file's.
+    fn agent_idle_lock(&self) -> Duration {
+        self.agent_idle_override.unwrap_or(self.agent_idle_lock)
     }
 
     fn start_opening(&mut self) {
@@ -141,6 +157,7 @@ impl ClosedeskApp {
                 // Whatever is still loading belongs to the old session: drop it when it arrives.
                 self.jobs.discard_running();
                 self.area = None;
+                self.principal = None;
                 self.screen = Screen::SignIn(SignInView::default());
             }
             Command::ReloadAccount => {
@@ -221,11 +238,12 @@ impl ClosedeskApp {
                     return;
                 };
                 self.screen = match result {
-                    Ok(opened) => {
+                    Ok(OpenedDatabase { opened, policy }) => {
                         tracing::info!(?opened, "database ready");
+                        self.agent_idle_lock = Duration::from_secs(policy.agent_idle_lock_secs.unsigned_abs());
                         Screen::SignIn(SignInView::default())
                     }
-                    Err(err) => Screen::Startup(StartupView::Failed { path: path.clone(), message: err.to_string() }),
+                    Err(err) => Screen::Startup(StartupView::Failed { path: path.clone(), message: err }),
                 };
             }
             JobOutput::SignedIn(result) => {
@@ -234,7 +252,10 @@ impl ClosedeskApp {
                 };
                 view.busy = false;
                 match result {
-                    Ok(session) => self.screen = screen_for(session, self.jobs.db_path(), self.agent_idle_lock),
+                    Ok(session) => {
+                        self.principal = Some(session.principal());
+                        self.screen = screen_for(session, self.jobs.db_path(), self.agent_idle_lock());
+                    }
                     Err(err) => view.error = Some(err.to_string()),
                 }
             }

@@ -19,6 +19,7 @@ use jiff::Timestamp;
 
 use crate::backup::{self, BackupError, Format, Progress};
 use crate::core::AccountId;
+use crate::core::permissions::{Action, Principal, authorize};
 use crate::store;
 
 use super::jobs::{JobKind, JobOutput, Jobs};
@@ -127,6 +128,8 @@ pub enum ExportStage {
 pub struct ExportState {
     /// The account backed up.
     pub account: AccountId,
+    /// Who asks for the backup: the export worker checks in core that they may export it.
+    pub principal: Principal,
     /// The file format.
     pub format: Format,
     /// The text of the "Backup file path" field.
@@ -158,10 +161,11 @@ impl Drop for ExportState {
 }
 
 impl ExportState {
-    /// An idle panel for `account`.
-    pub fn new(account: AccountId) -> Self {
+    /// An idle panel for `account`, used by `principal` (the session's).
+    pub fn new(account: AccountId, principal: Principal) -> Self {
         Self {
             account,
+            principal,
             format: Format::Json,
             typed_path: String::new(),
             stage: ExportStage::Idle,
@@ -305,6 +309,7 @@ impl ExportState {
         let job = ExportJob {
             db_path: jobs.db_path().to_owned(),
             account: self.account,
+            principal: self.principal,
             target: target.clone(),
             format: self.format,
             overwrite,
@@ -350,6 +355,7 @@ fn choose_file(account: AccountId, format: Format, now: Timestamp) -> ExportOutp
 struct ExportJob {
     db_path: PathBuf,
     account: AccountId,
+    principal: Principal,
     target: PathBuf,
     format: Format,
     overwrite: bool,
@@ -361,6 +367,9 @@ struct ExportJob {
 
 impl ExportJob {
     fn run(self) -> Result<SavedBackup, ExportFailure> {
+        // Checked before the target is even resolved: a refused export touches no file.
+        authorize(self.principal, Action::ExportAccount(self.account))
+            .map_err(|denied| ExportFailure::Other(denied.to_string()))?;
         let target = resolve_target(&self.target, self.account, self.format, self.now);
         let conn = store::open_existing(&self.db_path).map_err(|err| ExportFailure::Other(err.to_string()))?;
         let report = |progress: Progress| {
@@ -443,7 +452,7 @@ mod tests {
     fn a_typed_path_is_written_and_the_same_path_asks_before_replacing() {
         let dir = tempfile::tempdir().unwrap();
         let (mut jobs, account) = demo(dir.path());
-        let mut state = ExportState::new(account);
+        let mut state = ExportState::new(account, Principal::Customer(account));
         let target = dir.path().join("backup.json");
         state.typed_path = target.display().to_string();
 
@@ -465,6 +474,30 @@ mod tests {
     }
 
     #[test]
+    fn a_customer_may_not_export_another_account_and_an_agent_may() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut jobs, account) = demo(dir.path());
+        let other = AccountId(account.0 + 1);
+        let target = dir.path().join("theirs.json");
+
+        let mut state = ExportState::new(other, Principal::Customer(account));
+        state.typed_path = target.display().to_string();
+        state.apply(ExportCommand::SaveTyped, &mut jobs, now());
+        finish(&mut state, &mut jobs);
+        assert_eq!(state.stage, ExportStage::Failed("You are not allowed to do this.".to_owned()));
+        assert!(state.last_saved.is_none());
+        assert!(!target.exists(), "no data was written");
+
+        let agent = Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent };
+        let mut state = ExportState::new(other, agent);
+        state.typed_path = target.display().to_string();
+        state.apply(ExportCommand::SaveTyped, &mut jobs, now());
+        finish(&mut state, &mut jobs);
+        assert!(matches!(state.stage, ExportStage::Saved(_)), "{:?}", state.stage);
+        crate::backup::verify(&target, None).unwrap();
+    }
+
+    #[test]
     fn a_cancelled_export_leaves_no_file() {
         let dir = tempfile::tempdir().unwrap();
         let (jobs, account) = demo(dir.path());
@@ -473,6 +506,7 @@ mod tests {
         let job = ExportJob {
             db_path: jobs.db_path().to_owned(),
             account,
+            principal: Principal::Customer(account),
             target: target.clone(),
             format: Format::Bundle,
             overwrite: false,
@@ -495,7 +529,7 @@ mod tests {
     fn an_empty_path_is_refused_and_the_format_keeps_the_extension_in_step() {
         let dir = tempfile::tempdir().unwrap();
         let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
-        let mut state = ExportState::new(AccountId(1));
+        let mut state = ExportState::new(AccountId(1), Principal::Customer(AccountId(1)));
         state.apply(ExportCommand::SaveTyped, &mut jobs, now());
         assert_eq!(state.stage, ExportStage::Failed("Type the path of the backup file first.".to_owned()));
         assert!(!jobs.is_running(JobKind::Export));

@@ -1,28 +1,32 @@
 //! Locking an idle support-agent session: no pointer or keyboard input for a while, and the
 //! agent must give their password again before any customer data shows.
 //!
-//! TODO(agent-mode): `agent_idle_lock_secs` belongs in the settings file with the other
-//! policies (`core::policy`); until it moves there, the default lives here.
+//! The idle time is a policy of the settings file (`agent_idle_lock_secs` in
+//! [`crate::core::policy::Policy`]), read by the open-db worker; `CLOSEDESK_AGENT_IDLE_SECS`
+//! overrides it for drills and tests.
 
 use std::time::{Duration, Instant};
 
-/// How long an agent session may stay without input before it locks, unless overridden.
-pub const DEFAULT_IDLE_LOCK_SECS: u64 = 10 * 60;
+/// The idle time in force until the settings file is read: the policy's default. No session
+/// can start before that, so it only matters if the file is never read.
+pub const DEFAULT_IDLE_LOCK: Duration =
+    Duration::from_secs(crate::core::policy::DEFAULT_AGENT_IDLE_LOCK_SECS.unsigned_abs());
 
-/// Overrides the idle time (whole seconds, at least 1), for tests and drills:
-/// `CLOSEDESK_AGENT_IDLE_SECS=5 closedesk`. Anything else keeps the default.
+/// Overrides the settings file's idle time (whole seconds, at least 1), for tests and drills:
+/// `CLOSEDESK_AGENT_IDLE_SECS=5 closedesk`. Anything else keeps the settings file's.
 pub const IDLE_ENV: &str = "CLOSEDESK_AGENT_IDLE_SECS";
 
-/// The idle time from `CLOSEDESK_AGENT_IDLE_SECS`, or the default of ten minutes.
-pub fn idle_lock_from_env() -> Duration {
-    idle_lock_from(std::env::var(IDLE_ENV).ok().as_deref())
+/// The idle time `CLOSEDESK_AGENT_IDLE_SECS` asks for, if it asks for one.
+pub fn idle_override_from_env() -> Option<Duration> {
+    idle_override_from(std::env::var(IDLE_ENV).ok().as_deref())
 }
 
 /// The idle time a value of `CLOSEDESK_AGENT_IDLE_SECS` asks for; a missing, blank, zero or
-/// unreadable value means the default, so a typo never turns the lock off.
-pub fn idle_lock_from(value: Option<&str>) -> Duration {
+/// unreadable value asks for none, so the settings file's holds and a typo never turns the
+/// lock off.
+pub fn idle_override_from(value: Option<&str>) -> Option<Duration> {
     let secs = value.and_then(|text| text.trim().parse::<u64>().ok()).filter(|secs| *secs > 0);
-    Duration::from_secs(secs.unwrap_or(DEFAULT_IDLE_LOCK_SECS))
+    secs.map(Duration::from_secs)
 }
 
 /// When the person last touched the window, and how long they may stay away.
@@ -79,12 +83,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_env_value_sets_seconds_and_anything_odd_keeps_ten_minutes() {
-        assert_eq!(idle_lock_from(Some("5")), Duration::from_secs(5));
-        assert_eq!(idle_lock_from(Some(" 90 ")), Duration::from_secs(90));
+    fn the_env_value_sets_seconds_and_anything_odd_keeps_the_settings_files() {
+        assert_eq!(idle_override_from(Some("5")), Some(Duration::from_secs(5)));
+        assert_eq!(idle_override_from(Some(" 90 ")), Some(Duration::from_secs(90)));
         for odd in [None, Some(""), Some("0"), Some("-3"), Some("ten")] {
-            assert_eq!(idle_lock_from(odd), Duration::from_mins(10), "{odd:?}");
+            assert_eq!(idle_override_from(odd), None, "{odd:?}");
         }
+        assert_eq!(DEFAULT_IDLE_LOCK, Duration::from_mins(10));
     }
 
     #[test]

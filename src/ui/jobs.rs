@@ -13,8 +13,10 @@ use jiff::Timestamp;
 
 use crate::auth::{self, Credentials, Session, SignInError};
 use crate::core::permissions::{Action, Principal, authorize};
+use crate::core::policy::Policy;
+use crate::settings;
 use crate::store::accounts::{self, AccountFilter, AccountRow};
-use crate::store::{self, Opened, StoreResult};
+use crate::store::{self, Opened};
 
 use super::agent_desk::{self, AgentOutput};
 use super::agent_ops::{OpsJob, OpsOutput};
@@ -118,8 +120,8 @@ impl JobKind {
 /// What a finished job hands back to the UI thread.
 #[derive(Debug)]
 pub enum JobOutput {
-    /// The database is ready (or why it is not).
-    DatabaseOpened(StoreResult<Opened>),
+    /// The database is ready and the settings file read (or why either is not).
+    DatabaseOpened(Result<OpenedDatabase, String>),
     /// The outcome of a sign-in.
     SignedIn(Result<Session, SignInError>),
     /// An account's overview.
@@ -148,6 +150,15 @@ pub enum JobOutput {
     Agent(AgentOutput),
     /// A result of the closure queue, audit viewer or admin page (boxed: receipts and pages are large).
     Ops(Box<OpsOutput>),
+}
+
+/// What the open-db worker found: the database, and the policies of its settings file.
+#[derive(Debug)]
+pub struct OpenedDatabase {
+    /// What opening did (created, migrated, filled with demo accounts).
+    pub opened: Opened,
+    /// The settings file's policies over the defaults (the agent idle lock among them).
+    pub policy: Policy,
 }
 
 /// What [`Jobs::poll`] reports.
@@ -226,11 +237,20 @@ impl Jobs {
         self.generation += 1;
     }
 
-    /// Opens the database, creating it with demo accounts on first launch.
+    /// Opens the database, creating it with demo accounts on first launch, and reads the
+    /// settings file beside it (file reads stay off the UI thread too). A settings file that
+    /// cannot be used stops start-up with its reason, as it would stop every closure step.
     pub fn open_database(&mut self, now: Timestamp) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::OpenDatabase, move || {
-            JobOutput::DatabaseOpened(crate::demo::open_or_create_with_demo(&path, now).map(|(_conn, opened)| opened))
+            let result = crate::demo::open_or_create_with_demo(&path, now).map_err(|err| err.to_string()).and_then(
+                |(_conn, opened)| {
+                    let policy =
+                        settings::load_policy(&settings::settings_path(&path)).map_err(|err| err.to_string())?;
+                    Ok(OpenedDatabase { opened, policy })
+                },
+            );
+            JobOutput::DatabaseOpened(result)
         })
     }
 
@@ -246,11 +266,13 @@ impl Jobs {
         })
     }
 
-    /// Loads the overview of an account, from the database or a backup; `masked` masks its
-    /// personal data on the worker (agent screens).
-    pub fn load_account(&mut self, request: OverviewRequest, masked: bool) -> Result<(), JobError> {
+    /// Loads the overview of an account, from the database or a backup, if the request's
+    /// principal may view it; a masked request has its personal data masked on the worker
+    /// (agent screens).
+    pub fn load_account(&mut self, request: OverviewRequest) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::LoadAccount, move || {
+            let masked = request.masked;
             let mut loaded = request.run(&path);
             if masked {
                 agent_desk::mask_overview_loaded(&mut loaded);
@@ -259,10 +281,12 @@ impl Jobs {
         })
     }
 
-    /// Loads windows of a dashboard table; `masked` masks personal columns on the worker.
-    pub fn load_rows(&mut self, request: RowsRequest, masked: bool) -> Result<(), JobError> {
+    /// Loads windows of a dashboard table, if the request's principal may view the account;
+    /// a masked request has its personal columns masked on the worker.
+    pub fn load_rows(&mut self, request: RowsRequest) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::LoadRows, move || {
+            let masked = request.masked;
             let mut loaded = request.run(&path);
             if masked {
                 agent_desk::mask_rows_loaded(&mut loaded);
@@ -271,7 +295,7 @@ impl Jobs {
         })
     }
 
-    /// Loads the children of a dashboard row.
+    /// Loads the children of a dashboard row, if the request's principal may view the account.
     pub fn load_children(&mut self, request: ChildrenRequest) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::LoadChildren, move || JobOutput::ChildrenLoaded(request.run(&path)))
@@ -371,6 +395,8 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
+    use crate::core::{AccountId, AccountRef};
+    use crate::store::dashboard::{Listing, Query, Source};
 
     fn wait_for_events(jobs: &mut Jobs) -> Vec<JobEvent> {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -444,6 +470,109 @@ mod tests {
         let events = wait_for_events(&mut jobs);
         assert!(
             matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Err(message), .. })] if message == "You are not allowed to do this."),
+            "{events:?}"
+        );
+    }
+
+    /// A demo database in `dir`, jobs over it, and the first two demo customers' ids.
+    fn demo(dir: &Path) -> (Jobs, AccountId, AccountId) {
+        let db = dir.join("closedesk.db");
+        let now = "2026-11-29T10:00:00Z".parse().unwrap();
+        let (conn, _) = crate::demo::open_or_create_with_demo(&db, now).unwrap();
+        let id = |demo: &crate::demo::DemoAccount| {
+            accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id
+        };
+        let (own, other) = (id(&crate::demo::DEMO_ACCOUNTS[0]), id(&crate::demo::DEMO_ACCOUNTS[1]));
+        (Jobs::new(egui::Context::default(), db), own, other)
+    }
+
+    fn overview_of(jobs: &mut Jobs, account: AccountId, principal: Option<Principal>) -> OverviewLoaded {
+        let request = OverviewRequest {
+            ticket: 1,
+            account,
+            source: Source::Live,
+            now: Timestamp::now(),
+            principal,
+            masked: false,
+        };
+        jobs.load_account(request).unwrap();
+        match wait_for_events(jobs).pop() {
+            Some(JobEvent::Finished(JobOutput::AccountLoaded(loaded))) => loaded,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn rows_of(jobs: &mut Jobs, account: AccountId, principal: Option<Principal>) -> RowsLoaded {
+        let listing = Listing::Orders;
+        let request = RowsRequest {
+            ticket: 2,
+            account,
+            source: Source::Live,
+            listing,
+            query: Query::default_for(listing),
+            now: Timestamp::now(),
+            count: true,
+            windows: vec![0],
+            principal,
+            masked: false,
+        };
+        jobs.load_rows(request).unwrap();
+        match wait_for_events(jobs).pop() {
+            Some(JobEvent::Finished(JobOutput::RowsLoaded(loaded))) => loaded,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_customer_asking_for_another_accounts_overview_or_rows_is_refused_and_gets_no_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut jobs, own, other) = demo(dir.path());
+        let customer = Some(Principal::Customer(own));
+        let denied = "You are not allowed to do this.";
+
+        let loaded = overview_of(&mut jobs, other, customer);
+        assert!(matches!(&loaded.result, Err(err) if err.to_string() == denied), "{:?}", loaded.result);
+        let loaded = rows_of(&mut jobs, other, customer);
+        assert!(matches!(&loaded.result, Err(err) if err.to_string() == denied), "{:?}", loaded.result);
+        // Nobody signed in reads nothing from the live database either.
+        assert!(overview_of(&mut jobs, own, None).result.is_err());
+
+        // Their own account loads.
+        assert_eq!(overview_of(&mut jobs, own, customer).result.unwrap().account.id, own);
+        assert!(rows_of(&mut jobs, own, customer).result.is_ok());
+    }
+
+    #[test]
+    fn an_agent_may_load_any_customers_overview_and_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut jobs, own, other) = demo(dir.path());
+        let agent = Some(Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent });
+        for account in [own, other] {
+            assert_eq!(overview_of(&mut jobs, account, agent).result.unwrap().account.id, account);
+            let (count, windows) = rows_of(&mut jobs, account, agent).result.unwrap();
+            assert!(count.is_some() && windows.len() == 1);
+        }
+    }
+
+    #[test]
+    fn opening_the_database_reads_the_agent_idle_lock_from_the_settings_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        std::fs::write(dir.path().join(settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 300 }"#).unwrap();
+        let mut jobs = Jobs::new(egui::Context::default(), db);
+        jobs.open_database(Timestamp::now()).unwrap();
+        let events = wait_for_events(&mut jobs);
+        let [JobEvent::Finished(JobOutput::DatabaseOpened(Ok(opened)))] = events.as_slice() else {
+            panic!("{events:?}");
+        };
+        assert_eq!(opened.policy.agent_idle_lock_secs, 300);
+
+        // A value out of range stops start-up with the reason, as it would stop every closure step.
+        std::fs::write(dir.path().join(settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 5 }"#).unwrap();
+        jobs.open_database(Timestamp::now()).unwrap();
+        let events = wait_for_events(&mut jobs);
+        assert!(
+            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::DatabaseOpened(Err(message)))] if message.contains("agent_idle_lock_secs must be between 60")),
             "{events:?}"
         );
     }

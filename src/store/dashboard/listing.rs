@@ -184,6 +184,8 @@ pub struct ChildSpec {
     pub(super) id: &'static str,
     /// The column holding the parent's id.
     pub(super) parent: &'static str,
+    /// The column holding the account id of the parent row.
+    pub(super) account: &'static str,
     /// How the children are ordered.
     pub(super) order: &'static str,
 }
@@ -200,6 +202,9 @@ pub(super) struct Spec {
     pub children: Option<&'static str>,
     /// Text columns the text filter searches (`LIKE`), OR-ed together.
     pub text: &'static [&'static str],
+    /// The columns of `text` that hold personal data (or a mail body, which may hold a
+    /// customer's one-time code): skipped while the listing is shown masked.
+    pub personal: &'static [&'static str],
 }
 
 const ORDER_COLUMNS: &[ListColumn] = &[
@@ -464,6 +469,7 @@ impl Listing {
                     "o.seller",
                     "(SELECT group_concat(i.title, ' ') FROM order_items i WHERE i.order_id = o.id)",
                 ],
+                personal: &[],
             },
             Self::Addresses => Spec {
                 from: "addresses a",
@@ -471,6 +477,7 @@ impl Listing {
                 account: "a.account_id",
                 children: None,
                 text: &["a.recipient", "a.line1", "a.line2", "a.city", "a.region", "a.postal_code", "a.country"],
+                personal: &["a.recipient", "a.line1", "a.line2", "a.postal_code"],
             },
             Self::PaymentMethods => Spec {
                 from: "payment_methods p",
@@ -478,6 +485,7 @@ impl Listing {
                 account: "p.account_id",
                 children: None,
                 text: &["p.brand", "p.last4"],
+                personal: &[],
             },
             Self::Conversations => Spec {
                 from: "conversations c LEFT JOIN orders o ON o.id = c.order_id",
@@ -485,6 +493,7 @@ impl Listing {
                 account: "c.account_id",
                 children: Some("(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"),
                 text: &["c.seller", "c.subject", "o.order_number"],
+                personal: &[],
             },
             Self::Disputes => Spec {
                 from: "disputes d LEFT JOIN orders o ON o.id = d.order_id",
@@ -492,6 +501,7 @@ impl Listing {
                 account: "d.account_id",
                 children: None,
                 text: &["d.reason", "o.order_number"],
+                personal: &[],
             },
             Self::Ledger => Spec {
                 from: "ledger_entries l",
@@ -499,6 +509,7 @@ impl Listing {
                 account: "l.account_id",
                 children: None,
                 text: &["l.memo"],
+                personal: &[],
             },
             Self::Reviews => Spec {
                 from: "reviews r LEFT JOIN orders o ON o.id = r.order_id",
@@ -506,6 +517,7 @@ impl Listing {
                 account: "r.account_id",
                 children: None,
                 text: &["r.seller", "r.body", "o.order_number"],
+                personal: &[],
             },
             Self::Coupons => Spec {
                 from: "coupons k",
@@ -513,6 +525,7 @@ impl Listing {
                 account: "k.account_id",
                 children: None,
                 text: &["k.code", "k.description"],
+                personal: &[],
             },
             Self::Subscriptions => Spec {
                 from: "subscriptions s",
@@ -522,6 +535,7 @@ impl Listing {
                 account: "s.account_id",
                 children: None,
                 text: &["s.topic"],
+                personal: &[],
             },
             Self::Mail => Spec {
                 from: "outbox m",
@@ -529,6 +543,7 @@ impl Listing {
                 account: "m.account_id",
                 children: None,
                 text: &["m.to_addr", "m.subject", "m.body"],
+                personal: &["m.to_addr", "m.body"],
             },
             Self::Audit => Spec {
                 from: "audit_events e",
@@ -536,6 +551,7 @@ impl Listing {
                 account: "e.account_id",
                 children: None,
                 text: &["e.action", "e.outcome"],
+                personal: &[],
             },
         }
     }
@@ -556,6 +572,7 @@ const ORDER_ITEMS: ChildSpec = ChildSpec {
     from: "order_items i JOIN orders o ON o.id = i.order_id",
     id: "i.id",
     parent: "i.order_id",
+    account: "o.account_id",
     order: "i.id",
 };
 
@@ -565,8 +582,9 @@ const MESSAGES: ChildSpec = ChildSpec {
     columns: MESSAGE_COLUMNS,
     // Under Started, Seller and Subject.
     slots: &[0, 1, 2],
-    from: "messages m",
+    from: "messages m JOIN conversations c ON c.id = m.conversation_id",
     id: "m.id",
     parent: "m.conversation_id",
+    account: "c.account_id",
     order: "m.sent_at, m.id",
 };

@@ -105,12 +105,12 @@ fn status_and_text_filters_narrow_the_rows_and_the_count_alike() {
     assert_eq!(orders_count(&conn, account, &two).unwrap(), 40, "unknown statuses are ignored");
 
     // LIKE's wildcards are taken literally: "100%" finds only the seller with that name.
-    let literal = Filter { text: "100% cotton_".to_owned(), statuses: Vec::new() };
+    let literal = Filter { text: "100% cotton_".to_owned(), statuses: Vec::new(), masked: false };
     assert_eq!(orders_count(&conn, account, &literal).unwrap(), 14);
-    let by_item = Filter { text: "brass".to_owned(), statuses: Vec::new() };
+    let by_item = Filter { text: "brass".to_owned(), statuses: Vec::new(), masked: false };
     let rows = orders_page(&conn, account, &by_item, &sort, 0, 10).unwrap();
     assert_eq!(rows.iter().map(|row| text(row, 0)).collect::<Vec<_>>(), ["PG-00042"], "item titles are searched");
-    let two_words = Filter { text: "seller pg-0001".to_owned(), statuses: Vec::new() };
+    let two_words = Filter { text: "seller pg-0001".to_owned(), statuses: Vec::new(), masked: false };
     assert_eq!(orders_count(&conn, account, &two_words).unwrap(), 9, "every word must match");
 }
 
@@ -147,13 +147,57 @@ fn an_order_expands_to_its_items_priced_in_its_currency() {
     let rows = page(&conn, account, Listing::Orders, &Query::default_for(Listing::Orders), now(), 0..100).unwrap();
     let oldest = rows.last().unwrap();
     assert_eq!(oldest.children, 2);
-    let items = children(&conn, Listing::Orders, oldest.id).unwrap();
+    let items = children(&conn, account, Listing::Orders, oldest.id).unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(text(&items[0], 0), "LED fairy lights, 10 m, warm white");
     assert_eq!(items[0].cells[1], Value::Integer(2));
     let eur = Currency::new("EUR").unwrap();
     assert_eq!(items[0].cells[3], Value::Money(Money::new(1_798, eur)));
-    assert!(children(&conn, Listing::Addresses, oldest.id).unwrap().is_empty());
+    assert!(children(&conn, account, Listing::Addresses, oldest.id).unwrap().is_empty());
+    let other = demo_id(&conn, &DEMO_ACCOUNTS[1]);
+    assert!(children(&conn, other, Listing::Orders, oldest.id).unwrap().is_empty(), "not across accounts");
+}
+
+#[test]
+fn a_masked_filter_does_not_match_personal_columns() {
+    let (_dir, conn) = demo_db();
+    let account = demo_id(&conn, &DEMO_ACCOUNTS[0]);
+    let street = page(&conn, account, Listing::Addresses, &Query::default_for(Listing::Addresses), now(), 0..10)
+        .unwrap()
+        .iter()
+        .find_map(|row| row.cells[1].as_text().map(str::to_owned))
+        .unwrap();
+    let word = street.split_whitespace().find(|word| word.chars().all(char::is_alphabetic) && word.len() > 3).unwrap();
+    let mut filter = Filter { text: word.to_owned(), statuses: Vec::new(), masked: false };
+    assert!(count(&conn, account, Listing::Addresses, &filter, now()).unwrap() > 0, "{word}");
+    filter.masked = true;
+    assert_eq!(count(&conn, account, Listing::Addresses, &filter, now()).unwrap(), 0, "{word} while masked");
+
+    // The mail's recipient and body (which may hold a one-time code) are not searched either;
+    // its subject is.
+    let mail = crate::store::outbox::NewMail {
+        account,
+        to: DEMO_ACCOUNTS[0].email,
+        subject: "Your closure code",
+        body: "Your code: 123456",
+        created_at: now(),
+        eml_file: "1.eml",
+    };
+    crate::store::outbox::insert(&conn, &mail).unwrap();
+    for (text, unmasked, masked) in [("laurent", 1, 0), ("123456", 1, 0), ("closure", 1, 1)] {
+        let mut filter = Filter { text: text.to_owned(), statuses: Vec::new(), masked: false };
+        assert_eq!(count(&conn, account, Listing::Mail, &filter, now()).unwrap(), unmasked, "{text}");
+        filter.masked = true;
+        assert_eq!(count(&conn, account, Listing::Mail, &filter, now()).unwrap(), masked, "{text} while masked");
+    }
+}
+
+#[test]
+fn personal_columns_are_among_the_searched_ones() {
+    for listing in Listing::ALL {
+        let spec = listing.spec();
+        assert!(spec.personal.iter().all(|column| spec.text.contains(column)), "{listing}");
+    }
 }
 
 #[test]
@@ -179,7 +223,7 @@ fn every_listing_pages_counts_sorts_and_filters_on_the_demo_set() {
                     .sum();
                 assert_eq!(per_status, all, "{listing}: each row has exactly one {}", status.title);
             }
-            let nothing = Filter { text: "no-such-text-anywhere".to_owned(), statuses: Vec::new() };
+            let nothing = Filter { text: "no-such-text-anywhere".to_owned(), statuses: Vec::new(), masked: false };
             assert_eq!(count(&conn, account, listing, &nothing, now()).unwrap(), 0, "{listing}");
         }
     }

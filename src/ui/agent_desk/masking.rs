@@ -1,7 +1,17 @@
 //! Masking what the dashboards load for a support agent, on the worker, before it reaches the
 //! window: an agent's screen holds no unmasked personal data until the agent reveals it.
+//!
+//! Masked are the identifiers of a person: email, phone, recipient name, street lines, postal
+//! code, and a mail's recipient and body (which may hold a one-time code). The text filter
+//! skips the same columns while masked (see `store::dashboard::Filter::masked`), so that a
+//! match cannot confirm a guess at what the mask hides.
+//!
+//! Conversation messages and review texts stay readable: they are what the customer wrote to
+//! sellers, which an agent needs to read to help with an order or a dispute, and they are not
+//! identifiers that locate or contact the person. (A customer who typed their address into a
+//! message put it there themselves; masking free text cannot find every such case anyway.)
 
-use crate::core::masking::{mask_email, mask_phone, mask_street};
+use crate::core::masking::{mask_email, mask_name, mask_phone, mask_postal_code, mask_street};
 use crate::store::dashboard::{Listing, Row, Summary, Value};
 use crate::ui::screens::dashboard::{OverviewLoaded, RowsLoaded};
 
@@ -14,14 +24,21 @@ pub const HIDDEN_MAIL_BODY: &str = "(hidden on agent screens)";
 enum Mask {
     Email,
     Phone,
+    Name,
     Street,
+    PostalCode,
     Hidden,
 }
 
 /// The masked columns of `listing`, by their titles in [`Listing::columns`].
 fn masked_columns(listing: Listing) -> &'static [(&'static str, Mask)] {
     match listing {
-        Listing::Addresses => &[("Street", Mask::Street), ("Phone", Mask::Phone)],
+        Listing::Addresses => &[
+            ("Recipient", Mask::Name),
+            ("Street", Mask::Street),
+            ("Postal code", Mask::PostalCode),
+            ("Phone", Mask::Phone),
+        ],
         Listing::Mail => &[("To", Mask::Email), ("Message", Mask::Hidden)],
         _ => &[],
     }
@@ -31,7 +48,9 @@ fn mask_text(text: &str, mask: Mask) -> String {
     match mask {
         Mask::Email => mask_email(text),
         Mask::Phone => mask_phone(text),
+        Mask::Name => mask_name(text),
         Mask::Street => mask_street(text),
+        Mask::PostalCode => mask_postal_code(text),
         Mask::Hidden => HIDDEN_MAIL_BODY.to_owned(),
     }
 }
@@ -91,12 +110,14 @@ mod tests {
     }
 
     #[test]
-    fn address_street_and_phone_and_mail_recipient_and_body_are_masked() {
+    fn address_recipient_street_postal_code_and_phone_and_mail_recipient_and_body_are_masked() {
         let titles: Vec<_> = Listing::Addresses.columns().iter().map(|c| c.title).collect();
         let values: Vec<String> = titles
             .iter()
             .map(|t| match *t {
+                "Recipient" => "Amélie Laurent".to_owned(),
                 "Street" => "12 Rue de la Paix".to_owned(),
+                "Postal code" => "75002".to_owned(),
                 "Phone" => "+33 6 12 34 56 78".to_owned(),
                 other => other.to_owned(),
             })
@@ -104,7 +125,9 @@ mod tests {
         let mut rows = vec![row(&values.iter().map(String::as_str).collect::<Vec<_>>())];
         mask_rows(Listing::Addresses, &mut rows);
         let cell = |title: &str| rows[0].cells[titles.iter().position(|t| *t == title).unwrap()].clone();
+        assert_eq!(cell("Recipient"), Value::Text("A••••• L••••••".to_owned()));
         assert_eq!(cell("Street"), Value::Text("•• R•• d• l• P•••".to_owned()));
+        assert_eq!(cell("Postal code"), Value::Text("75•••".to_owned()));
         assert_eq!(cell("Phone"), Value::Text("+•• • •• •• •• 78".to_owned()));
         assert_eq!(cell("City"), Value::Text("City".to_owned()), "other columns stay");
 

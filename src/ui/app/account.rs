@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use super::{ClosedeskApp, Screen};
 use crate::core::AccountId;
 use crate::core::closure::{Event, Purpose, Refusal, Step};
+use crate::core::permissions::Principal;
 use crate::ui::agent_desk;
 use crate::ui::closure::{self, AreaPage, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
 use crate::ui::command::Command;
@@ -41,14 +42,15 @@ pub(super) struct AccountArea {
 }
 
 impl AccountArea {
-    fn new(account: AccountId) -> Self {
+    fn new(account: AccountId, principal: Principal) -> Self {
         Self {
             account,
             page: AreaPage::Overview,
             settings: Remote::Loading,
             settings_wanted: true,
             wizard: None,
-            export: ExportState::new(account),
+            // The export worker checks the session's principal, not the account on screen.
+            export: ExportState::new(account, principal),
             flash: None,
         }
     }
@@ -105,8 +107,9 @@ impl ClosedeskApp {
             return None;
         };
         let account = overview.account;
+        let principal = self.principal?;
         if self.area.as_ref().is_none_or(|area| area.account != account) {
-            self.area = Some(AccountArea::new(account));
+            self.area = Some(AccountArea::new(account, principal));
         }
         self.area.as_mut()
     }
@@ -276,7 +279,9 @@ impl ClosedeskApp {
         {
             if pending_reply(view, result) {
                 let account = view.account;
-                let mut area = AccountArea::new(account);
+                // A closure-pending screen is only ever a signed-in customer's own.
+                let principal = self.principal.unwrap_or(Principal::Customer(account));
+                let mut area = AccountArea::new(account, principal);
                 area.flash = Some(CANCELLED_NOTICE.to_owned());
                 self.area = Some(area);
                 self.screen = Screen::Customer(Box::new(OverviewView::loading(account)));

@@ -139,24 +139,24 @@ impl ClosedeskApp {
     /// expanded row's children. One job of each kind at a time; the next starts when it reports.
     pub(super) fn start_dashboard_jobs(&mut self) {
         let now = self.clock.now();
-        // Agent screens mask personal data on the worker, until the agent reveals it.
-        let masked = self.overview_mut().is_some_and(|overview| overview.masked);
+        // Every load names the session's principal; the worker checks it before reading.
+        let principal = self.principal;
         if !self.jobs.is_running(JobKind::LoadAccount)
-            && let Some(request) = self.overview_mut().and_then(|overview| overview.overview_request(now))
-            && let Err(err) = self.jobs.load_account(request, masked)
+            && let Some(request) = self.overview_mut().and_then(|overview| overview.overview_request(now, principal))
+            && let Err(err) = self.jobs.load_account(request)
             && let Some(overview) = self.overview_mut()
         {
             overview.on_overview_failed(err.to_string());
         }
         if !self.jobs.is_running(JobKind::LoadRows)
-            && let Some(request) = self.overview_mut().and_then(|overview| overview.rows_request(now))
-            && let Err(err) = self.jobs.load_rows(request, masked)
+            && let Some(request) = self.overview_mut().and_then(|overview| overview.rows_request(now, principal))
+            && let Err(err) = self.jobs.load_rows(request)
             && let Some(overview) = self.overview_mut()
         {
             overview.dashboard.on_rows_crashed(&err.to_string());
         }
         if !self.jobs.is_running(JobKind::LoadChildren)
-            && let Some(request) = self.overview_mut().and_then(OverviewView::children_request)
+            && let Some(request) = self.overview_mut().and_then(|overview| overview.children_request(principal))
             && let Err(err) = self.jobs.load_children(request)
             && let Some(overview) = self.overview_mut()
         {

@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::masking::mask_email;
+use crate::core::permissions::Principal;
 use crate::core::{AgentId, Role};
 use crate::store::accounts::AccountRow;
 use crate::ui::agent_desk::{AgentCommand, AssistedCancel, CustomerDesk, closure_actions};
@@ -135,14 +136,15 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
     }
 
     if let Some(open) = &mut view.open {
-        return customer_ui(ui, open, &mut view.desk);
+        let principal = Principal::Agent { id: view.id, role: view.role };
+        return customer_ui(ui, open, &mut view.desk, principal);
     }
     customer_list_ui(ui, &mut view.customers)
 }
 
 /// An opened customer: the assisted wizard or cancellation while one runs, else the masked
 /// dashboards under a row of actions.
-fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk) -> Option<Command> {
+fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, principal: Principal) -> Option<Command> {
     let name = open.data.ready().map(|summary| summary.account.display_name.clone());
     let name = name.unwrap_or_else(|| format!("Account {}", open.account));
     if let Some(wizard) = desk.assist.as_mut() {
@@ -157,7 +159,8 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk) ->
             return Some(Command::Agent(AgentCommand::LeaveAssist));
         }
         ui.add_space(theme::SPACE_S);
-        let export = desk.export.get_or_insert_with(|| crate::ui::export::ExportState::new(open.account));
+        // The agent exports as themselves; the export worker checks that they may.
+        let export = desk.export.get_or_insert_with(|| crate::ui::export::ExportState::new(open.account, principal));
         return wizard_ui(ui, wizard, export);
     }
     if let Some(cancel) = desk.cancel.as_mut() {

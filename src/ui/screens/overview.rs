@@ -7,6 +7,7 @@ use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use jiff::Timestamp;
 
 use crate::backup::BackupHeader;
+use crate::core::permissions::Principal;
 use crate::core::{AccountId, AccountStatus};
 use crate::store::accounts::ClosureRow;
 use crate::store::dashboard::{Source, Summary};
@@ -104,14 +105,22 @@ impl OverviewView {
         }
     }
 
-    /// The overview load the screen waits for, if it waits and none is in flight.
-    pub fn overview_request(&mut self, now: Timestamp) -> Option<OverviewRequest> {
+    /// The overview load the screen waits for, if it waits and none is in flight, asked for
+    /// by `principal` (the session's; `None` only for a backup opened before signing in).
+    pub fn overview_request(&mut self, now: Timestamp, principal: Option<Principal>) -> Option<OverviewRequest> {
         if !self.data.is_loading() || self.in_flight.is_some() {
             return None;
         }
         let ticket = next_ticket();
         self.in_flight = Some(ticket);
-        Some(OverviewRequest { ticket, account: self.account, source: self.source.clone(), now: self.as_of(now) })
+        Some(OverviewRequest {
+            ticket,
+            account: self.account,
+            source: self.source.clone(),
+            now: self.as_of(now),
+            principal,
+            masked: self.masked,
+        })
     }
 
     /// Takes in a loaded overview if it answers the load in flight.
@@ -130,18 +139,23 @@ impl OverviewView {
         }
     }
 
-    /// The rows the table on screen waits for.
-    pub fn rows_request(&mut self, now: Timestamp) -> Option<RowsRequest> {
+    /// The rows the table on screen waits for, asked for by `principal`.
+    pub fn rows_request(&mut self, now: Timestamp, principal: Option<Principal>) -> Option<RowsRequest> {
         // Tables fill once the overview is in: their counts are shown against its totals.
         self.data.ready()?;
         let as_of = self.as_of(now);
-        self.dashboard.rows_request(self.account, &self.source, as_of)
+        let mut request = self.dashboard.rows_request(self.account, &self.source, as_of)?;
+        request.principal = principal;
+        request.masked = self.masked;
+        Some(request)
     }
 
-    /// The children the table on screen waits for.
-    pub fn children_request(&mut self) -> Option<ChildrenRequest> {
+    /// The children the table on screen waits for, asked for by `principal`.
+    pub fn children_request(&mut self, principal: Option<Principal>) -> Option<ChildrenRequest> {
         self.data.ready()?;
-        self.dashboard.children_request(&self.source)
+        let mut request = self.dashboard.children_request(self.account, &self.source)?;
+        request.principal = principal;
+        Some(request)
     }
 }
 
@@ -277,15 +291,15 @@ mod tests {
     fn a_reload_drops_the_answer_to_a_load_started_before_it() {
         let now = Timestamp::UNIX_EPOCH;
         let mut view = OverviewView::loading(AccountId(7));
-        let first = view.overview_request(now).unwrap();
-        assert!(view.overview_request(now).is_none(), "one load at a time");
+        let first = view.overview_request(now, None).unwrap();
+        assert!(view.overview_request(now, None).is_none(), "one load at a time");
         view.reload();
         view.on_overview(OverviewLoaded {
             ticket: first.ticket,
             result: Err(crate::store::StoreError::NotFound("x".to_owned())),
         });
         assert!(view.data.is_loading(), "the stale answer was ignored");
-        let second = view.overview_request(now).unwrap();
+        let second = view.overview_request(now, None).unwrap();
         assert_ne!(second.ticket, first.ticket);
     }
 }

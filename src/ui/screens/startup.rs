@@ -38,7 +38,7 @@ pub fn startup_ui(ui: &mut Ui, view: &StartupView) -> Option<Command> {
         }
         StartupView::Failed { path, message } => centered_column(ui, theme::FORM_WIDTH * 1.8, |ui| {
             let visuals = ui.visuals().clone();
-            ui.label(RichText::new("closedesk cannot open its database").size(theme::TITLE_SIZE).strong());
+            ui.label(RichText::new("closedesk cannot start").size(theme::TITLE_SIZE).strong());
             ui.add_space(theme::SPACE_M);
             theme::error_frame(&visuals).show(ui, |ui| {
                 ui.set_width(ui.available_width());

@@ -4,6 +4,10 @@
 //! [`OverviewRequest::run`] and friends; the answer carries the request's ticket, so that the
 //! screen keeps only answers to what it still asks (not those of a filter typed over since,
 //! of an account closed since, or from before a reload).
+//!
+//! Every request names who asks ([`Principal`]): the worker checks in core that they may view
+//! the account before it reads a row, so a hidden button is never the only guard. A request
+//! that names nobody reads only a backup file, which whoever holds it may open.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use jiff::Timestamp;
 
 use crate::core::AccountId;
+use crate::core::permissions::{Action, Denied, Principal, authorize};
 use crate::store::StoreResult;
 use crate::store::dashboard::{self, Listing, Query, Row, Source, Summary};
 
@@ -24,6 +29,18 @@ pub fn next_ticket() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Checks, on the worker, that `principal` may read `account` from `source`. A backup file is
+/// read by whoever holds it (the sign-in screen opens one before anyone signs in); the live
+/// database only by a signed-in principal allowed to view the account.
+fn check_view(source: &Source, principal: Option<Principal>, account: AccountId) -> StoreResult<()> {
+    let action = Action::ViewAccount(account);
+    match (source, principal) {
+        (Source::Snapshot(_), _) => Ok(()),
+        (Source::Live, Some(principal)) => Ok(authorize(principal, action)?),
+        (Source::Live, None) => Err(Denied { action }.into()),
+    }
+}
+
 /// Load the overview tab of an account.
 #[derive(Clone, Debug)]
 pub struct OverviewRequest {
@@ -35,6 +52,10 @@ pub struct OverviewRequest {
     pub source: Source,
     /// The instant the overview describes.
     pub now: Timestamp,
+    /// Who asks: checked against the account before anything is read (`None` only for a backup).
+    pub principal: Option<Principal>,
+    /// Mask the profile's personal data on the worker (an agent's screen before a reveal).
+    pub masked: bool,
 }
 
 /// The overview of an account, or why it could not be read.
@@ -47,9 +68,12 @@ pub struct OverviewLoaded {
 }
 
 impl OverviewRequest {
-    /// Reads the overview; `live` is the database file for [`Source::Live`].
+    /// Reads the overview, if the principal may view the account; `live` is the database file
+    /// for [`Source::Live`].
     pub fn run(self, live: &Path) -> OverviewLoaded {
-        let result = self.source.read(live, |conn| dashboard::summary(conn, self.account, self.now)).map(Box::new);
+        let result = check_view(&self.source, self.principal, self.account)
+            .and_then(|()| self.source.read(live, |conn| dashboard::summary(conn, self.account, self.now)))
+            .map(Box::new);
         OverviewLoaded { ticket: self.ticket, result }
     }
 }
@@ -73,6 +97,11 @@ pub struct RowsRequest {
     pub count: bool,
     /// The windows wanted (window `n` is rows `n * WINDOW_ROWS ..`).
     pub windows: Vec<usize>,
+    /// Who asks: checked against the account before anything is read (`None` only for a backup).
+    pub principal: Option<Principal>,
+    /// The rows are shown masked: personal columns are masked on the worker, and the text
+    /// filter does not search them.
+    pub masked: bool,
 }
 
 /// Loaded windows: each window's index and its rows.
@@ -90,31 +119,36 @@ pub struct RowsLoaded {
 }
 
 impl RowsRequest {
-    /// Counts and reads the windows in one read transaction, so they agree with each other.
-    pub fn run(self, live: &Path) -> RowsLoaded {
-        let result = self.source.read(live, |conn| {
-            let snapshot = conn.unchecked_transaction()?;
-            let count = if self.count {
-                Some(dashboard::count(&snapshot, self.account, self.listing, &self.query.filter, self.now)?)
-            } else {
-                None
-            };
-            let mut windows = Vec::with_capacity(self.windows.len());
-            for window in &self.windows {
-                let start = (window * WINDOW_ROWS) as u64;
-                let rows = dashboard::page(
-                    &snapshot,
-                    self.account,
-                    self.listing,
-                    &self.query,
-                    self.now,
-                    start..start + WINDOW_ROWS as u64,
-                )?;
-                windows.push((*window, rows));
-            }
-            // Reads only: ending the transaction either way changes nothing.
-            snapshot.rollback()?;
-            Ok((count, windows))
+    /// Counts and reads the windows in one read transaction, so they agree with each other,
+    /// if the principal may view the account.
+    pub fn run(mut self, live: &Path) -> RowsLoaded {
+        self.query.filter.masked = self.masked;
+        let checked = check_view(&self.source, self.principal, self.account);
+        let result = checked.and_then(|()| {
+            self.source.read(live, |conn| {
+                let snapshot = conn.unchecked_transaction()?;
+                let count = if self.count {
+                    Some(dashboard::count(&snapshot, self.account, self.listing, &self.query.filter, self.now)?)
+                } else {
+                    None
+                };
+                let mut windows = Vec::with_capacity(self.windows.len());
+                for window in &self.windows {
+                    let start = (window * WINDOW_ROWS) as u64;
+                    let rows = dashboard::page(
+                        &snapshot,
+                        self.account,
+                        self.listing,
+                        &self.query,
+                        self.now,
+                        start..start + WINDOW_ROWS as u64,
+                    )?;
+                    windows.push((*window, rows));
+                }
+                // Reads only: ending the transaction either way changes nothing.
+                snapshot.rollback()?;
+                Ok((count, windows))
+            })
         });
         RowsLoaded { ticket: self.ticket, listing: self.listing, result }
     }
@@ -125,6 +159,10 @@ impl RowsRequest {
 pub struct ChildrenRequest {
     /// Tells the answer apart.
     pub ticket: u64,
+    /// The account the parent row belongs to.
+    pub account: AccountId,
+    /// Who asks: checked against the account before anything is read (`None` only for a backup).
+    pub principal: Option<Principal>,
     /// The live database or a backup.
     pub source: Source,
     /// The table of the parent row.
@@ -145,9 +183,11 @@ pub struct ChildrenLoaded {
 }
 
 impl ChildrenRequest {
-    /// Reads the children.
+    /// Reads the children, if the principal may view the account.
     pub fn run(self, live: &Path) -> ChildrenLoaded {
-        let result = self.source.read(live, |conn| dashboard::children(conn, self.listing, self.parent));
+        let result = check_view(&self.source, self.principal, self.account).and_then(|()| {
+            self.source.read(live, |conn| dashboard::children(conn, self.account, self.listing, self.parent))
+        });
         ChildrenLoaded { ticket: self.ticket, listing: self.listing, result }
     }
 }

@@ -175,8 +175,8 @@ impl Dashboard {
     }
 
     /// The children the table on screen waits for.
-    pub fn children_request(&mut self, source: &Source) -> Option<ChildrenRequest> {
-        self.current_table_mut()?.children_request(source)
+    pub fn children_request(&mut self, account: AccountId, source: &Source) -> Option<ChildrenRequest> {
+        self.current_table_mut()?.children_request(account, source)
     }
 
     /// Takes in loaded rows.

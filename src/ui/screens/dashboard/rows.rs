@@ -147,6 +147,8 @@ impl TableState {
         let filter = Filter {
             text: self.filter_text.trim().to_owned(),
             statuses: self.statuses.iter().map(|status| (*status).to_owned()).collect(),
+            // Set on the worker from the request, which knows whether the rows are masked.
+            masked: false,
         };
         Query { filter, sort: self.sort }
     }
@@ -319,6 +321,9 @@ impl TableState {
             now,
             count,
             windows,
+            // Filled in by the overview, which knows who reads and whether masked.
+            principal: None,
+            masked: false,
         })
     }
 
@@ -347,14 +352,22 @@ impl TableState {
     }
 
     /// The children the table waits for, if any and none is in flight; marks it in flight.
-    pub fn children_request(&mut self, source: &Source) -> Option<ChildrenRequest> {
+    /// Who reads is left for the overview to fill in: the table does not know the session.
+    pub fn children_request(&mut self, account: AccountId, source: &Source) -> Option<ChildrenRequest> {
         if self.expanded.iter().any(|expanded| expanded.in_flight.is_some()) {
             return None;
         }
         let expanded = self.expanded.iter_mut().find(|expanded| expanded.rows.is_loading())?;
         let ticket = next_ticket();
         expanded.in_flight = Some(ticket);
-        Some(ChildrenRequest { ticket, source: source.clone(), listing: self.listing, parent: expanded.id })
+        Some(ChildrenRequest {
+            ticket,
+            account,
+            principal: None,
+            source: source.clone(),
+            listing: self.listing,
+            parent: expanded.id,
+        })
     }
 
     /// Takes in loaded children if they answer a load in flight.
@@ -452,7 +465,7 @@ mod tests {
         table.toggle(2, 2);
         table.toggle(5, 5);
         assert_eq!(table.display_len(), 12, "a placeholder line each while loading");
-        let request = table.children_request(&Source::Live).unwrap();
+        let request = table.children_request(AccountId(1), &Source::Live).unwrap();
         assert_eq!(request.parent, 2);
         table.on_children(ChildrenLoaded {
             ticket: request.ticket,

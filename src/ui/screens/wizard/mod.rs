@@ -31,8 +31,14 @@ use crate::ui::widgets::{error_text_ui, progress_ui};
 
 pub use confirm::{ConfirmFields, ConfirmView, MAILBOX_HINT};
 
-/// How many steps the wizard counts, from readiness to done.
-const STEP_COUNT: usize = 7;
+/// The steps a customer's own wizard goes through, from readiness to done.
+const STEPS: [Step; 7] =
+    [Step::Readiness, Step::Identity, Step::Reason, Step::Backup, Step::Summary, Step::Confirm, Step::Done];
+
+/// The steps of an assisted closure: no password step, since the mailed code the customer
+/// reads out is the proof of identity.
+const ASSISTED_STEPS: [Step; 6] =
+    [Step::Readiness, Step::Reason, Step::Backup, Step::Summary, Step::Confirm, Step::Done];
 
 /// The closure wizard as the window holds it: the state machine's state, what the worker
 /// read, and what is typed into the current step.
@@ -129,8 +135,7 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
             command = starting_ui(ui, view);
             return;
         };
-        let (number, title) = step_title(wizard.step);
-        ui.label(RichText::new(format!("Step {number} of {STEP_COUNT}: {title}")).heading());
+        ui.label(RichText::new(step_heading(wizard.step, assisted)).heading());
         ui.add_space(theme::SPACE_M);
 
         let busy = view.busy.is_some();
@@ -158,7 +163,7 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
                     ConfirmFields { code: &mut view.code, email: &mut view.typed_email, phrase: &mut view.phrase };
                 confirm::confirm_step_ui(ui, &shown, &mut fields).map(Command::Closure)
             }
-            Step::Done => done::done_step_ui(ui, wizard.purge_after).map(Command::Closure),
+            Step::Done => done::done_step_ui(ui, wizard.purge_after, assisted).map(Command::Closure),
         };
 
         ui.add_space(theme::SPACE_S);
@@ -201,16 +206,31 @@ fn starting_ui(ui: &mut Ui, view: &WizardView) -> Option<Command> {
     .inner
 }
 
-/// The step's number and title.
-fn step_title(step: Step) -> (usize, &'static str) {
-    match step {
-        Step::Readiness => (1, "Before you close"),
-        Step::Identity => (2, "Confirm it is you"),
-        Step::Reason => (3, "Why are you leaving?"),
-        Step::Backup => (4, "Keep a copy"),
-        Step::Summary => (5, "What will happen"),
-        Step::Confirm => (6, "Enter the code"),
-        Step::Done => (7, "Closure scheduled"),
+/// The heading of a step, "Step 3 of 7: Why are you leaving?", counting only the steps this
+/// wizard has: an assisted one has no password step, and speaks of the customer.
+pub fn step_heading(step: Step, assisted: bool) -> String {
+    let steps: &[Step] = if assisted { &ASSISTED_STEPS } else { &STEPS };
+    // A step the wizard does not have (never reached) still gets a heading, without a number.
+    let Some(index) = steps.iter().position(|candidate| *candidate == step) else {
+        return step_title(step, assisted).to_owned();
+    };
+    format!("Step {} of {}: {}", index + 1, steps.len(), step_title(step, assisted))
+}
+
+/// The step's title, addressing the customer in their own wizard and the agent in an
+/// assisted one.
+fn step_title(step: Step, assisted: bool) -> &'static str {
+    match (step, assisted) {
+        (Step::Readiness, false) => "Before you close",
+        (Step::Readiness, true) => "Before the customer closes",
+        (Step::Identity, _) => "Confirm it is you",
+        (Step::Reason, false) => "Why are you leaving?",
+        (Step::Reason, true) => "Why is the customer leaving?",
+        (Step::Backup, _) => "Keep a copy",
+        (Step::Summary, _) => "What will happen",
+        (Step::Confirm, false) => "Enter the code",
+        (Step::Confirm, true) => "Enter the customer's code",
+        (Step::Done, _) => "Closure scheduled",
     }
 }
 
@@ -230,5 +250,17 @@ mod tests {
         assert!(text.starts_with("Closure is locked after too many wrong entries until "), "{text}");
         assert!(text.contains(&local_minute(until)), "{text}");
         assert_eq!(refusal_text(Refusal::WrongPassword { tries_left: 3 }), "The password is wrong (3 tries left).");
+    }
+
+    #[test]
+    fn a_customer_counts_seven_steps_and_an_assisted_closure_six() {
+        assert_eq!(step_heading(Step::Identity, false), "Step 2 of 7: Confirm it is you");
+        assert_eq!(step_heading(Step::Done, false), "Step 7 of 7: Closure scheduled");
+        assert_eq!(step_heading(Step::Readiness, true), "Step 1 of 6: Before the customer closes");
+        assert_eq!(step_heading(Step::Reason, true), "Step 2 of 6: Why is the customer leaving?");
+        assert_eq!(step_heading(Step::Done, true), "Step 6 of 6: Closure scheduled");
+        for step in ASSISTED_STEPS {
+            assert!(step_heading(step, true).contains(" of 6: "), "{step:?}");
+        }
     }
 }
