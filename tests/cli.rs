@@ -2,9 +2,11 @@
 
 //! The `closedesk` binary as scripts see it: output, JSON and exit codes.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+#[path = "support/cli.rs"]
+mod cli;
 
 use closedesk::demo::{DEMO_ACCOUNTS, DEMO_CUSTOMER_PASSWORD};
 
@@ -13,31 +15,15 @@ fn closedesk(db: &Path, args: &[&str]) -> Output {
 }
 
 fn closedesk_with_stdin(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_closedesk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CLOSEDESK_DB")
-        .env_remove("CLOSEDESK_NOW")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    cli::run(db, args, stdin, &[])
 }
 
 fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
+    cli::text(&output.stdout)
 }
 
 fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
+    cli::text(&output.stderr)
 }
 
 fn json(output: &Output) -> serde_json::Value {
@@ -217,11 +203,7 @@ fn seed_adds_synthetic_accounts_with_a_rate() {
 #[test]
 fn closedesk_now_must_be_a_valid_instant() {
     let (_dir, db) = fresh_db();
-    let output = Command::new(env!("CARGO_BIN_EXE_closedesk"))
-        .args(["--db", db.to_str().unwrap(), "accounts"])
-        .env("CLOSEDESK_NOW", "next tuesday")
-        .output()
-        .unwrap();
+    let output = cli::run(&db, &["accounts"], None, &[("CLOSEDESK_NOW", "next tuesday")]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("CLOSEDESK_NOW"));
+    assert!(stderr(&output).contains("CLOSEDESK_NOW"));
 }

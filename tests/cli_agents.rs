@@ -3,35 +3,21 @@
 //! `closedesk agents disable|enable|reset-password` as scripts see them: output, audit and
 //! exit codes, and what the agent can sign in with afterwards.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+#[path = "support/cli.rs"]
+mod cli;
 
 use closedesk::auth::Credentials;
 use closedesk::demo::{DEMO_ADMIN_PASSWORD, DEMO_AGENT_PASSWORD};
 
 fn closedesk(db: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_closedesk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("CLOSEDESK_DB")
-        .env_remove("CLOSEDESK_NOW")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    cli::run(db, args, stdin, &[])
 }
 
 fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    cli::text(&output.stderr)
 }
 
 fn fresh_db() -> (tempfile::TempDir, PathBuf) {

@@ -2,9 +2,11 @@
 
 //! The closure flow through the `closedesk close` commands, as a script or an agent runs it.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+#[path = "support/cli.rs"]
+mod cli;
 
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
 
@@ -34,29 +36,11 @@ impl Db {
 }
 
 fn run_at(db: &Path, now: &str, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_closedesk"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("CLOSEDESK_NOW", now)
-        .env("CLOSEDESK_LOG", "debug")
-        .env_remove("CLOSEDESK_DB")
-        .env_remove("CLOSEDESK_SETTINGS")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    cli::run(db, args, stdin, &[("CLOSEDESK_NOW", now), ("CLOSEDESK_LOG", "debug")])
 }
 
 fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    cli::text(bytes)
 }
 
 fn demo(situation: &str) -> &'static DemoAccount {

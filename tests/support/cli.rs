@@ -1,0 +1,30 @@
+//! Running the built `closedesk` binary as a script would, against a database of the test's own.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `closedesk --db DB ARGS…` with `stdin` piped in and `env` set, and waits for it.
+///
+/// The caller's `CLOSEDESK_*` variables are removed first, so a developer's own database or
+/// clock never leaks into a test.
+pub fn run(db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_closedesk"));
+    command.arg("--db").arg(db).args(args);
+    for name in ["CLOSEDESK_DB", "CLOSEDESK_NOW", "CLOSEDESK_SETTINGS", "CLOSEDESK_LOG"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+/// Output bytes as text, for messages and assertions.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
