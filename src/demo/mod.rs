@@ -75,14 +75,12 @@ pub fn demo_agent_password(role: Role) -> &'static str {
 }
 
 /// Opens the database at `path`, creating it if needed; a database created by this call is
-/// filled with the demo set. Two processes racing on a fresh path fill it once: the fill
-/// checks for existing people inside its write transaction.
+/// filled with the demo set. Two processes racing on a fresh path each fill a temporary
+/// file; the first to be renamed into place is the one both then open.
 pub fn open_or_create_with_demo(path: &Path, now: Timestamp) -> StoreResult<(Connection, store::Opened)> {
-    let (mut conn, opened) = store::open_or_create(path)?;
-    if opened == store::Opened::Created {
-        fill_demo(&mut conn, now)?;
-    }
-    Ok((conn, opened))
+    // The demo is written before the new file takes its name, so a first launch killed
+    // half-way leaves no database (the next launch starts over) rather than an empty one.
+    store::open_or_create_with(path, |conn| fill_demo(conn, now).map(|_| ()))
 }
 
 #[cfg(test)]

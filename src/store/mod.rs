@@ -20,7 +20,7 @@ pub mod search;
 pub mod sign_in;
 
 pub use error::{StoreError, StoreResult};
-pub use open::{Opened, create_empty, open_existing, open_or_create};
+pub use open::{Opened, create_empty, open_existing, open_or_create, open_or_create_with};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 

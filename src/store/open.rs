@@ -26,10 +26,19 @@ pub enum Opened {
 
 /// Opens the database at `path`, creating an empty one (and its folder) if there is none.
 pub fn open_or_create(path: &Path) -> StoreResult<(Connection, Opened)> {
+    open_or_create_with(path, |_| Ok(()))
+}
+
+/// Like [`open_or_create`], but a new database is first filled by `fill`, before it appears
+/// under its name: a process killed while filling leaves no database rather than an empty one.
+pub fn open_or_create_with(
+    path: &Path,
+    fill: impl FnOnce(&mut Connection) -> StoreResult<()>,
+) -> StoreResult<(Connection, Opened)> {
     if path.exists() {
         Ok((open_existing(path)?, Opened::Existing))
     } else {
-        Ok((create_empty(path)?, Opened::Created))
+        Ok((create_with(path, fill)?, Opened::Created))
     }
 }
 
@@ -46,11 +55,16 @@ pub fn open_existing(path: &Path) -> StoreResult<Connection> {
 }
 
 /// Creates a new, empty, migrated database at `path`, with its parent folder.
-///
-/// The database is built under a temporary name in the same folder and renamed into place
-/// only when complete, so another process never sees a half-made file. If another process
-/// created `path` first, its database is opened instead.
 pub fn create_empty(path: &Path) -> StoreResult<Connection> {
+    create_with(path, |_| Ok(()))
+}
+
+/// Creates a new, migrated database at `path` filled by `fill`, with its parent folder.
+///
+/// The database is built and filled under a temporary name in the same folder and renamed
+/// into place only when complete, so another process never sees a half-made file and a killed
+/// process leaves none. If another process created `path` first, its database is opened instead.
+fn create_with(path: &Path, fill: impl FnOnce(&mut Connection) -> StoreResult<()>) -> StoreResult<Connection> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
     std::fs::create_dir_all(folder).map_err(|err| StoreError::Unavailable {
         path: path.to_owned(),
@@ -67,6 +81,7 @@ pub fn create_empty(path: &Path) -> StoreResult<Connection> {
         let mut conn = Connection::open(fresh.path()).map_err(|err| unavailable(path, &err))?;
         configure(&conn).map_err(|err| unavailable(path, &err))?;
         migrations::migrate(&mut conn)?;
+        fill(&mut conn)?;
         // Closing the last connection checkpoints the WAL into the file and removes it.
         conn.close().map_err(|(_, err)| unavailable(path, &err))?;
     }
@@ -246,6 +261,28 @@ mod tests {
             .filter(|name| name.starts_with(".closedesk-new-"))
             .collect();
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn a_first_launch_that_fails_while_filling_leaves_no_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("closedesk.db");
+        let failed = open_or_create_with(&path, |_| Err(StoreError::Conflict("killed half-way".into())));
+        assert!(failed.is_err());
+        assert!(!path.exists(), "no half-filled database under the real name");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary files left");
+
+        let (conn, how) = open_or_create_with(&path, |conn| {
+            conn.execute(
+                "INSERT INTO agents (name, role, password_phc, created_at) VALUES ('x', 'agent', 'h', 0)",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(how, Opened::Created);
+        let agents: i64 = conn.query_row("SELECT count(*) FROM agents", [], |r| r.get(0)).unwrap();
+        assert_eq!(agents, 1, "the next launch fills it");
     }
 
     #[test]
