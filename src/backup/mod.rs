@@ -189,23 +189,7 @@ pub fn export_to_file(
     now: Timestamp,
     progress: &dyn Fn(Progress) -> bool,
 ) -> Result<ExportSummary, BackupError> {
-    export_to_file_via(conn, account, target, format, overwrite, now, progress, |file| Box::new(file))
-}
-
-/// [`export_to_file`] with the writer made from the temporary file by `make_writer`, so that
-/// tests can put a failing writer in between.
-#[expect(clippy::too_many_arguments, reason = "export_to_file's arguments plus the writer factory")]
-fn export_to_file_via(
-    conn: &Connection,
-    account: AccountId,
-    target: &Path,
-    format: Format,
-    overwrite: bool,
-    now: Timestamp,
-    progress: &dyn Fn(Progress) -> bool,
-    make_writer: impl for<'f> FnOnce(&'f mut std::fs::File) -> Box<dyn Write + Send + 'f>,
-) -> Result<ExportSummary, BackupError> {
-    write_atomically(target, overwrite, |file| export_account(conn, account, make_writer(file), format, now, progress))
+    write_atomically(target, overwrite, |file| export_account(conn, account, file, format, now, progress))
 }
 
 /// What one pass of an export wrote.

@@ -59,6 +59,20 @@ fn keep_going(_: Progress) -> bool {
     true
 }
 
+/// [`export_to_file`] through a disk that fills up after `left` bytes.
+fn export_to_full_disk(
+    conn: &Connection,
+    account: AccountId,
+    target: &Path,
+    format: Format,
+    overwrite: bool,
+    left: usize,
+) -> Result<ExportSummary, BackupError> {
+    write_atomically(target, overwrite, |file| {
+        export_account(conn, account, FailAfter { inner: file, left }, format, now(), &keep_going)
+    })
+}
+
 #[test]
 fn a_failure_mid_write_leaves_no_target_and_no_temporary_file() {
     let (_db_dir, conn) = demo_db();
@@ -66,10 +80,7 @@ fn a_failure_mid_write_leaves_no_target_and_no_temporary_file() {
     let out = tempfile::tempdir().unwrap();
     for format in [Format::Json, Format::Bundle] {
         let target = out.path().join(format!("backup.{}", format.extension()));
-        let err = export_to_file_via(&conn, account, &target, format, false, now(), &keep_going, |file| {
-            Box::new(FailAfter { inner: file, left: 1_000 })
-        })
-        .unwrap_err();
+        let err = export_to_full_disk(&conn, account, &target, format, false, 1_000).unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, BackupError::Write { .. }), "{format}: {text}");
         assert!(text.contains("backup.") && text.contains("the disk is full"), "{format}: {text}");
@@ -84,10 +95,7 @@ fn a_failure_mid_write_leaves_an_older_backup_untouched() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("backup.json");
     std::fs::write(&target, b"the older backup").unwrap();
-    let err = export_to_file_via(&conn, account, &target, Format::Json, true, now(), &keep_going, |file| {
-        Box::new(FailAfter { inner: file, left: 5_000 })
-    })
-    .unwrap_err();
+    let err = export_to_full_disk(&conn, account, &target, Format::Json, true, 5_000).unwrap_err();
     assert!(matches!(err, BackupError::Write { .. }), "{err}");
     assert_eq!(std::fs::read(&target).unwrap(), b"the older backup");
     assert_eq!(files_in(out.path()), [target]);

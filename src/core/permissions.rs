@@ -95,6 +95,12 @@ pub fn authorize(principal: Principal, action: Action) -> Result<(), Denied> {
     if allowed { Ok(()) } else { Err(Denied { action }) }
 }
 
+/// Whether the session's principal may do `action`; with nobody signed in (`None`), nothing is
+/// allowed, so that a worker started outside a session reads no one's data.
+pub fn authorize_session(principal: Option<Principal>, action: Action) -> Result<(), Denied> {
+    principal.map_or(Err(Denied { action }), |principal| authorize(principal, action))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +135,14 @@ mod tests {
         for account in [OWN, OTHER] {
             assert!(Action::all(account).iter().all(|a| allowed(admin, *a)));
         }
+    }
+
+    #[test]
+    fn nobody_signed_in_may_do_nothing() {
+        for action in Action::all(OWN) {
+            assert_eq!(authorize_session(None, action), Err(Denied { action }));
+        }
+        assert!(authorize_session(Some(Principal::Customer(OWN)), Action::ViewAccount(OWN)).is_ok());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The outbox: real RFC 5322 `.eml` files in a folder beside the database, plus a table row
-//! per mail. A deployment can hand the folder to a relay; tests read the codes from it.
+//! per mail. A deployment can hand the folder to a relay; tests and the mailbox read the codes
+//! back from it ([`read_eml_body`]).
 
+mod read;
 mod templates;
 
 use std::io::Write as _;
@@ -10,6 +12,7 @@ use jiff::Timestamp;
 use lettre::message::{Mailbox, Message, header::ContentType};
 use rusqlite::Connection;
 
+pub use read::{ReadError, decode_eml, read_eml_body};
 pub use templates::{cancel_confirmed, closure_confirmed, code_mail};
 
 use crate::core::AccountId;

@@ -10,12 +10,11 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use egui::{RichText, Ui};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use crate::auth::{Secret, password};
 use crate::backup::{self, BackupError, DbBackupReport};
@@ -32,15 +31,16 @@ use crate::store::purge::{self, PurgeReceipt};
 use crate::store::queue::{self, QueueRow};
 use crate::store::{self, StoreError};
 
-use super::export::DIALOG_TOO_FAST;
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;
+use super::save_file::{DialogAnswer, SaveAction, SaveDialog, resolve_typed_path};
 use super::screens::agent::{AgentPage, AgentView};
 use super::screens::agent_audit::{AuditFilterInput, AuditPage};
 use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
 use super::screens::wizard::refusal_text;
 use super::theme;
-use super::widgets::{error_text_ui, notice_ui, progress_ui};
+use super::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
+use super::widgets::{error_text_ui, progress_ui};
 
 /// The most closure-pending accounts the queue lists.
 pub const QUEUE_LIMIT: usize = 1_000;
@@ -185,15 +185,6 @@ pub enum OpsCommand {
     BackupDatabase(SaveAction),
 }
 
-/// How a file target was chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SaveAction {
-    /// Open the native save dialog.
-    Dialog,
-    /// Use the typed path.
-    Typed,
-}
-
 /// Which file the operations save dialog is choosing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DialogPurpose {
@@ -218,6 +209,18 @@ impl SaveTarget {
     /// Whether the dialog is open or the file is being written.
     pub fn is_busy(&self) -> bool {
         matches!(self.stage, SaveStage::ChoosingFile | SaveStage::Writing(_))
+    }
+
+    /// Takes in the writer's result: what to tell the person, or why nothing was written.
+    fn finish(&mut self, result: Result<String, String>) {
+        self.stage = match result {
+            Ok(saved) => {
+                // The file was written, so the typed path needs no more pointing to.
+                self.dialog_unavailable = false;
+                SaveStage::Saved(saved)
+            }
+            Err(message) => SaveStage::Failed(message),
+        };
     }
 }
 
@@ -273,10 +276,8 @@ pub enum OpsOutput {
     DialogClosed {
         /// What the file is for.
         purpose: DialogPurpose,
-        /// The chosen file; `None` when cancelled or when the dialog could not open.
-        chosen: Option<PathBuf>,
-        /// How long the dialog was open.
-        elapsed: Duration,
+        /// The chosen file, or why there is none.
+        answer: DialogAnswer,
     },
     /// The audit CSV was written (with its number of lines), or why not.
     AuditExported(Result<(PathBuf, usize), String>),
@@ -386,24 +387,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
         }
         OpsCommand::ReloadAudit => view.audit.shown_for = None,
         OpsCommand::MoreAudit => view.audit.limit += AUDIT_PAGE,
-        OpsCommand::ExportAudit(action) => {
-            let Some(page) = view.audit.rows.ready() else {
-                return;
-            };
-            let filter = page.filter.clone();
-            let target = &mut view.audit.export;
-            if target.is_busy() {
-                return;
-            }
-            match action {
-                SaveAction::Dialog => open_dialog(target, jobs, DialogPurpose::AuditCsv, now),
-                SaveAction::Typed => {
-                    if let Some(path) = typed_target(target) {
-                        start_audit_export(target, jobs, session, filter, path, false, now);
-                    }
-                }
-            }
-        }
+        OpsCommand::ExportAudit(action) => save(view, jobs, DialogPurpose::AuditCsv, action, now),
         OpsCommand::ReloadAgents => view.admin.agents_wanted = true,
         OpsCommand::AddAgent { name, role, password } => {
             let name = name.trim().to_owned();
@@ -440,26 +424,12 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 reset_password(&db, session, agent, &password, now)
             });
         }
-        OpsCommand::BackupDatabase(action) => {
-            let target = &mut view.admin.backup;
-            if target.is_busy() {
-                return;
-            }
-            match action {
-                SaveAction::Dialog => open_dialog(target, jobs, DialogPurpose::DatabaseBackup, now),
-                SaveAction::Typed => {
-                    if let Some(path) = typed_target(target) {
-                        start_db_backup(target, jobs, session, path, false, now);
-                    }
-                }
-            }
-        }
+        OpsCommand::BackupDatabase(action) => save(view, jobs, DialogPurpose::DatabaseBackup, action, now),
     }
 }
 
 /// Takes in an operations worker's result.
 pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: Timestamp) {
-    let session = principal(view);
     match output {
         OpsOutput::Queue(result) => view.queue.rows = result.into(),
         OpsOutput::Cancel { account, result } => {
@@ -493,41 +463,22 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
             view.audit.shown_for = Some((input, limit));
             view.audit.rows = result.into();
         }
-        OpsOutput::DialogClosed { purpose, chosen, elapsed } => {
-            let target = match purpose {
-                DialogPurpose::AuditCsv => &mut view.audit.export,
-                DialogPurpose::DatabaseBackup => &mut view.admin.backup,
-            };
+        OpsOutput::DialogClosed { purpose, answer } => {
+            let target = save_target(view, purpose);
             if target.stage != SaveStage::ChoosingFile {
                 return;
             }
             target.stage = SaveStage::Idle;
-            let Some(path) = chosen else {
-                target.dialog_unavailable = elapsed < DIALOG_TOO_FAST;
-                return;
-            };
-            // The dialog already asked before replacing an existing file.
-            match purpose {
-                DialogPurpose::AuditCsv => {
-                    let Some(filter) = view.audit.rows.ready().map(|page| page.filter.clone()) else {
-                        return;
-                    };
-                    start_audit_export(&mut view.audit.export, jobs, session, filter, path, true, now);
-                }
-                DialogPurpose::DatabaseBackup => {
-                    start_db_backup(&mut view.admin.backup, jobs, session, path, true, now);
-                }
+            target.dialog_unavailable = answer.could_not_open();
+            if let Some(path) = answer.chosen {
+                // The dialog already asked before replacing an existing file.
+                start_write(view, jobs, purpose, path, true, now);
             }
         }
-        OpsOutput::AuditExported(result) => {
-            view.audit.export.stage = match result {
-                Ok((path, lines)) => {
-                    view.audit.export.dialog_unavailable = false;
-                    SaveStage::Saved(format!("Saved {lines} audit lines to {}", path.display()))
-                }
-                Err(message) => SaveStage::Failed(message),
-            };
-        }
+        OpsOutput::AuditExported(result) => view
+            .audit
+            .export
+            .finish(result.map(|(path, lines)| format!("Saved {lines} audit lines to {}", path.display()))),
         OpsOutput::Agents(result) => view.admin.agents = result.into(),
         OpsOutput::AgentChanged(result) => {
             view.admin.busy = None;
@@ -542,21 +493,15 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
                 Err(message) => view.admin.error = Some(message),
             }
         }
-        OpsOutput::DatabaseBackedUp(result) => {
-            view.admin.backup.stage = match result {
-                Ok(report) => {
-                    view.admin.backup.dialog_unavailable = false;
-                    SaveStage::Saved(format!(
-                        "Database copied to {}: {} accounts, {} bytes, schema version {}.",
-                        report.target.display(),
-                        report.accounts,
-                        report.bytes,
-                        report.schema_version
-                    ))
-                }
-                Err(message) => SaveStage::Failed(message),
-            };
-        }
+        OpsOutput::DatabaseBackedUp(result) => view.admin.backup.finish(result.map(|report| {
+            format!(
+                "Database copied to {}: {} accounts, {} bytes, schema version {}.",
+                report.target.display(),
+                report.accounts,
+                report.bytes,
+                report.schema_version
+            )
+        })),
     }
 }
 
@@ -665,8 +610,41 @@ fn start_agent_change(
     }
 }
 
+/// The file target of `purpose` on its page.
+fn save_target(view: &mut AgentView, purpose: DialogPurpose) -> &mut SaveTarget {
+    match purpose {
+        DialogPurpose::AuditCsv => &mut view.audit.export,
+        DialogPurpose::DatabaseBackup => &mut view.admin.backup,
+    }
+}
+
+/// "Export CSV…", "Back up database…" and their typed paths: opens the save dialog, or
+/// writes to the typed path, unless the target is busy.
+fn save(view: &mut AgentView, jobs: &mut Jobs, purpose: DialogPurpose, action: SaveAction, now: Timestamp) {
+    // The CSV holds the lines on show: nothing to export before they are.
+    if purpose == DialogPurpose::AuditCsv && view.audit.rows.ready().is_none() {
+        return;
+    }
+    let target = save_target(view, purpose);
+    if target.is_busy() {
+        return;
+    }
+    match action {
+        SaveAction::Dialog => open_dialog(target, jobs, purpose, now),
+        SaveAction::Typed => {
+            if let Some(path) = typed_target(target) {
+                start_write(view, jobs, purpose, path, false, now);
+            }
+        }
+    }
+}
+
 fn open_dialog(target: &mut SaveTarget, jobs: &mut Jobs, purpose: DialogPurpose, now: Timestamp) {
-    match start(jobs, OpsJob::SaveDialog, move || choose_file(purpose, now)) {
+    let started = start(jobs, OpsJob::SaveDialog, move || OpsOutput::DialogClosed {
+        purpose,
+        answer: save_dialog(purpose, now).run(),
+    });
+    match started {
         Ok(()) => {
             target.stage = SaveStage::ChoosingFile;
             target.dialog_unavailable = false;
@@ -682,85 +660,64 @@ fn typed_target(target: &mut SaveTarget) -> Option<PathBuf> {
         target.stage = SaveStage::Failed("Type the path of the file first.".to_owned());
         return None;
     }
-    Some(resolve_typed(Path::new(typed)))
+    Some(resolve_typed_path(Path::new(typed)))
 }
 
-/// The file a typed path means: `~` and relative paths start in the home folder (a
-/// double-clicked app has no meaningful working folder).
-fn resolve_typed(typed: &Path) -> PathBuf {
-    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
-    match (typed.strip_prefix("~"), &home) {
-        (Ok(rest), Some(home)) => home.join(rest),
-        _ if typed.is_relative() => home.as_deref().map_or_else(|| typed.to_owned(), |home| home.join(typed)),
-        _ => typed.to_owned(),
-    }
-}
-
-fn start_audit_export(
-    target: &mut SaveTarget,
+/// Writes the file of `purpose` to `path` on its worker: the audit lines on show as CSV, or
+/// the database copy.
+fn start_write(
+    view: &mut AgentView,
     jobs: &mut Jobs,
-    session: Principal,
-    filter: AuditFilter,
+    purpose: DialogPurpose,
     path: PathBuf,
     overwrite: bool,
     now: Timestamp,
 ) {
+    let session = principal(view);
     let db = jobs.db_path().to_owned();
     let written = path.clone();
-    let started = start(jobs, OpsJob::ExportAudit, move || {
-        OpsOutput::AuditExported(
-            export_audit_csv(&db, session, &filter, &written, overwrite, now)
-                .map(|lines| (written, lines))
-                .map_err(|err| err.to_string()),
-        )
-    });
-    target.stage = match started {
-        Ok(()) => SaveStage::Writing(path),
-        Err(message) => SaveStage::Failed(message),
-    };
-}
-
-fn start_db_backup(
-    target: &mut SaveTarget,
-    jobs: &mut Jobs,
-    session: Principal,
-    path: PathBuf,
-    overwrite: bool,
-    now: Timestamp,
-) {
-    let db = jobs.db_path().to_owned();
-    let written = path.clone();
-    let started = start(jobs, OpsJob::BackupDatabase, move || {
-        OpsOutput::DatabaseBackedUp(
-            backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string()),
-        )
-    });
-    target.stage = match started {
-        Ok(()) => SaveStage::Writing(path),
-        Err(message) => SaveStage::Failed(message),
-    };
-}
-
-/// Opens the native save dialog (blocking: on the `ops-save-dialog` worker only).
-fn choose_file(purpose: DialogPurpose, now: Timestamp) -> OpsOutput {
-    let day = now.to_zoned_datetime(TimeZone::system()).strftime("%Y%m%d").to_string();
-    let (title, name, filter, extension) = match purpose {
-        DialogPurpose::AuditCsv => ("Export the audit trail", format!("closedesk-audit-{day}.csv"), "CSV", "csv"),
-        DialogPurpose::DatabaseBackup => {
-            ("Back up the database", format!("closedesk-database-{day}.db"), "SQLite database", "db")
+    let started = match purpose {
+        DialogPurpose::AuditCsv => {
+            let Some(filter) = view.audit.rows.ready().map(|page| page.filter.clone()) else {
+                return;
+            };
+            start(jobs, OpsJob::ExportAudit, move || {
+                OpsOutput::AuditExported(
+                    export_audit_csv(&db, session, &filter, &written, overwrite, now)
+                        .map(|lines| (written, lines))
+                        .map_err(|err| err.to_string()),
+                )
+            })
         }
+        DialogPurpose::DatabaseBackup => start(jobs, OpsJob::BackupDatabase, move || {
+            OpsOutput::DatabaseBackedUp(
+                backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string()),
+            )
+        }),
     };
-    let mut dialog = rfd::FileDialog::new()
-        .set_title(title)
-        .set_file_name(name)
-        .add_filter(filter, &[extension])
-        .set_can_create_directories(true);
-    if let Some(folder) = directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(Path::to_owned)) {
-        dialog = dialog.set_directory(folder);
+    save_target(view, purpose).stage = match started {
+        Ok(()) => SaveStage::Writing(path),
+        Err(message) => SaveStage::Failed(message),
+    };
+}
+
+/// The save dialog of `purpose`, offering a file named for the local day of `now`.
+fn save_dialog(purpose: DialogPurpose, now: Timestamp) -> SaveDialog {
+    let day = now.to_zoned_datetime(TimeZone::system()).strftime("%Y%m%d").to_string();
+    match purpose {
+        DialogPurpose::AuditCsv => SaveDialog {
+            title: "Export the audit trail",
+            file_name: format!("closedesk-audit-{day}.csv"),
+            filter: "CSV",
+            extension: "csv",
+        },
+        DialogPurpose::DatabaseBackup => SaveDialog {
+            title: "Back up the database",
+            file_name: format!("closedesk-database-{day}.db"),
+            filter: "SQLite database",
+            extension: "db",
+        },
     }
-    let started = Instant::now();
-    let chosen = dialog.save_file();
-    OpsOutput::DialogClosed { purpose, chosen, elapsed: started.elapsed() }
 }
 
 // The job entries below run on workers. Each opens its own connection and checks the
@@ -794,6 +751,22 @@ fn record(
 ) -> Result<(), OpsError> {
     let event = AuditEvent { account, actor: Actor::Agent(agent), action, outcome: "ok" };
     Ok(audit::record(conn, &event, now)?)
+}
+
+/// Runs `change` in one transaction with its audit line `action` by `agent`: a change is
+/// never kept without its line, nor a line without its change.
+fn write_audited<T>(
+    conn: &mut Connection,
+    agent: AgentId,
+    action: &'static str,
+    now: Timestamp,
+    change: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+) -> Result<T, OpsError> {
+    Ok(store::write(conn, |tx| {
+        let value = change(tx)?;
+        audit::record(tx, &AuditEvent { account: None, actor: Actor::Agent(agent), action, outcome: "ok" }, now)?;
+        Ok(value)
+    })?)
 }
 
 /// The closure-pending accounts.
@@ -955,12 +928,7 @@ pub fn add_agent(
     let mut conn = store::open_existing(db)?;
     let admin = check(&conn, session, Action::ManageAgents)?;
     let phc = password::hash_new(password)?;
-    store::write(&mut conn, |tx| {
-        let id = agents::insert_agent(tx, name, role, &phc, now)?;
-        let event = AuditEvent { account: None, actor: Actor::Agent(admin), action: "agent_added", outcome: "ok" };
-        audit::record(tx, &event, now)?;
-        Ok(id)
-    })?;
+    write_audited(&mut conn, admin, "agent_added", now, |tx| agents::insert_agent(tx, name, role, &phc, now))?;
     Ok(format!("Added {} as {}.", name.trim(), role.label().to_lowercase()))
 }
 
@@ -977,11 +945,10 @@ pub fn set_disabled(
     if admin == agent && disabled {
         return Err(OpsError::Refused("You cannot disable your own agent account.".to_owned()));
     }
-    let name = store::write(&mut conn, |tx| {
+    let action = if disabled { "agent_disabled" } else { "agent_enabled" };
+    let name = write_audited(&mut conn, admin, action, now, |tx| {
         let name = agents::get_agent(tx, agent)?.name;
         agents::set_disabled(tx, agent, disabled)?;
-        let action = if disabled { "agent_disabled" } else { "agent_enabled" };
-        audit::record(tx, &AuditEvent { account: None, actor: Actor::Agent(admin), action, outcome: "ok" }, now)?;
         Ok(name)
     })?;
     Ok(if disabled { format!("{name} can no longer sign in.") } else { format!("{name} can sign in again.") })
@@ -998,12 +965,9 @@ pub fn reset_password(
     let mut conn = store::open_existing(db)?;
     let admin = check(&conn, session, Action::ManageAgents)?;
     let phc = password::hash_new(password)?;
-    let name = store::write(&mut conn, |tx| {
+    let name = write_audited(&mut conn, admin, "agent_password_reset", now, |tx| {
         let name = agents::get_agent(tx, agent)?.name;
         agents::set_password(tx, agent, &phc)?;
-        let event =
-            AuditEvent { account: None, actor: Actor::Agent(admin), action: "agent_password_reset", outcome: "ok" };
-        audit::record(tx, &event, now)?;
         Ok(name)
     })?;
     Ok(format!("The password of {name} was reset."))
@@ -1024,7 +988,8 @@ pub fn backup_database(
     Ok(report)
 }
 
-/// A file target: "… button" for the native dialog, and a typed path with its own button.
+/// A file target: "… button" for the native dialog, and a typed path with its own button,
+/// then the file being written or the outcome.
 pub fn save_target_ui(
     ui: &mut Ui,
     target: &mut SaveTarget,
@@ -1034,32 +999,21 @@ pub fn save_target_ui(
     save_label: &str,
     enabled: bool,
 ) -> Option<SaveAction> {
-    let mut action = None;
-    ui.add_enabled_ui(enabled && !target.is_busy(), |ui| {
-        ui.horizontal(|ui| {
-            if ui.button(dialog_label).on_hover_text("Choose where to save the file").clicked() {
-                action = Some(SaveAction::Dialog);
-            }
-            if target.stage == SaveStage::ChoosingFile {
-                progress_ui(ui, "Waiting for the save dialog…");
-            }
-        });
-        ui.add_space(theme::SPACE_S);
-        let label = ui.label(path_label);
-        ui.horizontal(|ui| {
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut target.typed_path).hint_text(hint).desired_width(360.0))
-                .labelled_by(label.id);
-            let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-            if ui.button(save_label).clicked() || entered {
-                action = Some(SaveAction::Typed);
-            }
-        });
-    });
-    if target.dialog_unavailable {
-        ui.add_space(theme::SPACE_S);
-        notice_ui(ui, super::widgets::export_panel::DIALOG_UNAVAILABLE);
-    }
+    let prompt = SavePrompt {
+        dialog_button: dialog_label,
+        dialog_hover: "Choose where to save the file",
+        typed_heading: None,
+        path_label,
+        hint,
+        save_button: save_label,
+        field_width: Some(360.0),
+    };
+    let progress = SaveProgress {
+        enabled: enabled && !target.is_busy(),
+        choosing: target.stage == SaveStage::ChoosingFile,
+        dialog_unavailable: target.dialog_unavailable,
+    };
+    let action = save_file_ui(ui, &mut target.typed_path, &prompt, progress);
     match &target.stage {
         SaveStage::Idle | SaveStage::ChoosingFile => {}
         SaveStage::Writing(path) => {

@@ -17,7 +17,7 @@ use crate::closing::{Closing, ClosingError, Stepped};
 use crate::core::audit::Actor;
 use crate::core::closure::{Event, Purpose, Reason, Refusal, Step, Wizard};
 use crate::core::masking::mask_email;
-use crate::core::permissions::{Action, Principal, authorize};
+use crate::core::permissions::{Action, Principal, authorize, authorize_session};
 use crate::core::policy::Policy;
 use crate::core::readiness::Readiness;
 use crate::core::{AccountId, AccountRef, AccountStatus};
@@ -420,8 +420,10 @@ fn flow_info(conn: &Connection, account: AccountId, policy: Policy) -> Result<Fl
     })
 }
 
-/// Reads the settings page's data: the account's status and its subscriptions.
-pub fn load_settings(db_path: &Path, account: AccountId) -> Result<SettingsData, String> {
+/// Reads the settings page's data: the account's status and its subscriptions, once
+/// `principal` (the session's) is allowed to view the account: a refused request reads nothing.
+pub fn load_settings(db_path: &Path, account: AccountId, principal: Option<Principal>) -> Result<SettingsData, String> {
+    authorize_session(principal, Action::ViewAccount(account)).map_err(|denied| denied.to_string())?;
     let read = || -> Result<SettingsData, StoreError> {
         let conn = store::open_existing(db_path)?;
         let row = accounts::get_account(&conn, &AccountRef::Id(account))?;
@@ -440,4 +442,27 @@ pub fn load_settings(db_path: &Path, account: AccountId) -> Result<SettingsData,
         Ok(SettingsData { status: row.status, subscriptions })
     };
     read().map_err(|err| err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_asking_for_another_accounts_settings_is_refused_and_reads_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let (conn, _) = crate::demo::open_or_create_with_demo(&db, "2026-11-29T10:00:00Z".parse().unwrap()).unwrap();
+        let id = |demo: &crate::demo::DemoAccount| {
+            accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id
+        };
+        let (own, other) = (id(&crate::demo::DEMO_ACCOUNTS[0]), id(&crate::demo::DEMO_ACCOUNTS[1]));
+        let customer = Some(Principal::Customer(own));
+
+        assert_eq!(load_settings(&db, other, customer), Err("You are not allowed to do this.".to_owned()));
+        assert!(load_settings(&db, own, None).is_err(), "nobody signed in reads nothing");
+        assert!(load_settings(&db, own, customer).is_ok());
+        let agent = Some(Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent });
+        assert!(load_settings(&db, other, agent).is_ok());
+    }
 }

@@ -1,10 +1,8 @@
 //! "Back up account…": the native save dialog and the export, each on its own worker, with
 //! progress, a Cancel button, and a typed path for when the dialog cannot open.
 //!
-//! The dialog blocks the thread that opens it, so it runs on the `save-dialog` worker and
-//! the frame loop carries on. On a bare Linux X session (no desktop portal, no zenity) rfd
-//! answers at once as if the person had cancelled; an answer faster than
-//! [`DIALOG_TOO_FAST`] is taken for that, and the panel points to the typed path instead.
+//! The dialog runs on the `save-dialog` worker, so the frame loop carries on; how it is
+//! opened, and told apart from a dialog that cannot open here, is [`super::save_file`]'s.
 //!
 //! The export itself runs on the `export` worker through `backup::export_to_file`, which
 //! writes a temporary file and renames it into place: a cancel or a failure leaves no file.
@@ -13,7 +11,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
@@ -23,9 +20,7 @@ use crate::core::permissions::{Action, Principal, authorize};
 use crate::store;
 
 use super::jobs::{JobKind, JobOutput, Jobs};
-
-/// A dialog that "closes" faster than a person can click never opened.
-pub const DIALOG_TOO_FAST: Duration = Duration::from_millis(300);
+use super::save_file::{DialogAnswer, SaveDialog, resolve_typed_path};
 
 /// Progress reports that may wait for the UI thread; later ones are dropped when it is full,
 /// and the next report (or the result) brings the bar up to date.
@@ -81,10 +76,8 @@ pub enum ExportOutput {
     DialogClosed {
         /// Whose backup it was for.
         account: AccountId,
-        /// The chosen file; `None` when cancelled or when the dialog could not open.
-        chosen: Option<PathBuf>,
-        /// How long the dialog was open.
-        elapsed: Duration,
+        /// The chosen file, or why there is none.
+        answer: DialogAnswer,
     },
     /// An export finished.
     Finished {
@@ -226,15 +219,15 @@ impl ExportState {
     /// Takes in a worker's result. Returns the backup when one was written.
     pub fn on_output(&mut self, output: ExportOutput, jobs: &mut Jobs, now: Timestamp) -> Option<SavedBackup> {
         match output {
-            ExportOutput::DialogClosed { account, chosen, elapsed } => {
+            ExportOutput::DialogClosed { account, answer } => {
                 if account != self.account || self.stage != ExportStage::ChoosingFile {
                     return None;
                 }
                 self.stage = ExportStage::Idle;
-                match chosen {
+                self.dialog_unavailable = answer.could_not_open();
+                if let Some(target) = answer.chosen {
                     // The dialog already asked before replacing an existing file.
-                    Some(target) => self.start_export(jobs, target, true, now),
-                    None => self.dialog_unavailable = elapsed < DIALOG_TOO_FAST,
+                    self.start_export(jobs, target, true, now);
                 }
                 None
             }
@@ -338,17 +331,9 @@ fn choose_file(account: AccountId, format: Format, now: Timestamp) -> ExportOutp
         Format::Json => ("closedesk backup (JSON)", "json"),
         Format::Bundle => ("closedesk backup bundle (zip)", "zip"),
     };
-    let mut dialog = rfd::FileDialog::new()
-        .set_title("Back up account")
-        .set_file_name(backup::default_file_name(account, format, now))
-        .add_filter(filter, &[extension])
-        .set_can_create_directories(true);
-    if let Some(folder) = directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(Path::to_owned)) {
-        dialog = dialog.set_directory(folder);
-    }
-    let started = Instant::now();
-    let chosen = dialog.save_file();
-    ExportOutput::DialogClosed { account, chosen, elapsed: started.elapsed() }
+    let file_name = backup::default_file_name(account, format, now);
+    let answer = SaveDialog { title: "Back up account", file_name, filter, extension }.run();
+    ExportOutput::DialogClosed { account, answer }
 }
 
 /// One export, as the `export` worker runs it.
@@ -395,16 +380,10 @@ impl ExportJob {
     }
 }
 
-/// The file a typed path means: `~` is the home folder, a relative path starts there too
-/// (a double-clicked app has no meaningful working folder), and an existing folder gets the
+/// The file a typed path means (see [`resolve_typed_path`]); an existing folder gets the
 /// default file name inside it.
 fn resolve_target(typed: &Path, account: AccountId, format: Format, now: Timestamp) -> PathBuf {
-    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
-    let mut target = match (typed.strip_prefix("~"), &home) {
-        (Ok(rest), Some(home)) => home.join(rest),
-        _ if typed.is_relative() => home.as_deref().map_or_else(|| typed.to_owned(), |home| home.join(typed)),
-        _ => typed.to_owned(),
-    };
+    let mut target = resolve_typed_path(typed);
     if target.is_dir() {
         target.push(backup::default_file_name(account, format, now));
     }
@@ -413,7 +392,7 @@ fn resolve_target(typed: &Path, account: AccountId, format: Format, now: Timesta
 
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
+    use std::time::{Duration, Instant};
 
     use super::*;
     use crate::core::AccountRef;

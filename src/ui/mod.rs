@@ -17,6 +17,7 @@ mod idle;
 mod jobs;
 mod mailbox;
 mod remote;
+mod save_file;
 mod screens;
 mod theme;
 mod widgets;

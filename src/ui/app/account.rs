@@ -357,7 +357,9 @@ impl ClosedeskApp {
     /// Starts the work the area's screens wait for, and brings their progress and clock up to date.
     pub(super) fn area_logic(&mut self) {
         let now = self.clock.now();
-        let Self { screen, area, jobs, .. } = self;
+        let Self { screen, area, jobs, principal, .. } = self;
+        // Every load names the session's principal; the worker checks it before reading.
+        let principal = *principal;
         if let Screen::ClosurePending(view) = screen {
             view.now = now;
         }
@@ -369,7 +371,7 @@ impl ClosedeskApp {
             && mailbox.wanted
             && !jobs.is_running(JobKind::Mailbox)
         {
-            start_mailbox(mailbox, jobs);
+            start_mailbox(mailbox, jobs, principal);
         }
         let Some(area) = area.as_mut().filter(|_| matches!(screen, Screen::Customer(_))) else {
             return;
@@ -380,7 +382,7 @@ impl ClosedeskApp {
             let started = jobs.start(JobKind::LoadSettings, move || {
                 JobOutput::Closure(Box::new(ClosureOutput::Settings {
                     account,
-                    result: closure::load_settings(&db_path, account),
+                    result: closure::load_settings(&db_path, account, principal),
                 }))
             });
             if let Err(err) = started {
@@ -532,15 +534,11 @@ fn start_queued_step(screen: &mut Screen, area: &mut Option<AccountArea>, jobs: 
     }
 }
 
-/// Reads the mailbox on the mailbox worker.
-fn start_mailbox(mailbox: &mut MailboxView, jobs: &mut Jobs) {
+/// Reads the mailbox on the mailbox worker, as `principal` (the session's).
+fn start_mailbox(mailbox: &mut MailboxView, jobs: &mut Jobs, principal: Option<Principal>) {
     mailbox.wanted = false;
     mailbox.items = Remote::Loading;
-    let (db_path, account) = (jobs.db_path().to_owned(), mailbox.account);
-    let started = jobs.start(JobKind::Mailbox, move || {
-        JobOutput::Closure(Box::new(ClosureOutput::Mailbox { account, result: mailbox::load(&db_path, account) }))
-    });
-    if let Err(err) = started {
+    if let Err(err) = mailbox::start_load(jobs, mailbox.account, principal) {
         mailbox.items = Remote::Failed(err.to_string());
     }
 }

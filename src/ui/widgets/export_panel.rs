@@ -8,9 +8,11 @@ use crate::core::money::group_thousands;
 use crate::ui::command::Command;
 use crate::ui::export::{ExportCommand, ExportStage, ExportState};
 use crate::ui::format::local_minute;
+use crate::ui::save_file::SaveAction;
 use crate::ui::theme;
 
-use super::{error_text_ui, notice_ui, progress_ui};
+use super::save_file::{SaveProgress, SavePrompt, save_file_ui};
+use super::{error_text_ui, progress_ui};
 
 /// The formats offered, with their words.
 const FORMATS: [(Format, &str); 2] = [
@@ -18,8 +20,16 @@ const FORMATS: [(Format, &str); 2] = [
     (Format::Bundle, "Bundle (.zip with JSON, CSV per table, README)"),
 ];
 
-/// What the panel says when the native dialog answered at once without a file.
-pub const DIALOG_UNAVAILABLE: &str = "The save dialog could not open here; type a path instead.";
+/// The backup panel's words for choosing its file.
+const PROMPT: SavePrompt<'static> = SavePrompt {
+    dialog_button: "Back up account…",
+    dialog_hover: "Choose where to save the backup",
+    typed_heading: Some("Type a path instead"),
+    path_label: "Backup file path",
+    hint: "e.g. ~/Documents/closedesk-backup.json",
+    save_button: "Save",
+    field_width: None,
+};
 
 /// Draws the backup panel of `export`; returns a command when a button is pressed.
 pub fn export_panel_ui(ui: &mut Ui, export: &mut ExportState) -> Option<Command> {
@@ -35,36 +45,17 @@ pub fn export_panel_ui(ui: &mut Ui, export: &mut ExportState) -> Option<Command>
                 }
             }
         });
-        ui.add_space(theme::SPACE_S);
-        ui.horizontal(|ui| {
-            if ui.button("Back up account…").on_hover_text("Choose where to save the backup").clicked() {
-                command = Some(ExportCommand::OpenDialog);
-            }
-            if export.stage == ExportStage::ChoosingFile {
-                progress_ui(ui, "Waiting for the save dialog…");
-            }
-        });
-        ui.add_space(theme::SPACE_S);
-        ui.label(RichText::new("Type a path instead").strong());
-        let label = ui.label("Backup file path");
-        ui.horizontal(|ui| {
-            let save_width = 80.0;
-            let field = ui
-                .add(
-                    egui::TextEdit::singleline(&mut export.typed_path)
-                        .hint_text("e.g. ~/Documents/closedesk-backup.json")
-                        .desired_width((ui.available_width() - save_width).max(120.0)),
-                )
-                .labelled_by(label.id);
-            let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
-            if ui.button("Save").clicked() || entered {
-                command = Some(ExportCommand::SaveTyped);
-            }
-        });
     });
-    if export.dialog_unavailable {
-        ui.add_space(theme::SPACE_S);
-        notice_ui(ui, DIALOG_UNAVAILABLE);
+    ui.add_space(theme::SPACE_S);
+    let progress = SaveProgress {
+        enabled: !busy,
+        choosing: export.stage == ExportStage::ChoosingFile,
+        dialog_unavailable: export.dialog_unavailable,
+    };
+    match save_file_ui(ui, &mut export.typed_path, &PROMPT, progress) {
+        Some(SaveAction::Dialog) => command = Some(ExportCommand::OpenDialog),
+        Some(SaveAction::Typed) => command = Some(ExportCommand::SaveTyped),
+        None => {}
     }
 
     ui.add_space(theme::SPACE_S);

@@ -8,6 +8,7 @@ pub mod countdown;
 pub mod export_panel;
 pub mod figures;
 pub mod mailbox_panel;
+pub mod save_file;
 pub mod secret_field;
 
 /// Lays out `add_contents` in a column of at most `width` points, centred in the available space.

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use jiff::Timestamp;
 
 use crate::core::AccountId;
-use crate::core::permissions::{Action, Denied, Principal, authorize};
+use crate::core::permissions::{Action, Principal, authorize_session};
 use crate::store::StoreResult;
 use crate::store::dashboard::{self, Listing, Query, Row, Source, Summary};
 
@@ -33,11 +33,9 @@ pub fn next_ticket() -> u64 {
 /// read by whoever holds it (the sign-in screen opens one before anyone signs in); the live
 /// database only by a signed-in principal allowed to view the account.
 fn check_view(source: &Source, principal: Option<Principal>, account: AccountId) -> StoreResult<()> {
-    let action = Action::ViewAccount(account);
-    match (source, principal) {
-        (Source::Snapshot(_), _) => Ok(()),
-        (Source::Live, Some(principal)) => Ok(authorize(principal, action)?),
-        (Source::Live, None) => Err(Denied { action }.into()),
+    match source {
+        Source::Snapshot(_) => Ok(()),
+        Source::Live => Ok(authorize_session(principal, Action::ViewAccount(account))?),
     }
 }
 

@@ -1,0 +1,106 @@
+//! Saving a file where the person chooses: the native save dialog on a worker, and a typed
+//! path for when the dialog cannot open. The account backup, the audit CSV and the database
+//! copy all choose their file this way; the widget is [`super::widgets::save_file`].
+//!
+//! The dialog blocks the thread that opens it, so it runs on a worker and the frame loop
+//! carries on. On a bare Linux X session (no desktop portal, no zenity) rfd answers at once
+//! as if the person had cancelled; an answer faster than [`DIALOG_TOO_FAST`] is taken for
+//! that, and the panel points to the typed path instead.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A dialog that "closes" faster than a person can click never opened.
+pub const DIALOG_TOO_FAST: Duration = Duration::from_millis(300);
+
+/// How a file target was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveAction {
+    /// Open the native save dialog.
+    Dialog,
+    /// Use the typed path.
+    Typed,
+}
+
+/// The native save dialog of one kind of file.
+#[derive(Clone, Debug)]
+pub struct SaveDialog {
+    /// The window title.
+    pub title: &'static str,
+    /// The file name offered.
+    pub file_name: String,
+    /// The name of the file type in the filter.
+    pub filter: &'static str,
+    /// The file type's extension, without the dot.
+    pub extension: &'static str,
+}
+
+/// How the save dialog closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DialogAnswer {
+    /// The chosen file; `None` when cancelled or when the dialog could not open.
+    pub chosen: Option<PathBuf>,
+    /// How long the dialog was open.
+    pub elapsed: Duration,
+}
+
+impl DialogAnswer {
+    /// Whether the dialog answered at once without a file: it cannot open here.
+    pub fn could_not_open(&self) -> bool {
+        self.chosen.is_none() && self.elapsed < DIALOG_TOO_FAST
+    }
+}
+
+impl SaveDialog {
+    /// Opens the dialog in the documents folder and waits for the person. It blocks: call it
+    /// on a worker only.
+    pub fn run(self) -> DialogAnswer {
+        let mut dialog = rfd::FileDialog::new()
+            .set_title(self.title)
+            .set_file_name(self.file_name)
+            .add_filter(self.filter, &[self.extension])
+            .set_can_create_directories(true);
+        if let Some(folder) = directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(Path::to_owned)) {
+            dialog = dialog.set_directory(folder);
+        }
+        let started = Instant::now();
+        let chosen = dialog.save_file();
+        DialogAnswer { chosen, elapsed: started.elapsed() }
+    }
+}
+
+/// The file a typed path means: `~` and relative paths start in the home folder (a
+/// double-clicked app has no meaningful working folder).
+pub fn resolve_typed_path(typed: &Path) -> PathBuf {
+    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
+    match (typed.strip_prefix("~"), &home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ if typed.is_relative() => home.as_deref().map_or_else(|| typed.to_owned(), |home| home.join(typed)),
+        _ => typed.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_dialog_that_answered_at_once_without_a_file_could_not_open() {
+        let answer = |chosen: Option<&str>, millis| DialogAnswer {
+            chosen: chosen.map(PathBuf::from),
+            elapsed: Duration::from_millis(millis),
+        };
+        assert!(answer(None, 5).could_not_open());
+        assert!(!answer(None, 2_000).could_not_open(), "the person cancelled");
+        assert!(!answer(Some("/tmp/a.csv"), 5).could_not_open());
+    }
+
+    #[test]
+    fn absolute_paths_are_kept_and_others_start_at_home() {
+        assert_eq!(resolve_typed_path(Path::new("/srv/copy.db")), PathBuf::from("/srv/copy.db"));
+        if let Some(home) = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned()) {
+            assert_eq!(resolve_typed_path(Path::new("~/a.csv")), home.join("a.csv"));
+            assert_eq!(resolve_typed_path(Path::new("b.csv")), home.join("b.csv"));
+        }
+    }
+}
