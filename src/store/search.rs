@@ -12,8 +12,8 @@ const MAX_QUERY_CHARS: usize = 200;
 
 /// Accounts matching `text`, best matches first, at most `limit`.
 ///
-/// An exact account id or order number comes first, then an email starting with the text,
-/// then names and emails whose words start with each word of the text.
+/// An exact account id or order number answers alone; otherwise emails starting with the text
+/// come first, then names and emails whose words start with each word of the text.
 pub fn search_accounts(
     conn: &Connection,
     text: &str,
@@ -52,6 +52,11 @@ pub fn search_accounts(
         params![text, status],
     )?;
     push(by_order, &mut found);
+
+    // An exact id or order number is what the agent meant: word matches would only bury it.
+    if !found.is_empty() {
+        return Ok(found);
+    }
 
     // The NOCASE unique index on email serves this range: an email prefix, case-insensitively.
     let by_email = query(

@@ -10,6 +10,7 @@ CREATE VIRTUAL TABLE account_search USING fts5(
     content = 'accounts',
     content_rowid = 'id',
     prefix = '2 3',
+    detail = none,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
