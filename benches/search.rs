@@ -51,11 +51,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// A query's label, the time its rounds took, and how many accounts it found.
+type Timing = (&'static str, Duration, usize);
+
 fn time_queries(
     conn: &Connection,
     two_words: &str,
     order_number: &str,
-) -> Result<Vec<(&'static str, Duration, usize)>, Box<dyn std::error::Error>> {
+) -> Result<Vec<Timing>, Box<dyn std::error::Error>> {
     let queries = [
         ("account id", "17"),
         ("email prefix", "synthetic-b1-4"),
