@@ -51,7 +51,7 @@ const WARM_UP_FRAMES: usize = 60;
 const FRAMES_PER_ROUND: usize = 100;
 const ROUNDS: usize = 6;
 /// Starts of the window timed per database.
-const STARTS: usize = 3;
+const STARTS: usize = 10;
 
 type Error = Box<dyn std::error::Error>;
 
