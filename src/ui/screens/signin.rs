@@ -1,19 +1,12 @@
 //! The sign-in screen: customers sign in with their email, support agents with their name.
 
-use egui::{RichText, Ui};
-use zeroize::Zeroizing;
-
-use crate::auth::{Credentials, Secret};
+use crate::auth::Credentials;
 use crate::ui::command::Command;
 use crate::ui::screens::dashboard::open_backup::{OpenBackupForm, open_backup_form_ui};
 use crate::ui::theme;
+use crate::ui::widgets::secret_field::{SecretField, forget_undo_history};
 use crate::ui::widgets::{centered_column, error_text_ui, labelled_input_ui, progress_ui};
-
-/// Bytes reserved for the password up front, so that typing never makes the `String` move to a
-/// larger buffer and leave an unwiped copy of the start of the password behind.
-const PASSWORD_CAPACITY: usize = 512;
-/// The longest password the field takes: four bytes a character at most, so it fits the buffer.
-const PASSWORD_MAX_CHARS: usize = PASSWORD_CAPACITY / 4;
+use egui::{RichText, Ui};
 
 /// Who is signing in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,7 +37,7 @@ impl SignInMode {
 }
 
 /// What the sign-in screen shows and what has been typed into it.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct SignInView {
     /// Customer or agent.
     pub mode: SignInMode,
@@ -53,7 +46,7 @@ pub struct SignInView {
     /// The typed agent name (agent mode).
     pub agent_name: String,
     /// The typed password, wiped from memory when replaced or dropped.
-    pub password: Zeroizing<String>,
+    pub password: SecretField,
     /// Whether a sign-in is being checked.
     pub busy: bool,
     /// Why the last attempt failed.
@@ -62,29 +55,10 @@ pub struct SignInView {
     pub backup: OpenBackupForm,
 }
 
-impl Default for SignInView {
-    fn default() -> Self {
-        Self {
-            mode: SignInMode::default(),
-            email: String::new(),
-            agent_name: String::new(),
-            password: Zeroizing::new(String::with_capacity(PASSWORD_CAPACITY)),
-            busy: false,
-            error: None,
-            backup: OpenBackupForm::default(),
-        }
-    }
-}
-
 impl SignInView {
-    /// Moves the typed password out of the field into a [`Secret`], leaving the field empty.
-    fn take_password(&mut self) -> Secret {
-        Secret::new(std::mem::replace(&mut *self.password, String::with_capacity(PASSWORD_CAPACITY)))
-    }
-
     /// The credentials typed in the current mode, emptying the password field.
     fn take_credentials(&mut self) -> Credentials {
-        let password = self.take_password();
+        let password = self.password.take();
         match self.mode {
             SignInMode::Customer => Credentials::Customer { email: self.email.trim().to_owned(), password },
             SignInMode::Agent => Credentials::Agent { name: self.agent_name.trim().to_owned(), password },
@@ -122,9 +96,7 @@ pub fn signin_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
                 let login_response =
                     labelled_input_ui(ui, view.mode.login_label(), egui::TextEdit::singleline(login).hint_text(hint));
                 ui.add_space(theme::SPACE_S);
-                let password_edit =
-                    egui::TextEdit::singleline(&mut *view.password).password(true).char_limit(PASSWORD_MAX_CHARS);
-                let password_response = labelled_input_ui(ui, "Password", password_edit);
+                let password_response = labelled_input_ui(ui, "Password", view.password.text_edit(true));
                 let enter = ui.input(|input| input.key_pressed(egui::Key::Enter));
                 if login_response.lost_focus() && enter {
                     password_response.request_focus();
@@ -175,15 +147,6 @@ fn focus_once(ui: &Ui, login: &egui::Response) {
     }
 }
 
-/// egui keeps earlier states of a text field for undo; drop them, so that no copy of the
-/// password stays in egui's memory after it was sent.
-fn forget_undo_history(ui: &Ui, field: &egui::Response) {
-    if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), field.id) {
-        state.clear_undoer();
-        state.store(ui.ctx(), field.id);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,7 +161,6 @@ mod tests {
         assert_eq!(email, "ann@example.com");
         assert_eq!(password.expose(), "hunter22");
         assert!(view.password.is_empty());
-        assert!(view.password.capacity() >= PASSWORD_CAPACITY, "the next password has room too");
     }
 
     #[test]

@@ -42,6 +42,18 @@ impl SecretField {
     fn buffer(&mut self) -> &mut String {
         &mut self.0
     }
+
+    /// A single-line text edit over this field, capped so that it never outgrows its buffer.
+    /// `masked` hides what is typed.
+    pub fn text_edit(&mut self, masked: bool) -> egui::TextEdit<'_> {
+        egui::TextEdit::singleline(self.buffer()).password(masked).char_limit(SECRET_MAX_CHARS)
+    }
+
+    /// Types `text` into the field, as a test would.
+    #[cfg(test)]
+    pub fn push_str(&mut self, text: &str) {
+        self.buffer().push_str(text);
+    }
 }
 
 /// A single-line secret input under its label, tied to it for screen readers (and tests).
@@ -49,10 +61,7 @@ impl SecretField {
 /// `masked` hides what is typed (passwords); codes read from a mail stay visible while typed.
 pub fn secret_input_ui(ui: &mut Ui, label: &str, field: &mut SecretField, masked: bool, enabled: bool) -> Response {
     let label = ui.label(label);
-    let edit = egui::TextEdit::singleline(field.buffer())
-        .password(masked)
-        .char_limit(SECRET_MAX_CHARS)
-        .desired_width(f32::INFINITY);
+    let edit = field.text_edit(masked).desired_width(f32::INFINITY);
     ui.add_enabled(enabled, edit).labelled_by(label.id)
 }
 
