@@ -52,15 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// `100,000`: how a person reads a count.
 fn thousands(n: i64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
+    closedesk::core::money::group_thousands(n.unsigned_abs())
 }
 
 /// Inserts the ordinary customers and the very large one; returns the large one's id.

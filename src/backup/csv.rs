@@ -78,6 +78,15 @@ fn write_text<W: Write>(out: &mut W, text: &str) -> std::io::Result<()> {
     }
 }
 
+/// One CSV field holding `text`, quoted and guarded against formulas as [`write_text`] does;
+/// for other CSV files closedesk writes (the audit export).
+pub fn csv_text(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    // Writing into a Vec cannot fail.
+    let _ = write_text(&mut out, text);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// How many records (lines, counting quoted line breaks as part of their field) `bytes` holds.
 pub(super) fn count_records(bytes: &[u8]) -> u64 {
     let mut records = 0;

@@ -34,6 +34,7 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 pub use atomic::write_atomically;
+pub use csv::csv_text;
 pub use database::{DbBackupReport, backup_database};
 pub use error::{BackupError, VerifyError};
 pub use verify::{Difference, VerifyReport, verify};

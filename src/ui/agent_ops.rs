@@ -903,10 +903,10 @@ pub fn write_audit_csv(out: &mut impl std::io::Write, rows: &[AuditRow]) -> std:
     Ok(())
 }
 
-/// A text field quoted when it needs to be, and kept from reading as a formula in a spreadsheet.
+/// A text field quoted when it needs to be, and kept from reading as a formula in a spreadsheet:
+/// the same rules as the backup bundle's CSV files.
 fn csv_field(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_owned() };
-    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
+    backup::csv_text(text)
 }
 
 /// Every agent; admins only.
