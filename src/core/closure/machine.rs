@@ -184,7 +184,7 @@ pub enum Refusal {
     #[error("Please acknowledge what will be lost and kept first.")]
     WarningsNotAcknowledged,
     /// Too many wrong entries.
-    #[error("Closure is locked after too many wrong entries until {}.", crate::core::time::utc_minute(*until))]
+    #[error("{}", Refusal::Locked { until: *until }.message(crate::core::time::utc_minute))]
     Locked {
         /// When it unlocks.
         until: Timestamp,
@@ -199,7 +199,7 @@ pub enum Refusal {
     #[error("The note may have at most 500 characters.")]
     NoteTooLong,
     /// A code was sent too recently.
-    #[error("A code was just sent. You can ask for another after {}.", crate::core::time::utc_minute(*until))]
+    #[error("{}", Refusal::ResendTooSoon { until: *until }.message(crate::core::time::utc_minute))]
     ResendTooSoon {
         /// When a resend is allowed.
         until: Timestamp,
@@ -225,6 +225,22 @@ pub enum Refusal {
     /// The phrase was not typed exactly.
     #[error("Type the words \"Deactivate my account\" to confirm.")]
     PhraseMismatch,
+}
+
+impl Refusal {
+    /// The refusal in words, with its instant written by `instant`: UTC on the command line
+    /// (the `Display` form), the viewer's local time in the window.
+    pub fn message(self, instant: impl Fn(Timestamp) -> String) -> String {
+        match self {
+            Self::Locked { until } => {
+                format!("Closure is locked after too many wrong entries until {}.", instant(until))
+            }
+            Self::ResendTooSoon { until } => {
+                format!("A code was just sent. You can ask for another after {}.", instant(until))
+            }
+            other => other.to_string(),
+        }
+    }
 }
 
 impl Wizard {

@@ -233,6 +233,15 @@ fn an_agent_cancels_with_the_customers_code_only() {
 }
 
 #[test]
+fn refusals_name_their_instant_in_the_form_the_caller_chooses() {
+    let until = t0();
+    let locked = Refusal::Locked { until };
+    assert_eq!(locked.to_string(), locked.message(crate::core::time::utc_minute));
+    assert_eq!(locked.message(|_| "noon".to_owned()), "Closure is locked after too many wrong entries until noon.");
+    assert_eq!(Refusal::CodeExpired.message(|_| String::new()), Refusal::CodeExpired.to_string());
+}
+
+#[test]
 fn the_wizard_survives_a_round_trip_through_json() {
     let (w, _) = at_confirm(t0());
     let text = serde_json::to_string(&w).unwrap();

@@ -18,7 +18,6 @@ use jiff::Timestamp;
 use crate::core::AccountId;
 use crate::core::closure::{Reason, Refusal, Step, Wizard};
 use crate::core::readiness::Readiness;
-use crate::core::time::utc_minute;
 use crate::ui::closure::{ClosureCommand, ClosureRequest, FlowInfo, next_flow_id};
 use crate::ui::command::Command;
 use crate::ui::export::ExportState;
@@ -111,16 +110,9 @@ impl WizardView {
     }
 }
 
-/// A refusal in words, with its instant in local time: the messages of [`Refusal`], whose
-/// instants are in UTC as the CLI shows them.
+/// A refusal in words, with its instant in local time.
 pub fn refusal_text(refusal: Refusal) -> String {
-    let text = refusal.to_string();
-    match refusal {
-        Refusal::Locked { until } | Refusal::ResendTooSoon { until } => {
-            text.replace(&utc_minute(until), &local_minute(until))
-        }
-        _ => text,
-    }
+    refusal.message(local_minute)
 }
 
 /// Draws the wizard; returns the command of the step on screen.
