@@ -366,7 +366,7 @@ fn a_large_account_fills_its_orders_table_window_by_window() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("closedesk.db");
     let mut harness = sign_in_screen(&db);
-    let mut conn = Connection::open(&db).unwrap();
+    let mut conn = closedesk::store::open_existing(&db).unwrap();
     let phc = closedesk::auth::password::hash(&closedesk::auth::Secret::from(DEMO_CUSTOMER_PASSWORD)).unwrap();
     let tx = conn.transaction().unwrap();
     let account = accounts::insert_account(

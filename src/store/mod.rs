@@ -9,6 +9,7 @@ mod error;
 pub mod export;
 pub mod holdings;
 pub mod migrations;
+mod name_pairs;
 pub mod open;
 pub mod outbox;
 pub mod purge;

@@ -105,6 +105,7 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // Deleted rows are overwritten with zeros, so a purge leaves no personal bytes behind.
     conn.pragma_update(None, "secure_delete", true)?;
     conn.pragma_update(None, "trusted_schema", false)?;
+    super::name_pairs::register(conn)?;
     Ok(())
 }
 

@@ -3,9 +3,13 @@
 
 use rusqlite::{Connection, params};
 
-use super::StoreResult;
 use super::accounts::{ACCOUNT_COLUMNS, AccountRow, account_from_row};
+use super::{StoreResult, name_pairs};
 use crate::core::AccountStatus;
+
+/// How many customers a search returns at first: a few screens of results, so that what a search
+/// costs follows what it shows rather than how many customers match. More come on request.
+pub const PAGE: usize = 50;
 
 /// The longest search text considered; longer input is cut.
 const MAX_QUERY_CHARS: usize = 200;
@@ -13,7 +17,8 @@ const MAX_QUERY_CHARS: usize = 200;
 /// Accounts matching `text`, best matches first, at most `limit`.
 ///
 /// An exact account id or order number answers alone; otherwise emails starting with the text
-/// come first, then names and emails whose words start with each word of the text.
+/// come first, then, for one word, names and emails with a word starting with it, and for
+/// several words, names with a word starting with each (in any order).
 pub fn search_accounts(
     conn: &Connection,
     text: &str,
@@ -73,22 +78,28 @@ pub fn search_accounts(
     // A bare number is an account id or order number, handled above; as words it would match
     // every email with those digits.
     let numeric = text.chars().all(|c| c.is_ascii_digit());
-    if found.len() < limit
-        && !numeric
-        && let Some(fts) = fts_query(&text)
-    {
+    let words = search_words(&text);
+    if found.len() < limit && !numeric && !words.is_empty() {
         // With a status filter some hits are dropped afterwards, so fetch a margin more.
         let wanted = if status.is_some() { limit * 4 } else { limit - found.len() + 1 };
-        let by_words = query(
+        // Several words are looked up as pairs, so the cost follows the accounts that hold them
+        // all rather than every account that holds one; a single word is a prefix of any word of
+        // the name or the email.
+        let (index, fts) = match name_pairs::pair_query(&words) {
+            Some(pairs) => ("account_name_pairs", pairs),
+            None => ("account_search", format!("\"{}\"*", words[0])),
+        };
+        let mut by_words = query(
             conn,
             &format!(
                 "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id IN (
-                     SELECT rowid FROM account_search WHERE account_search MATCH ?1 LIMIT ?3)
-                 AND (?2 IS NULL OR status = ?2)
-                 ORDER BY display_name COLLATE NOCASE, id"
+                     SELECT rowid FROM {index} WHERE {index} MATCH ?1 LIMIT ?3)
+                 AND (?2 IS NULL OR status = ?2)"
             ),
             params![fts, status, wanted as i64],
         )?;
+        // Sorted here: SQLite's sorter costs more to set up than sorting one page of rows.
+        by_words.sort_by_cached_key(|row| (row.display_name.to_lowercase(), row.id));
         push(by_words, &mut found);
     }
     Ok(found)
@@ -100,17 +111,17 @@ fn query(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreRe
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Turns free text into an FTS5 query: every word must start a word of the name or email.
+/// The words of a search, at most eight.
 ///
 /// Single letters are left out when longer words are there: they match nearly every account
 /// and would make the index walk all of them. No ranking either: an unranked match stops at
 /// the limit instead of scoring every hit.
-fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+fn search_words(text: &str) -> Vec<&str> {
+    let words: Vec<&str> = name_pairs::words(text).collect();
     let long: Vec<&str> = words.iter().copied().filter(|w| w.chars().count() > 1).collect();
-    let chosen = if long.is_empty() { words } else { long };
-    let terms: Vec<String> = chosen.iter().take(8).map(|w| format!("\"{w}\"*")).collect();
-    (!terms.is_empty()).then(|| terms.join(" AND "))
+    let mut chosen = if long.is_empty() { words } else { long };
+    chosen.truncate(8);
+    chosen
 }
 
 #[cfg(test)]
@@ -156,12 +167,68 @@ mod tests {
     }
 
     #[test]
+    fn several_words_find_names_holding_each_in_any_order() {
+        let (_dir, conn) = db();
+        assert_eq!(names(&search_accounts(&conn, "laur ame", None, 10).unwrap()), ["Amélie Laurent"]);
+        assert_eq!(names(&search_accounts(&conn, "AMEL laurent", None, 10).unwrap()), ["Amélie Laurent"]);
+        assert_eq!(names(&search_accounts(&conn, "dub la", None, 10).unwrap()), ["Laurent Dubois"]);
+        assert_eq!(
+            names(&search_accounts(&conn, "mateo g", None, 10).unwrap()),
+            ["Mateo García"],
+            "a lone letter is left out"
+        );
+        // Decomposed accents (as some keyboards and pasted text give) fold like composed ones.
+        assert_eq!(names(&search_accounts(&conn, "game\u{301} mat", None, 10).unwrap()), Vec::<&str>::new());
+        assert_eq!(names(&search_accounts(&conn, "garci\u{301}a mat", None, 10).unwrap()), ["Mateo García"]);
+        assert!(search_accounts(&conn, "amelie dubois", None, 10).unwrap().is_empty(), "the words must share a name");
+        assert!(search_accounts(&conn, "laurent laurent", None, 10).unwrap().is_empty(), "one name word is not two");
+    }
+
+    #[test]
+    fn three_words_must_all_start_words_of_the_name() {
+        let (_dir, conn) = db();
+        let account = NewAccount {
+            display_name: "Ana María López",
+            email: "aml@example.com",
+            phone: None,
+            country: "ES",
+            created_at: Timestamp::UNIX_EPOCH,
+            password_phc: "x",
+        };
+        insert_account(&conn, &account).unwrap();
+        assert_eq!(names(&search_accounts(&conn, "lop ana mar", None, 10).unwrap()), ["Ana María López"]);
+        assert!(search_accounts(&conn, "lop ana mateo", None, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_renamed_account_is_found_by_its_new_name_only() {
+        let (_dir, conn) = db();
+        conn.execute("UPDATE accounts SET display_name = 'Mateo Ruiz' WHERE email = 'mateo.garcia@example.com'", [])
+            .unwrap();
+        assert_eq!(names(&search_accounts(&conn, "mateo ruiz", None, 10).unwrap()), ["Mateo Ruiz"]);
+        assert!(search_accounts(&conn, "mateo garcia", None, 10).unwrap().is_empty());
+    }
+
+    #[test]
     fn a_deleted_account_leaves_the_index() {
         let (_dir, conn) = db();
         conn.execute("DELETE FROM accounts WHERE email = 'ldubois@example.org'", []).unwrap();
         assert_eq!(names(&search_accounts(&conn, "laurent", None, 10).unwrap()), ["Amélie Laurent"]);
+        assert!(search_accounts(&conn, "laurent dub", None, 10).unwrap().is_empty());
         let indexed: i64 = conn.query_row("SELECT count(*) FROM account_search", [], |r| r.get(0)).unwrap();
         assert_eq!(indexed, 2);
+        // With secure-delete the index pages no longer hold the deleted name's tokens at all.
+        let mut stmt = conn
+            .prepare("SELECT block FROM account_search_data UNION ALL SELECT block FROM account_name_pairs_data")
+            .unwrap();
+        let blocks: Vec<Vec<u8>> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        for needle in ["dubois", "ldubois"].map(str::as_bytes) {
+            assert!(
+                !blocks.iter().any(|b| b.windows(needle.len()).any(|w| w == needle)),
+                "{} left in the index",
+                String::from_utf8_lossy(needle)
+            );
+        }
     }
 
     #[test]
