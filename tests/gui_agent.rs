@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use closedesk::core::masking::{mask_email, mask_postal_code, mask_street};
 use closedesk::core::{AccountStatus, Role};
+use closedesk::demo::seed::{SeedSpec, seed};
 use closedesk::demo::{DEMO_ACCOUNTS, DemoAccount};
+use closedesk::store::search::PAGE;
 use closedesk::store::{agents, audit, closure};
 use egui::accesskit::Role as A11yRole;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
@@ -150,6 +152,29 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::Active));
     let cancel = audit::list(&conn, Some(id), 1000).unwrap().into_iter().rfind(|line| line.action == "closure_cancel");
     assert_eq!(cancel.map(|line| (line.outcome, line.actor_kind)), Some(("ok".to_owned(), "agent".to_owned())));
+}
+
+#[test]
+fn a_broad_search_shows_one_page_and_more_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let mut harness = agent_signed_in(&db);
+    let mut conn = closedesk::store::open_existing(&db).unwrap();
+    let spec = SeedSpec { accounts: PAGE as u64 + 10, orders_per_account: 0, seed: 3 };
+    seed(&mut conn, &spec, jiff::Timestamp::now(), &mut |_| {}).unwrap();
+
+    type_into(&mut harness, A11yRole::TextInput, "Search customers", "synthetic");
+    let first_page = format!("Showing the first {PAGE} customers; type more to narrow.");
+    step_until(&mut harness, "one page of results", |h| has_label(h, &first_page));
+    press(&mut harness, "Show more");
+    // All the matches fit in two pages: the note and its button go.
+    step_until(&mut harness, "the second page", |h| {
+        !has_any_label(h, "Show more") && !has_text(h, "Showing the first")
+    });
+
+    // Typing again starts from one page.
+    type_into(&mut harness, A11yRole::TextInput, "Search customers", "-");
+    step_until(&mut harness, "one page of the new search", |h| has_label(h, &first_page));
 }
 
 #[test]

@@ -15,7 +15,7 @@ use crate::auth::{self, Credentials, Secret, Session};
 use crate::core::closure::{Purpose, Step, Wizard};
 use crate::core::permissions::{Action, Principal, authorize};
 use crate::core::{AccountId, AccountStatus};
-use crate::store::{self, reveal::RevealReason};
+use crate::store::{self, reveal::RevealReason, search};
 use crate::ui::closure::{self, ClosureCommand, ClosureReply, ClosureRequest, next_flow_id};
 use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
 use crate::ui::idle::{IdleTimer, had_input};
@@ -35,6 +35,8 @@ pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 pub enum AgentCommand {
     /// The search box changed: search once typing pauses.
     SearchEdited,
+    /// Show one more page of the customers matching the search.
+    MoreCustomers,
     /// Open the reveal form of the customer on screen.
     OpenReveal,
     /// Close the reveal form.
@@ -187,7 +189,8 @@ pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now:
     }
     let Some(account) = agent.open.as_ref().map(|open| open.account) else {
         match command {
-            AgentCommand::SearchEdited => agent.customers.edited_at = Some(Instant::now()),
+            AgentCommand::SearchEdited => search_edited(&mut agent.customers),
+            AgentCommand::MoreCustomers => agent.customers.query.limit += search::PAGE,
             AgentCommand::Unlock(password) => unlock(agent, password, jobs, now),
             _ => {}
         }
@@ -196,7 +199,8 @@ pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now:
     let who = principal(agent);
     let desk = &mut agent.desk;
     match command {
-        AgentCommand::SearchEdited => agent.customers.edited_at = Some(Instant::now()),
+        AgentCommand::SearchEdited => search_edited(&mut agent.customers),
+        AgentCommand::MoreCustomers => agent.customers.query.limit += search::PAGE,
         AgentCommand::OpenReveal => desk.reveal = Some(RevealForm::default()),
         AgentCommand::CloseReveal => desk.reveal = None,
         AgentCommand::Reveal { reason } => {
@@ -514,6 +518,12 @@ pub fn logic(agent: &mut AgentView, jobs: &mut Jobs, ctx: &egui::Context, now: T
     }
 }
 
+/// A new search text starts again from one page of results, once typing pauses.
+fn search_edited(list: &mut CustomerListView) {
+    list.edited_at = Some(Instant::now());
+    list.query.limit = search::PAGE;
+}
+
 /// Starts the customer search once typing has paused for [`SEARCH_DEBOUNCE`].
 fn start_search(agent: &mut AgentView, jobs: &mut Jobs, now: Instant, ctx: &egui::Context) {
     let list = &mut agent.customers;
@@ -528,8 +538,8 @@ fn start_search(agent: &mut AgentView, jobs: &mut Jobs, now: Instant, ctx: &egui
         }
     }
     let principal = Principal::Agent { id: agent.id, role: agent.role };
-    if let Err(err) = jobs.list_customers(list.search.clone(), principal) {
-        list.shown_for = Some(list.search.clone());
+    if let Err(err) = jobs.list_customers(list.query.clone(), principal) {
+        list.shown_for = Some(list.query.clone());
         list.rows = crate::ui::remote::Remote::Failed(err.to_string());
     }
 }

@@ -259,9 +259,9 @@ impl ClosedeskApp {
                     Err(err) => view.error = Some(err.to_string()),
                 }
             }
-            JobOutput::CustomersListed { search, result } => {
+            JobOutput::CustomersListed { query, result } => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent.customers.shown_for = Some(search);
+                    agent.customers.shown_for = Some(query);
                     agent.customers.rows = result.into();
                 }
             }
@@ -309,7 +309,7 @@ impl ClosedeskApp {
             JobKind::ListCustomers => {
                 if let Screen::Agent(agent) = &mut self.screen {
                     // Marked as answered, so that a failing search is not retried in a loop.
-                    agent.customers.shown_for = Some(agent.customers.search.clone());
+                    agent.customers.shown_for = Some(agent.customers.query.clone());
                     agent.customers.rows = Remote::Failed(message);
                 }
             }

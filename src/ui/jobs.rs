@@ -22,6 +22,7 @@ use super::agent_desk::{self, AgentOutput};
 use super::agent_ops::{OpsJob, OpsOutput};
 use super::closure::ClosureOutput;
 use super::export::ExportOutput;
+use super::screens::agent::CustomerQuery;
 use super::screens::dashboard::open_backup::{self, OpenedBackup};
 use super::screens::dashboard::{
     ChildrenLoaded, ChildrenRequest, OverviewLoaded, OverviewRequest, RowsLoaded, RowsRequest,
@@ -30,9 +31,6 @@ use super::screens::dashboard::{
 /// Results that may wait for the UI thread: more than there are kinds of job, so that a
 /// finishing worker never blocks on a full channel.
 const RESULT_CAPACITY: usize = 16;
-
-/// The most customers an agent's list shows at once.
-pub const CUSTOMER_LIST_LIMIT: usize = 200;
 
 /// The kinds of background work; one of each may run at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -128,8 +126,8 @@ pub enum JobOutput {
     AccountLoaded(OverviewLoaded),
     /// A page of the customer list.
     CustomersListed {
-        /// The search text the list answers.
-        search: String,
+        /// The search the list answers.
+        query: CustomerQuery,
         /// The matching accounts, ordered by id, or why the search failed or was refused.
         result: Result<Vec<AccountRow>, String>,
     },
@@ -313,9 +311,9 @@ impl Jobs {
         })
     }
 
-    /// Lists the customers matching `search` (all of them when it is empty), up to
-    /// [`CUSTOMER_LIST_LIMIT`], if `principal` may search customers.
-    pub fn list_customers(&mut self, search: String, principal: Principal) -> Result<(), JobError> {
+    /// Lists the first `query.limit` customers matching `query.search` (all customers when it is
+    /// empty), if `principal` may search customers.
+    pub fn list_customers(&mut self, query: CustomerQuery, principal: Principal) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::ListCustomers, move || {
             let result =
@@ -323,12 +321,12 @@ impl Jobs {
                     store::open_existing(&path)
                         .and_then(|conn| {
                             let filter =
-                                AccountFilter { search: Some(&search), status: None, limit: CUSTOMER_LIST_LIMIT };
+                                AccountFilter { search: Some(&query.search), status: None, limit: query.limit };
                             accounts::list_accounts(&conn, &filter)
                         })
                         .map_err(|err| err.to_string())
                 });
-            JobOutput::CustomersListed { search, result }
+            JobOutput::CustomersListed { query, result }
         })
     }
 
@@ -416,12 +414,15 @@ mod tests {
         let (release, wait) = std::sync::mpsc::channel::<()>();
         jobs.start(JobKind::ListCustomers, move || {
             wait.recv().ok();
-            JobOutput::CustomersListed { search: String::new(), result: Ok(Vec::new()) }
+            JobOutput::CustomersListed { query: CustomerQuery::default(), result: Ok(Vec::new()) }
         })
         .unwrap();
         assert!(jobs.is_running(JobKind::ListCustomers));
         let agent = Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent };
-        assert!(matches!(jobs.list_customers("x".to_owned(), agent), Err(JobError::Busy(JobKind::ListCustomers))));
+        assert!(matches!(
+            jobs.list_customers(CustomerQuery::default(), agent),
+            Err(JobError::Busy(JobKind::ListCustomers))
+        ));
         assert!(!jobs.is_running(JobKind::LoadAccount));
 
         release.send(()).unwrap();
@@ -466,7 +467,7 @@ mod tests {
     fn a_customer_may_not_search_customers_even_if_a_screen_asked() {
         let dir = tempfile::tempdir().unwrap();
         let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
-        jobs.list_customers(String::new(), Principal::Customer(crate::core::AccountId(1))).unwrap();
+        jobs.list_customers(CustomerQuery::default(), Principal::Customer(crate::core::AccountId(1))).unwrap();
         let events = wait_for_events(&mut jobs);
         assert!(
             matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Err(message), .. })] if message == "You are not allowed to do this."),
@@ -583,12 +584,12 @@ mod tests {
         let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
         jobs.start(JobKind::LoadAccount, || {
             let name = std::thread::current().name().unwrap_or_default().to_owned();
-            JobOutput::CustomersListed { search: name, result: Ok(Vec::new()) }
+            JobOutput::CustomersListed { query: CustomerQuery { search: name, limit: 1 }, result: Ok(Vec::new()) }
         })
         .unwrap();
         let events = wait_for_events(&mut jobs);
         assert!(
-            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { search, .. })] if search == "load-account")
+            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { query, .. })] if query.search == "load-account")
         );
     }
 }

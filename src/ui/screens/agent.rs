@@ -11,9 +11,9 @@ use crate::core::masking::mask_email;
 use crate::core::permissions::Principal;
 use crate::core::{AgentId, Role};
 use crate::store::accounts::AccountRow;
+use crate::store::search;
 use crate::ui::agent_desk::{AgentCommand, AssistedCancel, CustomerDesk, closure_actions};
 use crate::ui::command::Command;
-use crate::ui::jobs::CUSTOMER_LIST_LIMIT;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter};
@@ -30,10 +30,10 @@ use super::wizard::wizard_ui;
 /// The customer list as an agent searches it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomerListView {
-    /// The text in the search box.
-    pub search: String,
-    /// The search the rows shown answer; when it differs from `search`, a new search is due.
-    pub shown_for: Option<String>,
+    /// The text in the search box and how many customers to show.
+    pub query: CustomerQuery,
+    /// The search the rows shown answer; when it differs from `query`, a new search is due.
+    pub shown_for: Option<CustomerQuery>,
     /// The rows.
     pub rows: Remote<Vec<AccountRow>>,
     /// When the search box last changed; the search runs once typing pauses.
@@ -43,7 +43,22 @@ pub struct CustomerListView {
 impl CustomerListView {
     /// Whether the rows shown are out of date with the search box.
     pub fn is_stale(&self) -> bool {
-        self.shown_for.as_deref() != Some(self.search.as_str())
+        self.shown_for.as_ref() != Some(&self.query)
+    }
+}
+
+/// A customer search: the text typed and how many of the matching customers to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerQuery {
+    /// The text typed; empty lists every customer.
+    pub search: String,
+    /// How many customers to show: one [`search::PAGE`] more each time the agent asks.
+    pub limit: usize,
+}
+
+impl Default for CustomerQuery {
+    fn default() -> Self {
+        Self { search: String::new(), limit: search::PAGE }
     }
 }
 
@@ -264,7 +279,7 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
         let label = ui.label("Search customers");
         let edit = ui
             .add(
-                egui::TextEdit::singleline(&mut list.search)
+                egui::TextEdit::singleline(&mut list.query.search)
                     .hint_text("email, name, account id or order number")
                     .desired_width(320.0),
             )
@@ -292,11 +307,17 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
             ui.label(RichText::new("No customer matches this search.").weak());
         }
         Remote::Ready(rows) => {
-            if rows.len() >= CUSTOMER_LIST_LIMIT {
-                ui.label(
-                    RichText::new(format!("Showing the first {CUSTOMER_LIST_LIMIT} customers; search to narrow."))
-                        .weak(),
-                );
+            let asked = list.shown_for.as_ref().map_or(0, |query| query.limit);
+            if rows.len() >= asked {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(format!("Showing the first {} customers; type more to narrow.", rows.len()))
+                            .weak(),
+                    );
+                    if ui.button("Show more").clicked() {
+                        command = Some(Command::Agent(AgentCommand::MoreCustomers));
+                    }
+                });
             }
             command = customer_table_ui(ui, rows).or(command);
         }
