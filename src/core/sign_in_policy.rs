@@ -11,6 +11,14 @@ pub const FIRST_DELAY_SECS: i64 = 30;
 /// The longest wait between attempts.
 pub const MAX_DELAY_SECS: i64 = 15 * 60;
 
+/// How long failures count: a failure this long after the previous one starts the count again.
+pub const FORGET_AFTER_SECS: i64 = 24 * 60 * 60;
+
+/// Failures before this instant no longer count at `now`.
+pub fn forgotten_before(now: Timestamp) -> Timestamp {
+    now - SignedDuration::from_secs(FORGET_AFTER_SECS)
+}
+
 /// When the next attempt may be made after `failures` consecutive failures, the last at
 /// `last_failure_at`; `None` when an attempt may be made at once.
 pub fn next_attempt_at(failures: i64, last_failure_at: Timestamp) -> Option<Timestamp> {

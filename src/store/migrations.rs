@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0005_customer_search.sql"),
     include_str!("sql/0006_audit_filters.sql"),
     include_str!("sql/0007_name_pairs.sql"),
+    include_str!("sql/0008_unknown_logins.sql"),
 ];
 
 /// The schema version this build writes and understands.

@@ -256,7 +256,7 @@ impl ClosedeskApp {
                         self.principal = Some(session.principal());
                         self.screen = screen_for(session, self.jobs.db_path(), self.agent_idle_lock());
                     }
-                    Err(err) => view.error = Some(err.to_string()),
+                    Err(err) => view.error = Some(err.message(crate::ui::format::local_minute)),
                 }
             }
             JobOutput::CustomersListed { query, result } => {

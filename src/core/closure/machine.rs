@@ -230,7 +230,10 @@ pub enum Refusal {
 impl Refusal {
     /// The refusal in words, with its instant written by `instant`: UTC on the command line
     /// (the `Display` form), the viewer's local time in the window.
+    ///
+    /// Waits are rounded up to the minute, so the stated time is never too early.
     pub fn message(self, instant: impl Fn(Timestamp) -> String) -> String {
+        let instant = |at| instant(crate::core::time::minute_up(at));
         match self {
             Self::Locked { until } => {
                 format!("Closure is locked after too many wrong entries until {}.", instant(until))
