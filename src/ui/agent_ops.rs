@@ -640,9 +640,10 @@ fn save(view: &mut AgentView, jobs: &mut Jobs, purpose: DialogPurpose, action: S
 }
 
 fn open_dialog(target: &mut SaveTarget, jobs: &mut Jobs, purpose: DialogPurpose, now: Timestamp) {
+    let dialog = jobs.file_dialog();
     let started = start(jobs, OpsJob::SaveDialog, move || OpsOutput::DialogClosed {
         purpose,
-        answer: save_dialog(purpose, now).run(),
+        answer: save_dialog(purpose, now).run(dialog),
     });
     match started {
         Ok(()) => {

@@ -359,7 +359,8 @@ fn screen_for(session: Session, db_path: &Path, agent_idle_lock: Duration) -> Sc
 }
 
 impl eframe::App for ClosedeskApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        self.jobs.parent_dialogs_to(frame);
         for event in self.jobs.poll() {
             self.on_job_event(event);
         }

@@ -287,7 +287,8 @@ impl ExportState {
 
     fn open_dialog(&mut self, jobs: &mut Jobs, now: Timestamp) {
         let (account, format) = (self.account, self.format);
-        match jobs.start(JobKind::SaveDialog, move || JobOutput::Export(choose_file(account, format, now))) {
+        let dialog = jobs.file_dialog();
+        match jobs.start(JobKind::SaveDialog, move || JobOutput::Export(choose_file(dialog, account, format, now))) {
             Ok(()) => {
                 self.stage = ExportStage::ChoosingFile;
                 self.dialog_unavailable = false;
@@ -326,13 +327,13 @@ impl ExportState {
 }
 
 /// Opens the native save dialog (blocking: on the `save-dialog` worker only).
-fn choose_file(account: AccountId, format: Format, now: Timestamp) -> ExportOutput {
+fn choose_file(dialog: rfd::FileDialog, account: AccountId, format: Format, now: Timestamp) -> ExportOutput {
     let (filter, extension) = match format {
         Format::Json => ("closedesk backup (JSON)", "json"),
         Format::Bundle => ("closedesk backup bundle (zip)", "zip"),
     };
     let file_name = backup::default_file_name(account, format, now);
-    let answer = SaveDialog { title: "Back up account", file_name, filter, extension }.run();
+    let answer = SaveDialog { title: "Back up account", file_name, filter, extension }.run(dialog);
     ExportOutput::DialogClosed { account, answer }
 }
 

@@ -205,13 +205,29 @@ pub struct Jobs {
     running: Vec<Running>,
     /// Results of jobs started under an older generation are dropped (see [`Self::discard_running`]).
     generation: u64,
+    /// Every native file dialog starts from this one, which knows the window it belongs to.
+    dialog: Option<rfd::FileDialog>,
 }
 
 impl Jobs {
     /// A job owner for the database at `db_path`; finished jobs repaint `ctx`.
     pub fn new(ctx: egui::Context, db_path: PathBuf) -> Self {
         let (sender, receiver) = sync_channel(RESULT_CAPACITY);
-        Self { ctx, db_path, sender, receiver, running: Vec::new(), generation: 0 }
+        Self { ctx, db_path, sender, receiver, running: Vec::new(), generation: 0, dialog: None }
+    }
+
+    /// Makes the native file dialogs children of `window`, so that they open over it and keep
+    /// it from taking input meanwhile, instead of opening as separate windows somewhere.
+    /// The first call counts: the window stays the same for the life of the app.
+    pub fn parent_dialogs_to(&mut self, window: &eframe::Frame) {
+        if self.dialog.is_none() {
+            self.dialog = Some(rfd::FileDialog::new().set_parent(window));
+        }
+    }
+
+    /// A new native file dialog, parented to the window when it is known.
+    pub fn file_dialog(&self) -> rfd::FileDialog {
+        self.dialog.clone().unwrap_or_default()
     }
 
     /// The database file the jobs work on.
@@ -301,7 +317,8 @@ impl Jobs {
 
     /// Shows the native open dialog for a backup file until the person chooses or cancels.
     pub fn pick_backup(&mut self) -> Result<(), JobError> {
-        self.start(JobKind::PickBackup, || JobOutput::BackupPicked(open_backup::pick_backup_file()))
+        let dialog = self.file_dialog();
+        self.start(JobKind::PickBackup, || JobOutput::BackupPicked(open_backup::pick_backup_file(dialog)))
     }
 
     /// Verifies the backup at `path` and loads it for the read-only dashboards.

@@ -52,16 +52,18 @@ impl DialogAnswer {
 }
 
 impl SaveDialog {
-    /// Opens the dialog in the documents folder and waits for the person. It blocks: call it
-    /// on a worker only.
-    pub fn run(self) -> DialogAnswer {
-        let mut dialog = rfd::FileDialog::new()
+    /// Shows `dialog` as this save dialog, in the documents folder (or home, where there is
+    /// none), and waits for the person.
+    /// It blocks: call it on a worker only.
+    pub fn run(self, dialog: rfd::FileDialog) -> DialogAnswer {
+        let mut dialog = dialog
             .set_title(self.title)
             .set_file_name(self.file_name)
             .add_filter(self.filter, &[self.extension])
             .set_can_create_directories(true);
-        if let Some(folder) = directories::UserDirs::new().and_then(|dirs| dirs.document_dir().map(Path::to_owned)) {
-            dialog = dialog.set_directory(folder);
+        // Not the working folder, which for a double-clicked app means nothing to the person.
+        if let Some(dirs) = directories::UserDirs::new() {
+            dialog = dialog.set_directory(dirs.document_dir().unwrap_or(dirs.home_dir()));
         }
         let started = Instant::now();
         let chosen = dialog.save_file();

@@ -109,7 +109,10 @@ fn stage_ui(ui: &mut Ui, stage: &ExportStage) -> Option<ExportCommand> {
             ui.label(
                 RichText::new(format!(
                     "{} backup, {} rows, {} bytes, taken {}. closedesk can verify it and open it again.",
-                    saved.format,
+                    match saved.format {
+                        Format::Json => "JSON",
+                        Format::Bundle => "Bundle",
+                    },
                     group_thousands(saved.rows),
                     group_thousands(saved.bytes),
                     local_minute(saved.at)

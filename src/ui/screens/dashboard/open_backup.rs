@@ -76,13 +76,10 @@ pub struct OpenedBackup {
     pub snapshot: Arc<Snapshot>,
 }
 
-/// Shows the native "open" dialog for closedesk backups and waits for the answer. Run it on
-/// a worker: it blocks until the person chooses.
-pub fn pick_backup_file() -> Option<PathBuf> {
-    rfd::FileDialog::new()
-        .set_title("Open a closedesk backup")
-        .add_filter("closedesk backup", &["json", "zip"])
-        .pick_file()
+/// Shows `dialog` as the native "open" dialog for closedesk backups and waits for the answer.
+/// Run it on a worker: it blocks until the person chooses.
+pub fn pick_backup_file(dialog: rfd::FileDialog) -> Option<PathBuf> {
+    dialog.set_title("Open a closedesk backup").add_filter("closedesk backup", &["json", "zip"]).pick_file()
 }
 
 /// Verifies the backup at `path` and loads it read-only; the error names what is wrong.
