@@ -1,6 +1,7 @@
 //! Who may do what. Screens hide what a person may not do, but every job checks here first,
 //! so a hidden button is never the only guard.
 
+use crate::core::audit::Actor;
 use crate::core::{AccountId, AgentId, Role};
 
 /// Who is acting.
@@ -15,6 +16,16 @@ pub enum Principal {
         /// What the agent may do.
         role: Role,
     },
+}
+
+impl Principal {
+    /// Who the audit trail names for what this principal does.
+    pub fn actor(self) -> Actor {
+        match self {
+            Self::Customer(account) => Actor::Customer(account),
+            Self::Agent { id, .. } => Actor::Agent(id),
+        }
+    }
 }
 
 /// Something a principal may try.

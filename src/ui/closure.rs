@@ -322,10 +322,7 @@ fn run_request(
             };
             let action = if cancelling { Action::CancelClosure(account) } else { Action::CloseAccount(account) };
             authorize(principal, action)?;
-            match principal {
-                Principal::Agent { id, .. } => Actor::Agent(id),
-                Principal::Customer(own) => Actor::Customer(own),
-            }
+            principal.actor()
         }
         None => Actor::Customer(account),
     };

@@ -16,11 +16,15 @@ use jiff::Timestamp;
 
 use crate::backup::{self, BackupError, Format, Progress};
 use crate::core::AccountId;
+use crate::core::audit::AuditEvent;
 use crate::core::permissions::{Action, Principal, authorize};
-use crate::store;
+use crate::store::{self, audit};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::save_file::{DialogAnswer, SaveDialog, resolve_typed_path};
+
+/// The audit trail's action for a backup written from the window; the outcome is the format.
+pub const BACKUP_AUDIT_ACTION: &str = "backup_exported";
 
 /// Progress reports that may wait for the UI thread; later ones are dropped when it is full,
 /// and the next report (or the result) brings the bar up to date.
@@ -367,13 +371,28 @@ impl ExportJob {
         let written =
             backup::export_to_file(&conn, self.account, &target, self.format, self.overwrite, self.now, &report);
         match written {
-            Ok(summary) => Ok(SavedBackup {
-                path: target,
-                format: self.format,
-                rows: summary.counts.total(),
-                bytes: summary.bytes,
-                at: self.now,
-            }),
+            Ok(summary) => {
+                // A backup holds the customer's personal data unmasked: the trail says who took one.
+                let event = AuditEvent {
+                    account: Some(self.account),
+                    actor: self.principal.actor(),
+                    action: BACKUP_AUDIT_ACTION,
+                    outcome: self.format.as_str(),
+                };
+                audit::record(&conn, &event, self.now).map_err(|err| {
+                    ExportFailure::Other(format!(
+                        "The backup was saved to {}, but the audit trail could not record it: {err}",
+                        target.display()
+                    ))
+                })?;
+                Ok(SavedBackup {
+                    path: target,
+                    format: self.format,
+                    rows: summary.counts.total(),
+                    bytes: summary.bytes,
+                    at: self.now,
+                })
+            }
             Err(BackupError::Cancelled) => Err(ExportFailure::Cancelled),
             Err(BackupError::Exists { path }) => Err(ExportFailure::Exists(path)),
             Err(err) => Err(ExportFailure::Other(err.to_string())),
@@ -451,6 +470,19 @@ mod tests {
         state.apply(ExportCommand::Replace, &mut jobs, now());
         finish(&mut state, &mut jobs);
         assert!(matches!(state.stage, ExportStage::Saved(_)), "{:?}", state.stage);
+        let customer = ("customer".to_owned(), Some(account.0), "json".to_owned());
+        assert_eq!(backup_lines(&jobs, account), [customer.clone(), customer], "each backup written is recorded");
+    }
+
+    /// The backup lines of `account`'s audit trail: actor kind, actor id and format.
+    fn backup_lines(jobs: &Jobs, account: AccountId) -> Vec<(String, Option<i64>, String)> {
+        let conn = store::open_existing(jobs.db_path()).unwrap();
+        let lines = audit::list(&conn, Some(account), 100).unwrap();
+        lines
+            .into_iter()
+            .filter(|line| line.action == BACKUP_AUDIT_ACTION)
+            .map(|line| (line.actor_kind, line.actor_id, line.outcome))
+            .collect()
     }
 
     #[test]
@@ -467,6 +499,7 @@ mod tests {
         assert_eq!(state.stage, ExportStage::Failed("You are not allowed to do this.".to_owned()));
         assert!(state.last_saved.is_none());
         assert!(!target.exists(), "no data was written");
+        assert!(backup_lines(&jobs, other).is_empty(), "a refused export is no backup");
 
         let agent = Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent };
         let mut state = ExportState::new(other, agent);
@@ -475,6 +508,11 @@ mod tests {
         finish(&mut state, &mut jobs);
         assert!(matches!(state.stage, ExportStage::Saved(_)), "{:?}", state.stage);
         crate::backup::verify(&target, None).unwrap();
+        assert_eq!(
+            backup_lines(&jobs, other),
+            [("agent".to_owned(), Some(1), "json".to_owned())],
+            "the agent is named"
+        );
     }
 
     #[test]
