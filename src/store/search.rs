@@ -17,8 +17,10 @@ const MAX_QUERY_CHARS: usize = 200;
 /// Accounts matching `text`, best matches first, at most `limit`.
 ///
 /// An exact account id or order number answers alone; otherwise emails starting with the text
-/// come first, then, for one word, names and emails with a word starting with it, and for
-/// several words, names with a word starting with each (in any order).
+/// come first (in email order), then, for one word, names and emails with a word starting with
+/// it, and for several words, names with a word starting with each in any order (both in
+/// account order). Each group keeps its order as `limit` grows, so a longer page only adds
+/// rows at the end.
 pub fn search_accounts(
     conn: &Connection,
     text: &str,
@@ -90,7 +92,7 @@ pub fn search_accounts(
             Some(pairs) => ("account_name_pairs", pairs),
             None => ("account_search", format!("\"{}\"*", words[0])),
         };
-        let mut by_words = query(
+        let by_words = query(
             conn,
             &format!(
                 "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id IN (
@@ -99,8 +101,6 @@ pub fn search_accounts(
             ),
             params![fts, status, wanted as i64],
         )?;
-        // Sorted here: SQLite's sorter costs more to set up than sorting one page of rows.
-        by_words.sort_by_cached_key(|row| (row.display_name.to_lowercase(), row.id));
         push(by_words, &mut found);
     }
     Ok(found)
@@ -217,6 +217,33 @@ mod tests {
             .unwrap();
         assert_eq!(names(&search_accounts(&conn, "mateo ruiz", None, 10).unwrap()), ["Mateo Ruiz"]);
         assert!(search_accounts(&conn, "mateo garcia", None, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_longer_page_only_adds_rows_at_the_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::create_empty(&dir.path().join("pages.db")).unwrap();
+        let spec = crate::demo::seed::SeedSpec { accounts: 600, orders_per_account: 0, seed: 9 };
+        crate::demo::seed::seed(&mut conn, &spec, Timestamp::UNIX_EPOCH, &mut |_| {}).unwrap();
+        // The commonest pair of two-letter name-word starts, for a pair search with most hits.
+        let mut pairs = std::collections::HashMap::<String, usize>::new();
+        let all = crate::store::accounts::AccountFilter { limit: 1_000, ..Default::default() };
+        for row in crate::store::accounts::list_accounts(&conn, &all).unwrap() {
+            let starts: Vec<String> = row.display_name.split(' ').map(|w| w.chars().take(2).collect()).collect();
+            *pairs.entry(starts.join(" ")).or_default() += 1;
+        }
+        let (pair, _) = pairs.into_iter().max_by_key(|(pair, count)| (*count, pair.clone())).unwrap();
+        // Emails only, emails then name words, name words only, and name-word pairs.
+        for text in ["synthetic-b1-1", "s", "ma", &pair] {
+            let mut shorter: Vec<i64> = Vec::new();
+            for limit in [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144] {
+                let page: Vec<i64> =
+                    search_accounts(&conn, text, None, limit).unwrap().iter().map(|r| r.id.0).collect();
+                assert!(page.starts_with(&shorter), "{text:?} up to {limit}: {page:?} does not go on from {shorter:?}");
+                shorter = page;
+            }
+            assert!(shorter.len() > 3, "{text:?} finds enough to page through: {}", shorter.len());
+        }
     }
 
     #[test]
