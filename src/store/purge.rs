@@ -777,6 +777,21 @@ mod tests {
     }
 
     #[test]
+    fn after_purge_the_search_indexes_hold_no_token_of_the_name() {
+        // The full-text indexes keep names folded to lower case, and the pair index joins words.
+        let tokens =
+            || ["vexabright", "quillon_vexabright", "vexabright_quillon"].map(|t| Zeroizing::new(t.to_owned()));
+        let mut shop = shop();
+        let before = scan_files(&shop.db, &tokens()).unwrap();
+        assert!(before.hits >= 3, "the indexes hold the name's tokens before the purge: {}", before.hits);
+        purged(&mut shop);
+        for token in tokens() {
+            let report = scan_files(&shop.db, std::slice::from_ref(&token)).unwrap();
+            assert_eq!(report.hits, 0, "{} is still in the files", token.as_str());
+        }
+    }
+
+    #[test]
     fn a_reader_holding_an_old_snapshot_is_reported_and_a_later_checkpoint_finishes_the_job() {
         let mut shop = shop();
         shop.conn.busy_timeout(Duration::from_millis(20)).unwrap();
