@@ -15,7 +15,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use zeroize::Zeroizing;
 
-use super::scan::{ScanReport, scan_files};
+use super::scan::{ScanReport, scan_files_for_each};
 use super::{StoreError, StoreResult};
 use crate::core::AccountId;
 use crate::core::audit::{Actor, AuditEvent};
@@ -23,6 +23,9 @@ use crate::core::time::from_unix;
 
 /// Values shorter than this are not searched for: they occur by chance in any file.
 const MIN_NEEDLE_BYTES: usize = 4;
+
+/// One purged account's personal values, for the byte scan; wiped from memory when dropped.
+type Values = Vec<Zeroizing<String>>;
 
 /// What a purge removed and what the byte scan afterwards found: counts only, never a value.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -74,9 +77,13 @@ pub fn due_accounts(conn: &Connection, now: Timestamp) -> StoreResult<Vec<(Accou
 }
 
 /// Purges every account due at `now`, earliest purge date first, calling
-/// `progress(done, total)` before the first and after each account.
+/// `progress(done, total)` before the first and after each account's rows are gone.
 ///
-/// It stops at the first error and returns it; the accounts purged before it stay purged.
+/// Each account's rows go in a transaction of its own; the checkpoint and the byte scan then
+/// run once for all of them, each receipt counting its own account's values.
+///
+/// It stops at the first error and returns it; the accounts purged before it stay purged (and
+/// are still checkpointed, so the log keeps none of their pages).
 pub fn purge_due(
     conn: &mut Connection,
     now: Timestamp,
@@ -86,15 +93,22 @@ pub fn purge_due(
     let due = due_accounts(conn, now)?;
     let total = due.len();
     progress(0, total);
-    let mut receipts = Vec::with_capacity(total);
+    let mut removed = Vec::with_capacity(total);
     for (done, (account, _)) in due.into_iter().enumerate() {
-        // Another process may have purged it since the list was read: that is not an error.
-        if let PurgeOutcome::Purged(receipt) = purge_account(conn, account, now, outbox_dir)? {
-            receipts.push(receipt);
+        match super::write(conn, |tx| remove_account(tx, account, now)) {
+            Ok(Removal::Removed(rows)) => removed.push((account, rows)),
+            // Another process purged it since the list was read: that is not an error.
+            Ok(Removal::AlreadyPurged) => {}
+            Err(err) => {
+                if let Err(after) = after_removal(conn, now, outbox_dir, removed) {
+                    tracing::warn!(error = %after, "the purges before a failed one could not be checked");
+                }
+                return Err(err);
+            }
         }
         progress(done + 1, total);
     }
-    Ok(receipts)
+    after_removal(conn, now, outbox_dir, removed)
 }
 
 /// Purges one account whose grace period has ended at `now`.
@@ -116,35 +130,71 @@ pub fn purge_account(
         Removal::AlreadyPurged => return Ok(PurgeOutcome::AlreadyPurged),
         Removal::Removed(removed) => removed,
     };
+    let mut receipts = after_removal(conn, now, outbox_dir, vec![(account, removed)])?;
+    Ok(PurgeOutcome::Purged(receipts.remove(0)))
+}
 
+/// What follows the removal transactions of `removed`: their mail files, one checkpoint, and
+/// one byte scan for all their values; a receipt for each, in order.
+fn after_removal(
+    conn: &Connection,
+    now: Timestamp,
+    outbox_dir: &Path,
+    removed: Vec<(AccountId, Removed)>,
+) -> StoreResult<Vec<PurgeReceipt>> {
+    if removed.is_empty() {
+        return Ok(Vec::new());
+    }
     // The mail files go first: the rows naming them are gone, so if a later step failed,
     // no second run could find them again.
-    let (mail_files_deleted, mail_files_failed) = delete_mail_files(outbox_dir, &removed.mail_files);
+    let mail: Vec<(u64, u64)> =
+        removed.iter().map(|(_, rows)| delete_mail_files(outbox_dir, &rows.mail_files)).collect();
     // Busy (first column 1) means a reader kept the checkpoint from finishing.
     let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
 
-    let (values, values_shared) = drop_values_held_elsewhere(conn, removed.values)?;
-    let scan = match conn.path().filter(|p| !p.is_empty()) {
-        Some(db_path) => scan_files(Path::new(db_path), &values).map_err(|err| StoreError::Unavailable {
-            path: db_path.into(),
-            reason: format!("account {account} was purged, but its byte scan could not read the files: {err}"),
+    let (mut accounts, mut values) = (Vec::with_capacity(removed.len()), Vec::with_capacity(removed.len()));
+    for (account, rows) in removed {
+        values.push(rows.values);
+        accounts.push((account, rows.reason_code, rows.rows_deleted, rows.reviews_kept));
+    }
+    let (values, shared) = drop_values_held_elsewhere(conn, values)?;
+    let groups: Vec<&[Zeroizing<String>]> = values.iter().map(Vec::as_slice).collect();
+    let scans = match conn.path().filter(|p| !p.is_empty()) {
+        Some(db_path) => scan_files_for_each(Path::new(db_path), &groups).map_err(|err| {
+            let ids: Vec<String> = accounts.iter().map(|(account, ..)| account.to_string()).collect();
+            StoreError::Unavailable {
+                path: db_path.into(),
+                reason: format!(
+                    "account {} was purged, but its byte scan could not read the files: {err}",
+                    ids.join(", ")
+                ),
+            }
         })?,
         // An in-memory database has no file that could keep a byte.
-        None => ScanReport { values_checked: values.len(), ..ScanReport::default() },
+        None => {
+            groups.iter().map(|group| ScanReport { values_checked: group.len(), ..ScanReport::default() }).collect()
+        }
     };
 
-    Ok(PurgeOutcome::Purged(PurgeReceipt {
-        account,
-        purged_at: now,
-        reason_code: removed.reason_code,
-        rows_deleted: removed.rows_deleted,
-        reviews_kept: removed.reviews_kept,
-        mail_files_deleted,
-        mail_files_failed,
-        values_shared: values_shared as u64,
-        checkpoint_complete: busy == 0,
-        scan,
-    }))
+    let receipts = accounts
+        .into_iter()
+        .zip(mail)
+        .zip(shared)
+        .zip(scans)
+        .map(|((((account, reason_code, rows_deleted, reviews_kept), (deleted, failed)), shared), scan)| PurgeReceipt {
+            account,
+            purged_at: now,
+            reason_code,
+            rows_deleted,
+            reviews_kept,
+            mail_files_deleted: deleted,
+            mail_files_failed: failed,
+            values_shared: shared as u64,
+            checkpoint_complete: busy == 0,
+            scan,
+        })
+        .collect();
+    Ok(receipts)
 }
 
 /// What the purge transaction did.
@@ -160,8 +210,8 @@ struct Removed {
     reason_code: String,
     rows_deleted: u64,
     reviews_kept: u64,
-    /// The account's personal values, for the byte scan; wiped from memory when dropped.
-    values: Vec<Zeroizing<String>>,
+    /// The account's personal values.
+    values: Values,
     /// The outbox file names of the account's mail.
     mail_files: Vec<String>,
 }
@@ -269,7 +319,7 @@ fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp) -> S
 }
 
 /// Adds the personal values of the account's addresses and payment methods to `values`.
-fn collect_values(tx: &Transaction<'_>, account: AccountId, values: &mut Vec<Zeroizing<String>>) -> StoreResult<()> {
+fn collect_values(tx: &Transaction<'_>, account: AccountId, values: &mut Values) -> StoreResult<()> {
     let mut addresses =
         tx.prepare_cached("SELECT recipient, line1, line2, phone FROM addresses WHERE account_id = ?1")?;
     let mut rows = addresses.query([account.0])?;
@@ -288,7 +338,7 @@ fn collect_values(tx: &Transaction<'_>, account: AccountId, values: &mut Vec<Zer
 }
 
 /// Keeps `value` for the scan unless it is missing, already kept, or too short to mean anything.
-fn push_value(values: &mut Vec<Zeroizing<String>>, value: Option<Zeroizing<String>>) {
+fn push_value(values: &mut Values, value: Option<Zeroizing<String>>) {
     let Some(value) = value else { return };
     if value.len() >= MIN_NEEDLE_BYTES && !values.contains(&value) {
         values.push(value);
@@ -303,17 +353,15 @@ const HELD_ELSEWHERE: &[&str] = &[
     "SELECT body FROM reviews",
 ];
 
-/// Splits off the purged account's values that still occur inside the remaining accounts'
+/// Splits off each purged account's values that still occur inside the remaining accounts'
 /// values or the kept reviews: a common name, a shared street, a card's last four digits.
-/// Their bytes rightly stay in the file, so scanning for them would prove nothing. Returns
-/// the values left to scan and how many were set aside.
-fn drop_values_held_elsewhere(
-    conn: &Connection,
-    values: Vec<Zeroizing<String>>,
-) -> StoreResult<(Vec<Zeroizing<String>>, usize)> {
-    let mut held = vec![false; values.len()];
+/// Their bytes rightly stay in the file, so scanning for them would prove nothing. Returns,
+/// per account, the values left to scan and how many were set aside.
+fn drop_values_held_elsewhere(conn: &Connection, groups: Vec<Values>) -> StoreResult<(Vec<Values>, Vec<usize>)> {
+    let mut held = vec![false; groups.iter().map(Vec::len).sum()];
     {
-        let finders: Vec<memmem::Finder<'_>> = values.iter().map(|v| memmem::Finder::new(v.as_bytes())).collect();
+        let finders: Vec<memmem::Finder<'_>> =
+            groups.iter().flatten().map(|v| memmem::Finder::new(v.as_bytes())).collect();
         for sql in HELD_ELSEWHERE {
             let mut stmt = conn.prepare_cached(sql)?;
             let columns = stmt.column_count();
@@ -331,8 +379,13 @@ fn drop_values_held_elsewhere(
             }
         }
     }
-    let shared = held.iter().filter(|h| **h).count();
-    let kept = values.into_iter().zip(held).filter_map(|(value, held)| (!held).then_some(value)).collect();
+    let mut held = held.into_iter();
+    let (mut kept, mut shared) = (Vec::with_capacity(groups.len()), Vec::with_capacity(groups.len()));
+    for group in groups {
+        let flags: Vec<bool> = held.by_ref().take(group.len()).collect();
+        shared.push(flags.iter().filter(|h| **h).count());
+        kept.push(group.into_iter().zip(flags).filter_map(|(value, held)| (!held).then_some(value)).collect());
+    }
     Ok((kept, shared))
 }
 
@@ -364,6 +417,7 @@ mod tests {
 
     use super::*;
     use crate::store::accounts::{NewAccount, insert_account};
+    use crate::store::scan::scan_files;
 
     /// The purged account's personal values: distinctive, so any hit can only be a leftover.
     const EMAIL: &str = "Quillon.Vexabright@Purge-Example.test";
@@ -892,6 +946,16 @@ mod tests {
         assert!(receipts.iter().all(|r| r.scan.hits == 0));
         assert!(!shop.outbox.join("keeper-1.eml").exists());
         assert_eq!(due_accounts(&shop.conn, at(DEADLINE)).unwrap(), vec![]);
+
+        // One scan served both: each receipt counts its own account's values, and none is left.
+        assert_eq!(receipts[1].scan.values_checked, values().len());
+        assert!(receipts[0].scan.values_checked > 0);
+        assert!(
+            receipts.iter().all(|r| r.checkpoint_complete && r.scan.files_scanned == receipts[0].scan.files_scanned)
+        );
+        for value in values().into_iter().chain([Zeroizing::new(KEEPER_EMAIL.to_owned())]) {
+            assert_eq!(scan_files(&shop.db, std::slice::from_ref(&value)).unwrap().hits, 0, "a value is left");
+        }
     }
 
     #[test]

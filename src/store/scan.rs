@@ -39,12 +39,21 @@ impl ScanReport {
 /// Matching is case-sensitive; a caller that wants another spelling (e.g. a lowercased
 /// email) passes it as a needle of its own. Empty needles and duplicates are ignored.
 pub fn scan_files(db_path: &Path, needles: &[Zeroizing<String>]) -> std::io::Result<ScanReport> {
-    let mut patterns: Vec<&[u8]> = needles.iter().map(|n| n.as_bytes()).filter(|n| !n.is_empty()).collect();
+    let mut reports = scan_files_for_each(db_path, &[needles])?;
+    Ok(reports.remove(0))
+}
+
+/// Like [`scan_files`] for several groups of needles (one per purged account) in one read of
+/// the files: one report per group, each counting its own needles' occurrences.
+pub fn scan_files_for_each(db_path: &Path, groups: &[&[Zeroizing<String>]]) -> std::io::Result<Vec<ScanReport>> {
+    let mut patterns: Vec<&[u8]> =
+        groups.iter().flat_map(|group| group.iter()).map(|n| n.as_bytes()).filter(|n| !n.is_empty()).collect();
     patterns.sort_unstable();
     patterns.dedup();
     let finders: Vec<memmem::Finder<'_>> = patterns.iter().map(memmem::Finder::new).collect();
 
-    let mut report = ScanReport { values_checked: finders.len(), ..ScanReport::default() };
+    let mut files_scanned = Vec::new();
+    let mut hits = vec![0_usize; finders.len()];
     for suffix in ["", "-wal", "-journal"] {
         let mut name = db_path.as_os_str().to_owned();
         name.push(suffix);
@@ -55,16 +64,29 @@ pub fn scan_files(db_path: &Path, needles: &[Zeroizing<String>]) -> std::io::Res
             Err(err) if err.kind() == std::io::ErrorKind::NotFound && !suffix.is_empty() => continue,
             Err(err) => return Err(err),
         };
-        let (bytes, hits) = count_in_reader(file, &finders, CHUNK_BYTES)?;
+        let bytes = count_in_reader(file, &finders, CHUNK_BYTES, &mut hits)?;
         let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        report.files_scanned.push((file_name, bytes));
-        report.hits += hits;
+        files_scanned.push((file_name, bytes));
     }
-    Ok(report)
+    let reports = groups
+        .iter()
+        .map(|group| {
+            let mut own: Vec<usize> =
+                group.iter().filter_map(|needle| patterns.binary_search(&needle.as_bytes()).ok()).collect();
+            own.sort_unstable();
+            own.dedup();
+            ScanReport {
+                files_scanned: files_scanned.clone(),
+                values_checked: own.len(),
+                hits: own.iter().map(|&index| hits[index]).sum(),
+            }
+        })
+        .collect();
+    Ok(reports)
 }
 
-/// Reads `reader` to its end in chunks of `chunk_bytes` and counts every finder's matches;
-/// returns the bytes read and the matches found.
+/// Reads `reader` to its end in chunks of `chunk_bytes` and adds each finder's matches to
+/// its place in `hits`; returns the bytes read.
 ///
 /// Each chunk is searched together with the last `longest - 1` bytes of the one before, so a
 /// value split across two reads is still found; a match lying wholly inside that carried
@@ -73,14 +95,14 @@ fn count_in_reader(
     mut reader: impl std::io::Read,
     finders: &[memmem::Finder<'_>],
     chunk_bytes: usize,
-) -> std::io::Result<(u64, usize)> {
+    hits: &mut [usize],
+) -> std::io::Result<u64> {
     let longest = finders.iter().map(|f| f.needle().len()).max().unwrap_or(0);
     let keep = longest.saturating_sub(1);
     // The buffer holds other accounts' data too; it is wiped when dropped.
     let mut buffer = Zeroizing::new(vec![0_u8; keep + chunk_bytes.max(1)]);
     let mut carried = 0_usize;
     let mut total = 0_u64;
-    let mut hits = 0_usize;
     loop {
         let filled = fill(&mut reader, &mut buffer[carried..])?;
         if filled == 0 {
@@ -88,16 +110,16 @@ fn count_in_reader(
         }
         total += filled as u64;
         let window = &buffer[..carried + filled];
-        for finder in finders {
+        for (finder, hits) in finders.iter().zip(hits.iter_mut()) {
             let len = finder.needle().len();
-            hits += finder.find_iter(window).filter(|&start| start + len > carried).count();
+            *hits += finder.find_iter(window).filter(|&start| start + len > carried).count();
         }
         let next_carry = keep.min(window.len());
         let from = window.len() - next_carry;
         buffer.copy_within(from..from + next_carry, 0);
         carried = next_carry;
     }
-    Ok((total, hits))
+    Ok(total)
 }
 
 /// Reads until `buf` is full or the reader is at its end; returns the bytes read.
@@ -124,9 +146,10 @@ mod tests {
 
     fn count(haystack: &[u8], values: &[&str], chunk_bytes: usize) -> usize {
         let finders: Vec<memmem::Finder<'_>> = values.iter().map(|v| memmem::Finder::new(v.as_bytes())).collect();
-        let (bytes, hits) = count_in_reader(haystack, &finders, chunk_bytes).unwrap();
+        let mut hits = vec![0; finders.len()];
+        let bytes = count_in_reader(haystack, &finders, chunk_bytes, &mut hits).unwrap();
         assert_eq!(bytes, haystack.len() as u64);
-        hits
+        hits.iter().sum()
     }
 
     #[test]
@@ -165,6 +188,19 @@ mod tests {
 
         let clean = scan_files(&db, &needles(&["not-there"])).unwrap();
         assert!(clean.is_clean());
+    }
+
+    #[test]
+    fn one_read_reports_each_group_of_needles_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("shop.db");
+        std::fs::write(&db, b"left-of-one shared-street left-of-one").unwrap();
+        let (first, second, third) =
+            (needles(&["left-of-one", "shared-street"]), needles(&["shared-street"]), needles(&["gone"]));
+        let reports = scan_files_for_each(&db, &[&first, &second, &third]).unwrap();
+        let hits: Vec<(usize, usize)> = reports.iter().map(|r| (r.values_checked, r.hits)).collect();
+        assert_eq!(hits, [(2, 3), (1, 1), (1, 0)]);
+        assert!(reports.iter().all(|r| r.files_scanned == [("shop.db".to_owned(), 37)]));
     }
 
     #[test]
