@@ -13,16 +13,32 @@ mod table;
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::{CommandFactory as _, FromArgMatches as _, Parser as _};
 
 pub use args::{Args, Command};
 pub use exit::Failure;
 
 use commands::{print_json, read_password};
 
-/// Parses the command line, runs it, and turns the outcome into an exit code.
+/// Parses the command line, runs it, and turns the outcome into an exit code; without a
+/// command it opens the window.
 pub fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    run(Args::try_parse())
+}
+
+/// Like [`main`] for `closedesk-cli`, which never opens the window: without a command it
+/// prints the help and exits with the usage code.
+pub fn main_console() -> ExitCode {
+    let command = Args::command()
+        .name("closedesk-cli")
+        .bin_name("closedesk-cli")
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    run(command.try_get_matches().and_then(|matches| Args::from_arg_matches(&matches)))
+}
+
+fn run(args: Result<Args, clap::Error>) -> ExitCode {
+    let args = match args {
         Ok(args) => args,
         Err(err) => {
             // clap prints help and version to stdout with success, usage errors to stderr with 2.

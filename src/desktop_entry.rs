@@ -23,7 +23,21 @@ const DESKTOP_FILE_NAME: &str = "closedesk.desktop";
 pub fn install_for_current_user() -> anyhow::Result<Vec<PathBuf>> {
     let dirs = directories::BaseDirs::new().context("cannot find the home folder of the current user")?;
     let exe = std::env::current_exe().context("cannot find the path of the running closedesk binary")?;
-    install_into(dirs.data_dir(), &exe)
+    install_into(dirs.data_dir(), &window_program(&exe))
+}
+
+/// The program the entry starts: the running one, or, when that is `closedesk-cli` (which
+/// never opens the window), the `closedesk` beside it.
+fn window_program(exe: &Path) -> PathBuf {
+    if exe.file_stem().is_some_and(|stem| stem == "closedesk-cli") {
+        let mut window = exe.with_file_name("closedesk");
+        if let Some(extension) = exe.extension() {
+            window.set_extension(extension);
+        }
+        window
+    } else {
+        exe.to_owned()
+    }
 }
 
 /// Writes the entry and icon below `data_dir` for the binary at `exe`.
@@ -84,6 +98,13 @@ fn exec_value(program: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn installed_from_closedesk_cli_the_entry_starts_the_window_program_beside_it() {
+        assert_eq!(window_program(Path::new("/opt/cd/closedesk-cli")), Path::new("/opt/cd/closedesk"));
+        assert_eq!(window_program(Path::new("C:/cd/closedesk-cli.exe")), Path::new("C:/cd/closedesk.exe"));
+        assert_eq!(window_program(Path::new("/opt/cd/closedesk")), Path::new("/opt/cd/closedesk"));
+    }
 
     #[test]
     fn install_writes_the_entry_and_the_icon_for_the_given_binary() {

@@ -117,6 +117,19 @@ fn bad_usage_exits_with_2() {
 }
 
 #[test]
+fn closedesk_cli_runs_the_same_commands_and_without_one_prints_help_instead_of_a_window() {
+    let (_dir, db) = fresh_db();
+    let console = |args: &[&str]| cli::run_program(env!("CARGO_BIN_EXE_closedesk-cli"), &db, args, None, &[]);
+    let listed = console(&["accounts", "--json"]);
+    assert_eq!(json(&listed), json(&closedesk(&db, &["accounts", "--json"])));
+
+    let bare = console(&[]);
+    assert_eq!(bare.status.code(), Some(2));
+    assert!(stderr(&bare).contains("Usage: closedesk-cli [OPTIONS] <COMMAND>"), "{}", stderr(&bare));
+    assert_eq!(console(&["--version"]).status.code(), Some(0));
+}
+
+#[test]
 fn a_foreign_file_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("holiday-photos.db");

@@ -9,7 +9,12 @@ use std::process::{Command, Output, Stdio};
 /// The caller's `CLOSEDESK_*` variables are removed first, so a developer's own database or
 /// clock never leaks into a test.
 pub fn run(db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_closedesk"));
+    run_program(env!("CARGO_BIN_EXE_closedesk"), db, args, stdin, env)
+}
+
+/// Like [`run`] for another program of the package, such as `closedesk-cli`.
+pub fn run_program(program: &str, db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(program);
     command.arg("--db").arg(db).args(args);
     for name in ["CLOSEDESK_DB", "CLOSEDESK_NOW", "CLOSEDESK_SETTINGS", "CLOSEDESK_LOG"] {
         command.env_remove(name);
