@@ -201,6 +201,17 @@ fn verifying_against_the_database_lists_what_changed_since() {
     );
     assert!(differences[0].to_string().contains("1 changed"), "{}", differences[0]);
 
+    // Audit lines from the backup's instant on are activity since, which no backup can hold.
+    let taken = open_backup(&path).unwrap().header.exported_at.as_second();
+    db.conn
+        .execute(
+            "INSERT INTO audit_events (at, account_id, actor_kind, actor_id, action, outcome)
+             VALUES (?2, ?1, 'system', NULL, 'test', 'ok'), (?2 + 60, ?1, 'system', NULL, 'test', 'ok')",
+            [account.0, taken],
+        )
+        .unwrap();
+    assert_eq!(backup::verify(&path, Some(&db.conn)).unwrap().differences.unwrap(), differences);
+
     let empty = closedesk::store::create_empty(&db.dir.path().join("empty.db")).unwrap();
     let differences = backup::verify(&path, Some(&empty)).unwrap().differences.unwrap();
     assert_eq!(differences, [Difference::AccountMissing(account)]);
@@ -530,6 +541,19 @@ fn cli_export_verify_and_backup_db() {
     let bundled = closedesk(&db, &["export", "1", "--out", bundle.to_str().unwrap(), "--format", "bundle"]);
     assert!(bundled.status.success(), "{}", stderr(&bundled));
     assert!(closedesk(&db, &["verify", bundle.to_str().unwrap()]).status.success());
+
+    // Every backup written is in the audit trail, by format; the refused one is not.
+    let audit = closedesk(&db, &["audit", "--json"]);
+    assert!(audit.status.success(), "{}", stderr(&audit));
+    let audit: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
+    let backups: Vec<(&str, &str)> = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["action"] == "backup_exported")
+        .map(|event| (event["actor_kind"].as_str().unwrap(), event["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(backups, [("system", "json"), ("system", "json"), ("system", "bundle")]);
 
     // A tampered file: exit 1 and one line that says why.
     let mut bytes = std::fs::read(&out).unwrap();

@@ -43,6 +43,7 @@ pub use view::{BackupHeader, BackupTable, BackupView, open_backup};
 pub use crate::store::export::{Cell, Column, Kind, Link, Table, TableCounts};
 
 use crate::core::AccountId;
+use crate::core::audit::{Actor, AuditEvent};
 use crate::store::export;
 
 /// The `format` member of every account backup.
@@ -191,6 +192,22 @@ pub fn export_to_file(
     progress: &dyn Fn(Progress) -> bool,
 ) -> Result<ExportSummary, BackupError> {
     write_atomically(target, overwrite, |file| export_account(conn, account, file, format, now, progress))
+}
+
+/// The audit trail's action for a backup written; the outcome is the format.
+pub const AUDIT_ACTION: &str = "backup_exported";
+
+/// Records that `actor` wrote a backup of `account`: a backup holds the customer's personal
+/// data unmasked, so the trail says who took one (the file's path is not recorded).
+pub fn record_export(
+    conn: &Connection,
+    account: AccountId,
+    actor: Actor,
+    format: Format,
+    now: Timestamp,
+) -> crate::store::StoreResult<()> {
+    let event = AuditEvent { account: Some(account), actor, action: AUDIT_ACTION, outcome: format.as_str() };
+    crate::store::audit::record(conn, &event, now)
 }
 
 /// What one pass of an export wrote.

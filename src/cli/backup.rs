@@ -9,6 +9,7 @@ use super::Failure;
 use crate::backup::{self, Format, Progress};
 use crate::clock::Clock;
 use crate::core::AccountRef;
+use crate::core::audit::Actor;
 use crate::core::money::group_thousands;
 use crate::core::time::utc_minute;
 use crate::store::accounts;
@@ -23,6 +24,7 @@ pub(super) fn export(
     clock: Clock,
 ) -> Result<(), Failure> {
     let account = accounts::get_account(conn, which)?;
+    let now = clock.now();
     let show_progress = std::io::stderr().is_terminal();
     let report = |progress: Progress| {
         if show_progress {
@@ -36,11 +38,15 @@ pub(super) fn export(
         }
         true
     };
-    let summary = backup::export_to_file(conn, account.id, out, format, force, clock.now(), &report);
+    let summary = backup::export_to_file(conn, account.id, out, format, force, now, &report);
     if show_progress {
         eprintln!();
     }
     let summary = summary?;
+    // The command line acts as whoever can open the file; the trail names no person.
+    backup::record_export(conn, account.id, Actor::System, format, now).map_err(|err| {
+        Failure::error(format!("wrote {}, but the audit trail could not record it: {err}", out.display()))
+    })?;
     println!(
         "wrote {}: {} backup of account {}, {} rows in {} tables, {} bytes, sha256 {}",
         out.display(),

@@ -16,15 +16,11 @@ use jiff::Timestamp;
 
 use crate::backup::{self, BackupError, Format, Progress};
 use crate::core::AccountId;
-use crate::core::audit::AuditEvent;
 use crate::core::permissions::{Action, Principal, authorize};
-use crate::store::{self, audit};
+use crate::store;
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::save_file::{DialogAnswer, SaveDialog, resolve_typed_path};
-
-/// The audit trail's action for a backup written from the window; the outcome is the format.
-pub const BACKUP_AUDIT_ACTION: &str = "backup_exported";
 
 /// Progress reports that may wait for the UI thread; later ones are dropped when it is full,
 /// and the next report (or the result) brings the bar up to date.
@@ -372,19 +368,14 @@ impl ExportJob {
             backup::export_to_file(&conn, self.account, &target, self.format, self.overwrite, self.now, &report);
         match written {
             Ok(summary) => {
-                // A backup holds the customer's personal data unmasked: the trail says who took one.
-                let event = AuditEvent {
-                    account: Some(self.account),
-                    actor: self.principal.actor(),
-                    action: BACKUP_AUDIT_ACTION,
-                    outcome: self.format.as_str(),
-                };
-                audit::record(&conn, &event, self.now).map_err(|err| {
-                    ExportFailure::Other(format!(
-                        "The backup was saved to {}, but the audit trail could not record it: {err}",
-                        target.display()
-                    ))
-                })?;
+                backup::record_export(&conn, self.account, self.principal.actor(), self.format, self.now).map_err(
+                    |err| {
+                        ExportFailure::Other(format!(
+                            "The backup was saved to {}, but the audit trail could not record it: {err}",
+                            target.display()
+                        ))
+                    },
+                )?;
                 Ok(SavedBackup {
                     path: target,
                     format: self.format,
@@ -477,10 +468,10 @@ mod tests {
     /// The backup lines of `account`'s audit trail: actor kind, actor id and format.
     fn backup_lines(jobs: &Jobs, account: AccountId) -> Vec<(String, Option<i64>, String)> {
         let conn = store::open_existing(jobs.db_path()).unwrap();
-        let lines = audit::list(&conn, Some(account), 100).unwrap();
+        let lines = store::audit::list(&conn, Some(account), 100).unwrap();
         lines
             .into_iter()
-            .filter(|line| line.action == BACKUP_AUDIT_ACTION)
+            .filter(|line| line.action == backup::AUDIT_ACTION)
             .map(|line| (line.actor_kind, line.actor_id, line.outcome))
             .collect()
     }
