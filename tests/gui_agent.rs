@@ -109,6 +109,7 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     press(&mut harness, "Privacy concerns");
     press(&mut harness, "Continue");
     step_until(&mut harness, "the backup step", |h| has_label(h, "Continue without a backup"));
+    assert!(has_text(&harness, "recorded in the audit trail under your name"), "the agent is told a backup is audited");
     press(&mut harness, "Continue without a backup");
     step_until(&mut harness, "the summary", |h| has_label(h, "Send code"));
     press(&mut harness, "Send code");

@@ -66,6 +66,7 @@ fn closable_account_reaches_pending_through_wizard() {
     press(&mut harness, "Continue");
 
     step_until(&mut harness, "the backup step", |h| has_label(h, "Continue without a backup"));
+    assert!(!has_text(&harness, "under your name"), "the agent's note is not shown to the customer");
     let backup = dir.path().join("last-backup.json");
     typed_path_export(&mut harness, &backup);
     press(&mut harness, "Continue");

@@ -2,6 +2,7 @@
 
 use egui::{RichText, Ui};
 
+use crate::core::permissions::Principal;
 use crate::ui::closure::ClosureCommand;
 use crate::ui::command::Command;
 use crate::ui::export::{ExportStage, ExportState};
@@ -18,6 +19,15 @@ pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Opti
          the deletion nothing can be recovered. The backup is a file on this computer that closedesk can verify \
          and open again.",
     );
+    if matches!(export.principal, Principal::Agent { .. }) {
+        ui.label(
+            RichText::new(
+                "The backup is for the customer and holds their data unmasked. Writing it is recorded in the audit \
+                 trail under your name.",
+            )
+            .weak(),
+        );
+    }
     ui.add_space(theme::SPACE_S);
     let mut command = export_panel_ui(ui, export);
     ui.add_space(theme::SPACE_M);
