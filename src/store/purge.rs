@@ -164,10 +164,13 @@ fn after_removal(
             let ids: Vec<String> = accounts.iter().map(|(account, ..)| account.to_string()).collect();
             StoreError::Unavailable {
                 path: db_path.into(),
-                reason: format!(
-                    "account {} was purged, but its byte scan could not read the files: {err}",
-                    ids.join(", ")
-                ),
+                reason: match ids.as_slice() {
+                    [one] => format!("account {one} was purged, but its byte scan could not read the files: {err}"),
+                    many => format!(
+                        "accounts {} were purged, but their byte scan could not read the files: {err}",
+                        many.join(", ")
+                    ),
+                },
             }
         })?,
         // An in-memory database has no file that could keep a byte.
