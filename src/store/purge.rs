@@ -7,10 +7,11 @@
 //! pages with zeros; a `wal_checkpoint(TRUNCATE)` afterwards moves the zeroed pages into the
 //! database file and empties the write-ahead log, which still holds older page images.
 
+use std::collections::HashMap;
 use std::path::Path;
 
+use aho_corasick::AhoCorasick;
 use jiff::Timestamp;
-use memchr::memmem;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use zeroize::Zeroizing;
@@ -44,8 +45,9 @@ pub struct PurgeReceipt {
     pub mail_files_deleted: u64,
     /// `.eml` files that existed but could not be deleted (e.g. no permission).
     pub mail_files_failed: u64,
-    /// Personal values that another account also holds, or that a kept review quotes: their
-    /// bytes rightly remain, so the scan could not tell a leftover from them and skipped them.
+    /// Personal values that text the database keeps also holds (another account's name, a kept
+    /// review, or by chance a postal code holding a card's last four digits): their bytes
+    /// rightly remain, so the scan could not tell a leftover from them and skipped them.
     pub values_shared: u64,
     /// Whether the checkpoint moved every page into the database file and emptied the log;
     /// `false` when another connection was still reading an older snapshot.
@@ -119,7 +121,7 @@ pub fn purge_due(
 ///
 /// After the transaction commits, the account's `.eml` files are deleted from `outbox_dir`,
 /// the log is checkpointed, and the database files are scanned for its personal values
-/// (except those another account also holds; see [`PurgeReceipt::values_shared`]).
+/// (except those other text also holds; see [`PurgeReceipt::values_shared`]).
 pub fn purge_account(
     conn: &mut Connection,
     account: AccountId,
@@ -348,48 +350,64 @@ fn push_value(values: &mut Values, value: Option<Zeroizing<String>>) {
     }
 }
 
-/// Where personal values of other accounts live, and the reviews kept after purges.
-const HELD_ELSEWHERE: &[&str] = &[
-    "SELECT email, display_name, phone FROM accounts",
-    "SELECT recipient, line1, line2, phone FROM addresses",
-    "SELECT last4 FROM payment_methods",
-    "SELECT body FROM reviews",
-];
-
-/// Splits off each purged account's values that still occur inside the remaining accounts'
-/// values or the kept reviews: a common name, a shared street, a card's last four digits.
-/// Their bytes rightly stay in the file, so scanning for them would prove nothing. Returns,
-/// per account, the values left to scan and how many were set aside.
+/// Splits off each purged account's values that still occur inside any text the database
+/// keeps: another account's name or street, a kept review, or a postal code or order number
+/// that happens to hold a card's last four digits. Their bytes rightly stay in the file, so
+/// scanning for them would prove nothing. Returns, per account, the values left to scan and
+/// how many were set aside.
 fn drop_values_held_elsewhere(conn: &Connection, groups: Vec<Values>) -> StoreResult<(Vec<Values>, Vec<usize>)> {
-    let mut held = vec![false; groups.iter().map(Vec::len).sum()];
-    {
-        let finders: Vec<memmem::Finder<'_>> =
-            groups.iter().flatten().map(|v| memmem::Finder::new(v.as_bytes())).collect();
-        for sql in HELD_ELSEWHERE {
-            let mut stmt = conn.prepare_cached(sql)?;
+    // One pattern per distinct value; `pattern_of` maps each value, group by group, to it.
+    let mut patterns: Vec<&[u8]> = Vec::new();
+    let mut known: HashMap<&[u8], usize> = HashMap::new();
+    let mut pattern_of = Vec::new();
+    for value in groups.iter().flatten() {
+        let index = *known.entry(value.as_bytes()).or_insert_with(|| {
+            patterns.push(value.as_bytes());
+            patterns.len() - 1
+        });
+        pattern_of.push(index);
+    }
+    let mut held = vec![false; patterns.len()];
+    if !patterns.is_empty() {
+        let matcher = AhoCorasick::new(&patterns)
+            .map_err(|err| StoreError::Conflict(format!("the purge's value search could not be built: {err}")))?;
+        'tables: for table in text_tables(conn)? {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\""))?;
             let columns = stmt.column_count();
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 for column in 0..columns {
                     let ValueRef::Text(text) = row.get_ref(column)? else { continue };
-                    for (finder, held) in finders.iter().zip(held.iter_mut()) {
-                        *held = *held || finder.find(text).is_some();
+                    for found in matcher.find_overlapping_iter(text) {
+                        held[found.pattern().as_usize()] = true;
                     }
                 }
                 if held.iter().all(|h| *h) {
-                    break;
+                    break 'tables;
                 }
             }
         }
     }
-    let mut held = held.into_iter();
+    let mut pattern_of = pattern_of.into_iter();
     let (mut kept, mut shared) = (Vec::with_capacity(groups.len()), Vec::with_capacity(groups.len()));
     for group in groups {
-        let flags: Vec<bool> = held.by_ref().take(group.len()).collect();
+        let flags: Vec<bool> = pattern_of.by_ref().take(group.len()).map(|index| held[index]).collect();
         shared.push(flags.iter().filter(|h| **h).count());
         kept.push(group.into_iter().zip(flags).filter_map(|(value, held)| (!held).then_some(value)).collect());
     }
     Ok((kept, shared))
+}
+
+/// The tables whose rows hold the database's text: every table but SQLite's own and the
+/// full-text tables, whose text lives in (and is read through) the ordinary tables.
+fn text_tables(conn: &Connection) -> StoreResult<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_schema
+         WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+         ORDER BY name",
+    )?;
+    let names = stmt.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    Ok(names)
 }
 
 /// Deletes the named `.eml` files from `outbox_dir`; returns how many were deleted and how
@@ -997,6 +1015,21 @@ mod tests {
         assert_eq!(receipt.scan.hits, 0);
         let shared = [Zeroizing::new(SECOND_LINE1.to_owned()), Zeroizing::new(LAST4.to_owned())];
         assert!(scan_files(&shop.db, &shared).unwrap().hits > 0, "the neighbour's values are still there");
+    }
+
+    #[test]
+    fn a_value_that_other_text_happens_to_hold_is_set_aside_too() {
+        let mut shop = shop();
+        // Another customer's postal code holds the purged card's last four digits by chance.
+        shop.conn
+            .execute(
+                "INSERT INTO addresses (account_id, recipient, line1, city, postal_code, country)
+                 VALUES (?1, 'Keeper Otherperson', 'Elsewhere 1', 'Oslo', ?2, 'NO')",
+                params![shop.keeper.0, format!("0{LAST4}")],
+            )
+            .unwrap();
+        let receipt = purged(&mut shop);
+        assert_eq!((receipt.values_shared, receipt.scan.hits), (1, 0), "not a leftover: {receipt:?}");
     }
 
     #[test]
