@@ -7,7 +7,7 @@
 //! pages with zeros; a `wal_checkpoint(TRUNCATE)` afterwards moves the zeroed pages into the
 //! database file and empties the write-ahead log, which still holds older page images.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::Path;
 
 use aho_corasick::AhoCorasick;
@@ -16,7 +16,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use zeroize::Zeroizing;
 
-use super::scan::{ScanReport, scan_files_for_each};
+use super::scan::{Counts, ScanReport, count_each};
 use super::{StoreError, StoreResult};
 use crate::core::AccountId;
 use crate::core::audit::{Actor, AuditEvent};
@@ -154,15 +154,14 @@ fn after_removal(
     // Busy (first column 1) means a reader kept the checkpoint from finishing.
     let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
 
-    let (mut accounts, mut values) = (Vec::with_capacity(removed.len()), Vec::with_capacity(removed.len()));
+    let (mut accounts, mut groups) = (Vec::with_capacity(removed.len()), Vec::with_capacity(removed.len()));
     for (account, rows) in removed {
-        values.push(rows.values);
+        groups.push(rows.values);
         accounts.push((account, rows.reason_code, rows.rows_deleted, rows.reviews_kept));
     }
-    let (values, shared) = drop_values_held_elsewhere(conn, values)?;
-    let groups: Vec<&[Zeroizing<String>]> = values.iter().map(Vec::as_slice).collect();
-    let scans = match conn.path().filter(|p| !p.is_empty()) {
-        Some(db_path) => scan_files_for_each(Path::new(db_path), &groups).map_err(|err| {
+    let needles: Vec<&[u8]> = groups.iter().flatten().map(|value| value.as_bytes()).collect();
+    let counts = match conn.path().filter(|p| !p.is_empty()) {
+        Some(db_path) => count_each(Path::new(db_path), &needles).map_err(|err| {
             let ids: Vec<String> = accounts.iter().map(|(account, ..)| account.to_string()).collect();
             StoreError::Unavailable {
                 path: db_path.into(),
@@ -176,27 +175,41 @@ fn after_removal(
             }
         })?,
         // An in-memory database has no file that could keep a byte.
-        None => {
-            groups.iter().map(|group| ScanReport { values_checked: group.len(), ..ScanReport::default() }).collect()
-        }
+        None => Counts { files_scanned: Vec::new(), hits: vec![0; needles.len()] },
     };
+    // Only a value found in the files needs explaining, so only those are looked for in the
+    // text the database keeps.
+    let found: Vec<&[u8]> = needles.iter().zip(&counts.hits).filter(|(_, hits)| **hits > 0).map(|(n, _)| *n).collect();
+    let held = held_elsewhere(conn, &found)?;
 
+    let mut hits = counts.hits.iter();
     let receipts = accounts
         .into_iter()
         .zip(mail)
-        .zip(shared)
-        .zip(scans)
-        .map(|((((account, reason_code, rows_deleted, reviews_kept), (deleted, failed)), shared), scan)| PurgeReceipt {
-            account,
-            purged_at: now,
-            reason_code,
-            rows_deleted,
-            reviews_kept,
-            mail_files_deleted: deleted,
-            mail_files_failed: failed,
-            values_shared: shared as u64,
-            checkpoint_complete: busy == 0,
-            scan,
+        .zip(&groups)
+        .map(|(((account, reason_code, rows_deleted, reviews_kept), (deleted, failed)), group)| {
+            let mut scan = ScanReport { files_scanned: counts.files_scanned.clone(), ..ScanReport::default() };
+            let mut shared = 0;
+            for (value, found) in group.iter().zip(hits.by_ref()) {
+                if held.contains(value.as_bytes()) {
+                    shared += 1;
+                } else {
+                    scan.values_checked += 1;
+                    scan.hits += found;
+                }
+            }
+            PurgeReceipt {
+                account,
+                purged_at: now,
+                reason_code,
+                rows_deleted,
+                reviews_kept,
+                mail_files_deleted: deleted,
+                mail_files_failed: failed,
+                values_shared: shared,
+                checkpoint_complete: busy == 0,
+                scan,
+            }
         })
         .collect();
     Ok(receipts)
@@ -350,23 +363,17 @@ fn push_value(values: &mut Values, value: Option<Zeroizing<String>>) {
     }
 }
 
-/// Splits off each purged account's values that still occur inside any text the database
+/// Which of `values` (each found in the database files) also occur inside text the database
 /// keeps: another account's name or street, a kept review, or a postal code or order number
 /// that happens to hold a card's last four digits. Their bytes rightly stay in the file, so
-/// scanning for them would prove nothing. Returns, per account, the values left to scan and
-/// how many were set aside.
-fn drop_values_held_elsewhere(conn: &Connection, groups: Vec<Values>) -> StoreResult<(Vec<Values>, Vec<usize>)> {
-    // One pattern per distinct value; `pattern_of` maps each value, group by group, to it.
-    let mut patterns: Vec<&[u8]> = Vec::new();
-    let mut known: HashMap<&[u8], usize> = HashMap::new();
-    let mut pattern_of = Vec::new();
-    for value in groups.iter().flatten() {
-        let index = *known.entry(value.as_bytes()).or_insert_with(|| {
-            patterns.push(value.as_bytes());
-            patterns.len() - 1
-        });
-        pattern_of.push(index);
-    }
+/// the scan cannot tell a leftover from them.
+///
+/// Tables where such text usually is are read first, and reading stops once every value is
+/// explained; only a value that nothing explains (a real leftover) reads the whole database.
+fn held_elsewhere<'v>(conn: &Connection, values: &[&'v [u8]]) -> StoreResult<HashSet<&'v [u8]>> {
+    let mut patterns: Vec<&[u8]> = values.to_vec();
+    patterns.sort_unstable();
+    patterns.dedup();
     let mut held = vec![false; patterns.len()];
     if !patterns.is_empty() {
         let matcher = AhoCorasick::new(&patterns)
@@ -388,23 +395,17 @@ fn drop_values_held_elsewhere(conn: &Connection, groups: Vec<Values>) -> StoreRe
             }
         }
     }
-    let mut pattern_of = pattern_of.into_iter();
-    let (mut kept, mut shared) = (Vec::with_capacity(groups.len()), Vec::with_capacity(groups.len()));
-    for group in groups {
-        let flags: Vec<bool> = pattern_of.by_ref().take(group.len()).map(|index| held[index]).collect();
-        shared.push(flags.iter().filter(|h| **h).count());
-        kept.push(group.into_iter().zip(flags).filter_map(|(value, held)| (!held).then_some(value)).collect());
-    }
-    Ok((kept, shared))
+    Ok(patterns.into_iter().zip(held).filter_map(|(pattern, held)| held.then_some(pattern)).collect())
 }
 
-/// The tables whose rows hold the database's text: every table but SQLite's own and the
-/// full-text tables, whose text lives in (and is read through) the ordinary tables.
+/// The tables whose rows hold the database's text, those that hold personal values first:
+/// every table but SQLite's own and the full-text tables, whose text lives in (and is read
+/// through) the ordinary tables.
 fn text_tables(conn: &Connection) -> StoreResult<Vec<String>> {
     let mut stmt = conn.prepare(
         "SELECT name FROM sqlite_schema
          WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
-         ORDER BY name",
+         ORDER BY name IN ('accounts', 'addresses', 'payment_methods', 'reviews') DESC, name",
     )?;
     let names = stmt.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
     Ok(names)

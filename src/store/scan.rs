@@ -39,20 +39,35 @@ impl ScanReport {
 /// Matching is case-sensitive; a caller that wants another spelling (e.g. a lowercased
 /// email) passes it as a needle of its own. Empty needles and duplicates are ignored.
 pub fn scan_files(db_path: &Path, needles: &[Zeroizing<String>]) -> std::io::Result<ScanReport> {
-    let mut reports = scan_files_for_each(db_path, &[needles])?;
-    Ok(reports.remove(0))
+    let mut distinct: Vec<&[u8]> = needles.iter().map(|n| n.as_bytes()).filter(|n| !n.is_empty()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let counts = count_each(db_path, &distinct)?;
+    Ok(ScanReport {
+        files_scanned: counts.files_scanned,
+        values_checked: distinct.len(),
+        hits: counts.hits.iter().sum(),
+    })
 }
 
-/// Like [`scan_files`] for several groups of needles (one per purged account) in one read of
-/// the files: one report per group, each counting its own needles' occurrences.
-pub fn scan_files_for_each(db_path: &Path, groups: &[&[Zeroizing<String>]]) -> std::io::Result<Vec<ScanReport>> {
-    let mut patterns: Vec<&[u8]> =
-        groups.iter().flat_map(|group| group.iter()).map(|n| n.as_bytes()).filter(|n| !n.is_empty()).collect();
+/// What one read of the database files found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// The files that existed and were read: file name (no folder) and size in bytes.
+    pub files_scanned: Vec<(String, u64)>,
+    /// Occurrences of each needle, in the order the needles were given.
+    pub hits: Vec<usize>,
+}
+
+/// Counts each needle's occurrences (as [`scan_files`] does) in one read of the files, for
+/// callers that need to know which values were found: a purge of several accounts.
+pub fn count_each(db_path: &Path, needles: &[&[u8]]) -> std::io::Result<Counts> {
+    let mut patterns: Vec<&[u8]> = needles.iter().copied().filter(|n| !n.is_empty()).collect();
     patterns.sort_unstable();
     patterns.dedup();
     let finders: Vec<memmem::Finder<'_>> = patterns.iter().map(memmem::Finder::new).collect();
 
-    let mut files_scanned = Vec::new();
+    let mut counts = Counts::default();
     let mut hits = vec![0_usize; finders.len()];
     for suffix in ["", "-wal", "-journal"] {
         let mut name = db_path.as_os_str().to_owned();
@@ -66,23 +81,10 @@ pub fn scan_files_for_each(db_path: &Path, groups: &[&[Zeroizing<String>]]) -> s
         };
         let bytes = count_in_reader(file, &finders, CHUNK_BYTES, &mut hits)?;
         let file_name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        files_scanned.push((file_name, bytes));
+        counts.files_scanned.push((file_name, bytes));
     }
-    let reports = groups
-        .iter()
-        .map(|group| {
-            let mut own: Vec<usize> =
-                group.iter().filter_map(|needle| patterns.binary_search(&needle.as_bytes()).ok()).collect();
-            own.sort_unstable();
-            own.dedup();
-            ScanReport {
-                files_scanned: files_scanned.clone(),
-                values_checked: own.len(),
-                hits: own.iter().map(|&index| hits[index]).sum(),
-            }
-        })
-        .collect();
-    Ok(reports)
+    counts.hits = needles.iter().map(|needle| patterns.binary_search(needle).map_or(0, |index| hits[index])).collect();
+    Ok(counts)
 }
 
 /// Reads `reader` to its end in chunks of `chunk_bytes` and adds each finder's matches to
@@ -191,16 +193,14 @@ mod tests {
     }
 
     #[test]
-    fn one_read_reports_each_group_of_needles_on_its_own() {
+    fn one_read_counts_each_needle_in_the_order_given() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("shop.db");
         std::fs::write(&db, b"left-of-one shared-street left-of-one").unwrap();
-        let (first, second, third) =
-            (needles(&["left-of-one", "shared-street"]), needles(&["shared-street"]), needles(&["gone"]));
-        let reports = scan_files_for_each(&db, &[&first, &second, &third]).unwrap();
-        let hits: Vec<(usize, usize)> = reports.iter().map(|r| (r.values_checked, r.hits)).collect();
-        assert_eq!(hits, [(2, 3), (1, 1), (1, 0)]);
-        assert!(reports.iter().all(|r| r.files_scanned == [("shop.db".to_owned(), 37)]));
+        let needles: [&[u8]; 5] = [b"shared-street", b"left-of-one", b"gone", b"shared-street", b""];
+        let counts = count_each(&db, &needles).unwrap();
+        assert_eq!(counts.hits, [1, 2, 0, 1, 0]);
+        assert_eq!(counts.files_scanned, [("shop.db".to_owned(), 37)]);
     }
 
     #[test]
