@@ -12,15 +12,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use big_account::{CREATED, ITEMS_PER_ORDER};
 use closedesk::backup::{self, Format, Progress};
-use closedesk::core::AccountId;
-use closedesk::store::accounts::{NewAccount, insert_account};
 use jiff::Timestamp;
-use rusqlite::{Connection, params};
+
+#[path = "support/big_account.rs"]
+mod big_account;
 
 const ORDERS: i64 = 100_000;
-const ITEMS_PER_ORDER: i64 = 2;
-const CREATED: i64 = 1_700_000_000;
 /// Each measurement is the best of this many runs, after one warm-up run.
 const RUNS: usize = 5;
 
@@ -31,7 +30,7 @@ fn main() -> Result<()> {
     let db = dir.path().join("closedesk.db");
     let mut conn = closedesk::store::create_empty(&db)?;
     let filled = Instant::now();
-    let account = fill(&mut conn)?;
+    let account = big_account::fill(&mut conn, 3, ORDERS)?;
     // The shell reads the same file: settle the WAL into it first.
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     println!(
@@ -118,65 +117,4 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
 
 fn is_file(path: &Path) -> bool {
     path.metadata().is_ok_and(|metadata| metadata.is_file())
-}
-
-/// Inserts the large customer and a few small ones; returns the large one's id.
-fn fill(conn: &mut Connection) -> Result<AccountId> {
-    let tx = conn.transaction()?;
-    let created_at = Timestamp::from_second(CREATED)?;
-    let mut ids = Vec::new();
-    for n in 0..4 {
-        let name = format!("Bench Customer {n}");
-        let email = format!("bench.customer.{n}@example.test");
-        ids.push(insert_account(
-            &tx,
-            &NewAccount {
-                display_name: &name,
-                email: &email,
-                phone: Some("+49 30 1234567"),
-                country: "DE",
-                created_at,
-                password_phc: "$argon2id$v=19$m=19456,t=2,p=1$bench$bench",
-            },
-        )?);
-    }
-    let big = ids[ids.len() - 1];
-    {
-        let mut address = tx.prepare(
-            "INSERT INTO addresses (account_id, recipient, line1, city, postal_code, country, phone)
-             VALUES (?1, ?2, ?3, 'Berlin', '10115', 'DE', '+49 30 7654321')",
-        )?;
-        let mut order = tx.prepare(
-            "INSERT INTO orders (account_id, order_number, placed_at, status, seller, total_minor, currency, address_id)
-             VALUES (?1, ?2, ?3, 'completed', ?4, ?5, 'EUR', ?6)",
-        )?;
-        let mut item =
-            tx.prepare("INSERT INTO order_items (order_id, title, quantity, unit_price_minor) VALUES (?1, ?2, 1, ?3)")?;
-        for (index, account) in ids.iter().enumerate() {
-            address.execute(params![account.0, format!("Recipient {account}"), format!("{account} Bench Street")])?;
-            let address_id = tx.last_insert_rowid();
-            let count = if *account == big { ORDERS } else { 50 };
-            for k in 0..count {
-                order.execute(params![
-                    account.0,
-                    format!("B{index}-{k:07}"),
-                    CREATED + k * 60,
-                    format!("Seller \"{}\" Official Store", k % 97),
-                    1_000 + k % 5_000,
-                    address_id
-                ])?;
-                let order_id = tx.last_insert_rowid();
-                for i in 0..ITEMS_PER_ORDER {
-                    item.execute(params![order_id, format!("Item {} of order {k}, size M", i + 1), 500 + i])?;
-                }
-            }
-        }
-    }
-    tx.execute(
-        "INSERT INTO payment_methods (account_id, brand, last4, exp_month, exp_year, added_at)
-         VALUES (?1, 'visa', '4821', 7, 2031, ?2)",
-        params![big.0, CREATED],
-    )?;
-    tx.commit()?;
-    Ok(big)
 }
