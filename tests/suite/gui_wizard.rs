@@ -1,11 +1,8 @@
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap: a panic is the failure report")]
-
 //! The account settings and the closure wizard as a customer uses them: the real
 //! `ClosedeskApp` (logic and ui) driven through its accessibility tree, against a demo
 //! database in a temporary folder, with workers running for real.
 
-#[path = "support/gui.rs"]
-mod gui;
+use crate::support::gui;
 
 use std::path::Path;
 

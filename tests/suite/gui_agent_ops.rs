@@ -1,12 +1,9 @@
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap: a panic is the failure report")]
-
 //! The operations side of the agent desk as support staff use it: the closure queue and its
 //! purge, the audit viewer and its CSV export, and the admin page. The real `ClosedeskApp`
 //! (logic and ui) is driven through its accessibility tree, against a demo database in a
 //! temporary folder, with workers running for real.
 
-#[path = "support/gui.rs"]
-mod gui;
+use crate::support::gui;
 
 use std::path::{Path, PathBuf};
 

@@ -1,12 +1,9 @@
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap: a panic is the failure report")]
-
 //! The closure flow through the `closedesk close` commands, as a script or an agent runs it.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
 

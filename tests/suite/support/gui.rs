@@ -2,11 +2,7 @@
 //! a temporary folder, steps until the workers have answered, queries of the accessibility
 //! tree, typing and pressing, signing in, and reading the code a customer was mailed.
 //!
-//! Included by each `tests/gui_*.rs` with `#[path = "support/gui.rs"] mod gui;`, so that each
-//! of those files keeps only its story.
-
-// Each test binary includes this file and uses only some of it.
-#![allow(dead_code, reason = "each gui test binary uses only some of the shared helpers")]
+//! Each `gui_*.rs` story imports it as `gui`, so that each of those files keeps only its story.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

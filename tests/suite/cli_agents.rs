@@ -1,13 +1,10 @@
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap: a panic is the failure report")]
-
 //! `closedesk agents disable|enable|reset-password` as scripts see them: output, audit and
 //! exit codes, and what the agent can sign in with afterwards.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-#[path = "support/cli.rs"]
-mod cli;
+use crate::support::cli;
 
 use closedesk::auth::Credentials;
 use closedesk::demo::{DEMO_ADMIN_PASSWORD, DEMO_AGENT_PASSWORD};

@@ -1,8 +1,7 @@
 //! The window as a person uses it: the real `ClosedeskApp` (logic and ui) driven through its
 //! accessibility tree, against a database in a temporary folder.
 
-#[path = "support/gui.rs"]
-mod gui;
+use crate::support::gui;
 
 use closedesk::demo::{DEMO_ACCOUNTS, DEMO_AGENT_PASSWORD, DEMO_CUSTOMER_PASSWORD, DemoAccount};
 use egui::accesskit::Role;

@@ -1,10 +1,7 @@
-#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap: a panic is the failure report")]
 //! Backups as a customer and an agent rely on them: exported, verified, opened again, and
 //! refused precisely when a file is cut short, tampered with, foreign or too new.
 
-mod support {
-    pub mod json_schema;
-}
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

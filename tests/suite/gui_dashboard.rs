@@ -1,8 +1,7 @@
 //! The dashboards as a person uses them: the real `ClosedeskApp` driven through its
 //! accessibility tree, checked against the database it reads.
 
-#[path = "support/gui.rs"]
-mod gui;
+use crate::support::gui;
 
 use std::path::Path;
 

@@ -1,0 +1,19 @@
+//! Every integration test of closedesk, in one test binary.
+//!
+//! Each file below was its own binary once; each linked the whole eframe stack, and a cold
+//! `cargo test` needed several gigabytes of disk for them. One binary is linked once, and its
+//! tests share the machine's threads.
+
+#![allow(clippy::unwrap_used, reason = "a test states its expectations with unwrap: a panic is the failure report")]
+
+mod support;
+
+mod backup;
+mod cli;
+mod cli_agents;
+mod cli_close;
+mod gui_agent;
+mod gui_agent_ops;
+mod gui_dashboard;
+mod gui_sign_in;
+mod gui_wizard;
