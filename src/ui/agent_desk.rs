@@ -187,20 +187,31 @@ pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now:
     if agent.desk.lock.is_some() && !matches!(command, AgentCommand::Unlock(_)) {
         return;
     }
-    let Some(account) = agent.open.as_ref().map(|open| open.account) else {
-        match command {
-            AgentCommand::SearchEdited => search_edited(&mut agent.customers),
-            AgentCommand::MoreCustomers => agent.customers.query.limit += search::PAGE,
-            AgentCommand::Unlock(password) => unlock(agent, password, jobs, now),
-            _ => {}
-        }
-        return;
-    };
-    let who = principal(agent);
-    let desk = &mut agent.desk;
     match command {
         AgentCommand::SearchEdited => search_edited(&mut agent.customers),
         AgentCommand::MoreCustomers => agent.customers.query.limit += search::PAGE,
+        AgentCommand::Unlock(password) => unlock(agent, password, jobs, now),
+        command => {
+            if let Some(account) = agent.open.as_ref().map(|open| open.account) {
+                apply_to_customer(agent, account, command, jobs, now);
+            }
+        }
+    }
+}
+
+/// Applies a command about the open customer, `account`.
+fn apply_to_customer(
+    agent: &mut AgentView,
+    account: AccountId,
+    command: AgentCommand,
+    jobs: &mut Jobs,
+    now: Timestamp,
+) {
+    let who = principal(agent);
+    let desk = &mut agent.desk;
+    match command {
+        // Handled by `apply`: they do not need a customer.
+        AgentCommand::SearchEdited | AgentCommand::MoreCustomers | AgentCommand::Unlock(_) => {}
         AgentCommand::OpenReveal => desk.reveal = Some(RevealForm::default()),
         AgentCommand::CloseReveal => desk.reveal = None,
         AgentCommand::Reveal { reason } => {
@@ -244,7 +255,6 @@ pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now:
                 cancel.queue(ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() });
             }
         }
-        AgentCommand::Unlock(password) => unlock(agent, password, jobs, now),
     }
 }
 
