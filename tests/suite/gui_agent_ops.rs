@@ -151,6 +151,9 @@ fn admin_adds_an_agent_and_disables_it_and_the_agent_cannot_sign_in() {
 
     press(&mut harness, "Admin");
     step_until(&mut harness, "the agents list", |h| has_label(h, "Disable agent"));
+    assert!(has_label(&harness, "admin (you)"));
+    assert!(!has_label(&harness, "Disable admin"), "an admin is not offered to lock themselves out");
+    assert!(has_label(&harness, "Reset password of admin…"));
     type_into(&mut harness, Role::TextInput, "Agent name", "robin");
     type_into(&mut harness, Role::PasswordInput, "New agent's password", "robins-password");
     press(&mut harness, "Add agent");

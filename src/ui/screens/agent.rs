@@ -147,7 +147,7 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
         AgentPage::Customers => {}
         AgentPage::ClosureQueue => return agent_queue_ui(ui, &mut view.queue, view.role),
         AgentPage::Audit => return agent_audit_ui(ui, &mut view.audit),
-        AgentPage::Admin => return agent_admin_ui(ui, &mut view.admin, view.role),
+        AgentPage::Admin => return agent_admin_ui(ui, &mut view.admin, view.id, view.role),
     }
 
     if let Some(open) = &mut view.open {

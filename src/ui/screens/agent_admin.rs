@@ -58,8 +58,8 @@ impl Default for AdminView {
     }
 }
 
-/// Draws the admin page for an agent with `role`.
-pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, role: Role) -> Option<Command> {
+/// Draws the admin page for the agent `me`, whose role is `role`.
+pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role) -> Option<Command> {
     if role != Role::Admin {
         ui.label(RichText::new("Only admins manage agents and back up the database.").weak());
         return None;
@@ -78,7 +78,7 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, role: Role) -> Option<C
                 }
             }
             Remote::Ready(agents) => {
-                if let Some(row_command) = agents_table_ui(ui, agents, view.busy.is_none()) {
+                if let Some(row_command) = agents_table_ui(ui, agents, me, view.busy.is_none()) {
                     command = Some(row_command);
                 }
             }
@@ -126,8 +126,9 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, role: Role) -> Option<C
     command.map(Command::Ops)
 }
 
-/// The agents; each row's buttons name the agent, so that screen readers tell them apart.
-fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], idle: bool) -> Option<OpsCommand> {
+/// The agents; each row's buttons name the agent, so that screen readers tell them apart. `me`
+/// gets no "Disable" button: core refuses an admin locking themselves out.
+fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], me: AgentId, idle: bool) -> Option<OpsCommand> {
     let mut command = None;
     let height = (agents.len() as f32 + 1.0) * theme::TABLE_ROW_HEIGHT;
     ui.allocate_ui(egui::vec2(ui.available_width(), height + theme::SPACE_M), |ui| {
@@ -151,7 +152,11 @@ fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], idle: bool) -> Option<OpsCo
                         return;
                     };
                     row.col(|ui| {
-                        ui.label(&agent.name);
+                        if agent.id == me {
+                            ui.label(format!("{} (you)", agent.name));
+                        } else {
+                            ui.label(&agent.name);
+                        }
                     });
                     row.col(|ui| {
                         ui.label(agent.role.label());
@@ -161,13 +166,16 @@ fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], idle: bool) -> Option<OpsCo
                     });
                     row.col(|ui| {
                         ui.add_enabled_ui(idle, |ui| {
-                            let (verb, disabled) = if agent.disabled { ("Enable", false) } else { ("Disable", true) };
-                            if ui.small_button(format!("{verb} {}", agent.name)).clicked() {
-                                command = Some(OpsCommand::SetDisabled { agent: agent.id, disabled });
-                            }
-                            if ui.small_button(format!("Reset password of {}…", agent.name)).clicked() {
-                                command = Some(OpsCommand::ShowReset(Some(agent.id)));
-                            }
+                            ui.horizontal(|ui| {
+                                let (verb, disabled) =
+                                    if agent.disabled { ("Enable", false) } else { ("Disable", true) };
+                                if agent.id != me && ui.small_button(format!("{verb} {}", agent.name)).clicked() {
+                                    command = Some(OpsCommand::SetDisabled { agent: agent.id, disabled });
+                                }
+                                if ui.small_button(format!("Reset password of {}…", agent.name)).clicked() {
+                                    command = Some(OpsCommand::ShowReset(Some(agent.id)));
+                                }
+                            });
                         });
                     });
                 });
