@@ -2,7 +2,8 @@
 //!
 //! `core` holds the rules, `store` the SQL, `auth` passwords and sign-in, `closing` the
 //! closure wizard's driver, `backup` account backups and database copies, `mail` the outbox,
-//! `demo` the first-launch data; `ui` and `cli` drive the same code from a window or a terminal.
+//! `demo` the first-launch data, `staff` what support agents may do (checked and audited);
+//! `ui` and `cli` drive the same code from a window or a terminal.
 
 pub mod auth;
 pub mod backup;
@@ -15,5 +16,6 @@ pub mod desktop_entry;
 pub mod mail;
 pub mod paths;
 pub mod settings;
+pub mod staff;
 pub mod store;
 pub mod ui;

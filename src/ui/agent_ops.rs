@@ -3,47 +3,37 @@
 //! (agents, whole-database backup).
 //!
 //! Screens return an [`OpsCommand`]; [`apply`] turns it into work on a named worker
-//! ([`OpsJob`], through the app's one [`Jobs`] owner); [`on_output`] takes the result back
-//! into the page that asked. Every worker checks the permission in core first, with the
-//! agent's role read again from the database, so a hidden button is never the only guard
-//! and an agent disabled mid-session can no longer act.
+//! ([`OpsJob`], through the app's one [`Jobs`] owner), each running an operation of
+//! [`crate::staff`], which checks the permission in core first; [`on_output`] takes the result
+//! back into the page that asked.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use rusqlite::{Connection, Transaction};
 
 use crate::auth::{Secret, password};
-use crate::backup::{self, BackupError, DbBackupReport};
-use crate::closing::{Closing, ClosingError, Stepped};
-use crate::core::audit::{Actor, AuditEvent};
-use crate::core::closure::{Purpose, Refusal, Step, Wizard};
-use crate::core::permissions::{Action, Denied, Principal, authorize};
+use crate::backup::DbBackupReport;
+use crate::core::closure::Step;
+use crate::core::permissions::Principal;
 use crate::core::{AccountId, AgentId, Role};
-use crate::paths;
-use crate::settings::{self, SettingsError};
-use crate::store::agents::{self, AgentRow};
-use crate::store::audit::{self, AuditFilter, AuditRow};
-use crate::store::purge::{self, PurgeReceipt};
-use crate::store::queue::{self, QueueRow};
-use crate::store::{self, StoreError};
+use crate::staff::{self, AuditPage, CancelReply, CancelStep};
+use crate::store::agents::AgentRow;
+use crate::store::purge::PurgeReceipt;
+use crate::store::queue::QueueRow;
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;
 use super::save_file::{DialogAnswer, SaveAction, SaveDialog, resolve_typed_path};
 use super::screens::agent::{AgentPage, AgentView};
-use super::screens::agent_audit::{AuditFilterInput, AuditPage};
+use super::screens::agent_audit::AuditFilterInput;
 use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
 use super::screens::wizard::refusal_text;
 use super::theme;
 use super::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
 use super::widgets::{error_text_ui, progress_ui};
 
-/// The most closure-pending accounts the queue lists.
-pub const QUEUE_LIMIT: usize = 1_000;
 /// Audit lines the viewer loads at first, and adds with each "Show more".
 pub const AUDIT_PAGE: usize = 500;
 /// The longest agent name the admin page accepts.
@@ -102,35 +92,6 @@ impl OpsJob {
             Self::BackupDatabase => "backing up the database",
         }
     }
-}
-
-/// Why an operation was not carried out.
-#[derive(Debug, thiserror::Error)]
-pub enum OpsError {
-    /// The role does not allow it.
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    /// The acting agent was disabled since signing in.
-    #[error("Your agent account is disabled; sign in again.")]
-    Disabled,
-    /// A rule of the admin page, in words.
-    #[error("{0}")]
-    Refused(String),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The closure driver failed.
-    #[error(transparent)]
-    Closing(#[from] ClosingError),
-    /// A file could not be written.
-    #[error(transparent)]
-    Backup(#[from] BackupError),
-    /// The password was refused (too short) or could not be hashed.
-    #[error(transparent)]
-    Password(#[from] password::PasswordError),
-    /// The settings file could not be read.
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
 }
 
 /// What the operations pages ask for.
@@ -240,15 +201,6 @@ pub enum SaveStage {
     Failed(String),
 }
 
-/// The reply of one cancel step.
-#[derive(Debug)]
-pub struct CancelReply {
-    /// The wizard after the step.
-    pub wizard: Wizard,
-    /// Why the step was refused, if it was.
-    pub refusal: Option<Refusal>,
-}
-
 /// What the operations workers hand back.
 #[derive(Debug)]
 pub enum OpsOutput {
@@ -326,7 +278,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
             cancel.busy = Some("Mailing the cancel code…");
             if let Err(message) = start(jobs, OpsJob::CancelClosure, move || OpsOutput::Cancel {
                 account,
-                result: begin_cancel(&db, session, account, now).map_err(|err| err.to_string()),
+                result: staff::begin_cancel(&db, session, account, now).map_err(|err| err.to_string()),
             }) {
                 cancel.busy = None;
                 cancel.message = Some(message);
@@ -341,14 +293,14 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 return;
             };
             let account = cancel.account;
-            let (busy, work): (_, Box<dyn FnOnce() -> Result<CancelReply, OpsError> + Send>) = match command {
+            let (busy, work): (_, Box<dyn FnOnce() -> Result<CancelReply, staff::StaffError> + Send>) = match command {
                 OpsCommand::ConfirmCancel(code) => (
                     "Checking the code…",
-                    Box::new(move || cancel_step(&db, session, wizard, now, CancelStep::Confirm(code))),
+                    Box::new(move || staff::cancel_step(&db, session, wizard, now, CancelStep::Confirm(code))),
                 ),
                 _ => (
                     "Mailing a new code…",
-                    Box::new(move || cancel_step(&db, session, wizard, now, CancelStep::Resend)),
+                    Box::new(move || staff::cancel_step(&db, session, wizard, now, CancelStep::Resend)),
                 ),
             };
             cancel.message = None;
@@ -378,7 +330,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                     shared.set(done, total);
                     ctx.request_repaint();
                 };
-                OpsOutput::Purged(run_purge(&db, session, now, &mut report).map_err(|err| err.to_string()))
+                OpsOutput::Purged(staff::run_purge(&db, session, now, &mut report).map_err(|err| err.to_string()))
             });
             view.queue.purge = match started {
                 Ok(()) => PurgeStage::Running(progress),
@@ -401,12 +353,12 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 return;
             }
             start_agent_change(view, jobs, "Adding the agent…", move || {
-                add_agent(&db, session, &name, role, &password, now)
+                staff::add_agent(&db, session, &name, role, &password, now)
             });
         }
         OpsCommand::SetDisabled { agent, disabled } => {
             let busy = if disabled { "Disabling the agent…" } else { "Enabling the agent…" };
-            start_agent_change(view, jobs, busy, move || set_disabled(&db, session, agent, disabled, now));
+            start_agent_change(view, jobs, busy, move || staff::set_disabled(&db, session, agent, disabled, now));
         }
         OpsCommand::ShowReset(agent) => {
             if view.admin.busy.is_none() {
@@ -421,7 +373,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 return;
             }
             start_agent_change(view, jobs, "Setting the password…", move || {
-                reset_password(&db, session, agent, &password, now)
+                staff::reset_password(&db, session, agent, &password, now)
             });
         }
         OpsCommand::BackupDatabase(action) => save(view, jobs, DialogPurpose::DatabaseBackup, action, now),
@@ -555,7 +507,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
                 view.queue.rows = Remote::Loading;
             }
             if let Err(message) = start(jobs, OpsJob::LoadQueue, move || {
-                OpsOutput::Queue(load_queue(&db, session).map_err(|err| err.to_string()))
+                OpsOutput::Queue(staff::load_queue(&db, session).map_err(|err| err.to_string()))
             }) {
                 view.queue.rows = Remote::Failed(message);
             }
@@ -575,7 +527,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
             if let Err(message) = start(jobs, OpsJob::LoadAudit, move || OpsOutput::Audit {
                 input: answered,
                 limit,
-                result: load_audit(&db, session, query, limit).map_err(|err| err.to_string()),
+                result: staff::load_audit(&db, session, query, limit).map_err(|err| err.to_string()),
             }) {
                 view.audit.shown_for = Some((input, limit));
                 view.audit.rows = Remote::Failed(message);
@@ -584,7 +536,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
         AgentPage::Admin if view.admin.agents_wanted && !jobs.is_running(JobKind::Ops(OpsJob::LoadAgents)) => {
             view.admin.agents_wanted = false;
             if let Err(message) = start(jobs, OpsJob::LoadAgents, move || {
-                OpsOutput::Agents(load_agents(&db, session).map_err(|err| err.to_string()))
+                OpsOutput::Agents(staff::load_agents(&db, session).map_err(|err| err.to_string()))
             }) {
                 view.admin.agents = Remote::Failed(message);
             }
@@ -597,7 +549,7 @@ fn start_agent_change(
     view: &mut AgentView,
     jobs: &mut Jobs,
     busy: &'static str,
-    work: impl FnOnce() -> Result<String, OpsError> + Send + 'static,
+    work: impl FnOnce() -> Result<String, staff::StaffError> + Send + 'static,
 ) {
     if view.admin.busy.is_some() {
         return;
@@ -684,7 +636,7 @@ fn start_write(
             };
             start(jobs, OpsJob::ExportAudit, move || {
                 OpsOutput::AuditExported(
-                    export_audit_csv(&db, session, &filter, &written, overwrite, now)
+                    staff::export_audit_csv(&db, session, &filter, &written, overwrite, now)
                         .map(|lines| (written, lines))
                         .map_err(|err| err.to_string()),
                 )
@@ -692,7 +644,7 @@ fn start_write(
         }
         DialogPurpose::DatabaseBackup => start(jobs, OpsJob::BackupDatabase, move || {
             OpsOutput::DatabaseBackedUp(
-                backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string()),
+                staff::backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string()),
             )
         }),
     };
@@ -719,274 +671,6 @@ fn save_dialog(purpose: DialogPurpose, now: Timestamp) -> SaveDialog {
             extension: "db",
         },
     }
-}
-
-// The job entries below run on workers. Each opens its own connection and checks the
-// permission in core before anything else.
-
-/// The acting agent, if `session` may do `action` now: the role is read again from the
-/// database, so a demotion or a disabling takes effect without a new sign-in.
-pub fn check(conn: &Connection, session: Principal, action: Action) -> Result<AgentId, OpsError> {
-    let Principal::Agent { id, .. } = session else {
-        // Customers may do some of these actions on their own account, but not from the agent desk.
-        return Err(OpsError::Denied(Denied { action }));
-    };
-    let agent = match agents::get_agent(conn, id) {
-        Ok(agent) => agent,
-        Err(StoreError::NotFound(_)) => return Err(OpsError::Disabled),
-        Err(err) => return Err(err.into()),
-    };
-    if agent.disabled {
-        return Err(OpsError::Disabled);
-    }
-    authorize(Principal::Agent { id, role: agent.role }, action)?;
-    Ok(id)
-}
-
-fn record(
-    conn: &Connection,
-    agent: AgentId,
-    account: Option<AccountId>,
-    action: &'static str,
-    now: Timestamp,
-) -> Result<(), OpsError> {
-    let event = AuditEvent { account, actor: Actor::Agent(agent), action, outcome: "ok" };
-    Ok(audit::record(conn, &event, now)?)
-}
-
-/// Runs `change` in one transaction with its audit line `action` by `agent`: a change is
-/// never kept without its line, nor a line without its change.
-fn write_audited<T>(
-    conn: &mut Connection,
-    agent: AgentId,
-    action: &'static str,
-    now: Timestamp,
-    change: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
-) -> Result<T, OpsError> {
-    Ok(store::write(conn, |tx| {
-        let value = change(tx)?;
-        audit::record(tx, &AuditEvent { account: None, actor: Actor::Agent(agent), action, outcome: "ok" }, now)?;
-        Ok(value)
-    })?)
-}
-
-/// The closure-pending accounts.
-pub fn load_queue(db: &Path, session: Principal) -> Result<Vec<QueueRow>, OpsError> {
-    let conn = store::open_existing(db)?;
-    check(&conn, session, Action::ViewClosureQueue)?;
-    Ok(queue::closure_queue(&conn, QUEUE_LIMIT)?)
-}
-
-fn closing_for<'c>(conn: &'c mut Connection, db: &Path, agent: AgentId) -> Result<Closing<'c>, OpsError> {
-    let policy = settings::load_policy(&settings::settings_path(db))?;
-    Ok(Closing::new(conn, paths::outbox_dir(db), policy, Actor::Agent(agent)))
-}
-
-/// Starts an assisted cancellation of `account`'s closure and mails the customer a code.
-pub fn begin_cancel(
-    db: &Path,
-    session: Principal,
-    account: AccountId,
-    now: Timestamp,
-) -> Result<CancelReply, OpsError> {
-    let mut conn = store::open_existing(db)?;
-    let agent = check(&conn, session, Action::CancelClosure(account))?;
-    let mut closing = closing_for(&mut conn, db, agent)?;
-    let wizard = closing.begin(account, Purpose::Cancel)?;
-    let Stepped { wizard, refusal, .. } = closing.accept_summary(wizard, now)?;
-    Ok(CancelReply { wizard, refusal })
-}
-
-/// The steps after the code went out.
-enum CancelStep {
-    Resend,
-    Confirm(Secret),
-}
-
-fn cancel_step(
-    db: &Path,
-    session: Principal,
-    wizard: Wizard,
-    now: Timestamp,
-    step: CancelStep,
-) -> Result<CancelReply, OpsError> {
-    let mut conn = store::open_existing(db)?;
-    let agent = check(&conn, session, Action::CancelClosure(wizard.account))?;
-    let mut closing = closing_for(&mut conn, db, agent)?;
-    // An assisted cancel is proven by the code alone: no email, no phrase.
-    let Stepped { wizard, refusal, .. } = match step {
-        CancelStep::Resend => closing.resend_code(wizard, now)?,
-        CancelStep::Confirm(code) => closing.confirm(wizard, code.expose().trim(), "", "", now)?,
-    };
-    Ok(CancelReply { wizard, refusal })
-}
-
-/// Purges every due account at `now`, reporting `progress(done, total)`; admins only.
-pub fn run_purge(
-    db: &Path,
-    session: Principal,
-    now: Timestamp,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<PurgeReceipt>, OpsError> {
-    let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::RunPurge)?;
-    let receipts = purge::purge_due(&mut conn, now, &paths::outbox_dir(db), progress)?;
-    // Each purged account has its own `purge` line (by the system); this one names who ran it.
-    record(&conn, admin, None, "purge_queue_run", now)?;
-    Ok(receipts)
-}
-
-/// What the audit worker is asked: the filter, and an agent given by name to look up first.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AuditQuery {
-    /// The filter, with the agent when it was given by id.
-    pub filter: AuditFilter,
-    /// An agent given by name.
-    pub agent_name: Option<String>,
-}
-
-/// A page of the audit trail: the newest `limit` lines matching `query`.
-pub fn load_audit(db: &Path, session: Principal, query: AuditQuery, limit: usize) -> Result<AuditPage, OpsError> {
-    let conn = store::open_existing(db)?;
-    check(&conn, session, Action::ViewAudit)?;
-    let mut filter = query.filter;
-    if let Some(name) = query.agent_name {
-        let Some(agent) = agents::find_by_name(&conn, &name)? else {
-            return Err(OpsError::Refused("No agent has that name.".to_owned()));
-        };
-        filter.agent = Some(agent.id);
-    }
-    let total = audit::count(&conn, &filter)?;
-    let rows = audit::query(&conn, &filter, 0, Some(limit))?;
-    let actions = audit::actions(&conn)?;
-    Ok(AuditPage { filter, total, rows, actions })
-}
-
-/// Writes every audit line matching `filter` to `target` as CSV, atomically; returns how many.
-pub fn export_audit_csv(
-    db: &Path,
-    session: Principal,
-    filter: &AuditFilter,
-    target: &Path,
-    overwrite: bool,
-    now: Timestamp,
-) -> Result<usize, OpsError> {
-    let conn = store::open_existing(db)?;
-    let agent = check(&conn, session, Action::ViewAudit)?;
-    let rows = audit::query(&conn, filter, 0, None)?;
-    backup::write_atomically(target, overwrite, |file| {
-        let mut out = std::io::BufWriter::new(file);
-        write_audit_csv(&mut out, &rows)?;
-        out.flush()?;
-        Ok(())
-    })?;
-    record(&conn, agent, None, "audit_exported", now)?;
-    Ok(rows.len())
-}
-
-/// The CSV of audit lines: a header, then one line per row, times in UTC (RFC 3339).
-pub fn write_audit_csv(out: &mut impl std::io::Write, rows: &[AuditRow]) -> std::io::Result<()> {
-    writeln!(out, "id,at,account_id,actor_kind,actor_id,action,outcome")?;
-    for row in rows {
-        let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{}",
-            row.id,
-            row.at,
-            optional(row.account_id),
-            csv_field(&row.actor_kind),
-            optional(row.actor_id),
-            csv_field(&row.action),
-            csv_field(&row.outcome)
-        )?;
-    }
-    Ok(())
-}
-
-/// A text field quoted when it needs to be, and kept from reading as a formula in a spreadsheet:
-/// the same rules as the backup bundle's CSV files.
-fn csv_field(text: &str) -> String {
-    backup::csv_text(text)
-}
-
-/// Every agent; admins only.
-pub fn load_agents(db: &Path, session: Principal) -> Result<Vec<AgentRow>, OpsError> {
-    let conn = store::open_existing(db)?;
-    check(&conn, session, Action::ManageAgents)?;
-    Ok(agents::list_agents(&conn)?)
-}
-
-/// Adds an agent (argon2 on this worker); admins only. The audit names neither agent nor password.
-pub fn add_agent(
-    db: &Path,
-    session: Principal,
-    name: &str,
-    role: Role,
-    password: &Secret,
-    now: Timestamp,
-) -> Result<String, OpsError> {
-    let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::ManageAgents)?;
-    let phc = password::hash_new(password)?;
-    write_audited(&mut conn, admin, "agent_added", now, |tx| agents::insert_agent(tx, name, role, &phc, now))?;
-    Ok(format!("Added {} as {}.", name.trim(), role.label().to_lowercase()))
-}
-
-/// Disables or enables an agent's sign-in; admins only, and never their own.
-pub fn set_disabled(
-    db: &Path,
-    session: Principal,
-    agent: AgentId,
-    disabled: bool,
-    now: Timestamp,
-) -> Result<String, OpsError> {
-    let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::ManageAgents)?;
-    if admin == agent && disabled {
-        return Err(OpsError::Refused("You cannot disable your own agent account.".to_owned()));
-    }
-    let action = if disabled { "agent_disabled" } else { "agent_enabled" };
-    let name = write_audited(&mut conn, admin, action, now, |tx| {
-        let name = agents::get_agent(tx, agent)?.name;
-        agents::set_disabled(tx, agent, disabled)?;
-        Ok(name)
-    })?;
-    Ok(if disabled { format!("{name} can no longer sign in.") } else { format!("{name} can sign in again.") })
-}
-
-/// Sets a new password for an agent (argon2 on this worker); admins only.
-pub fn reset_password(
-    db: &Path,
-    session: Principal,
-    agent: AgentId,
-    password: &Secret,
-    now: Timestamp,
-) -> Result<String, OpsError> {
-    let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::ManageAgents)?;
-    let phc = password::hash_new(password)?;
-    let name = write_audited(&mut conn, admin, "agent_password_reset", now, |tx| {
-        let name = agents::get_agent(tx, agent)?.name;
-        agents::set_password(tx, agent, &phc)?;
-        Ok(name)
-    })?;
-    Ok(format!("The password of {name} was reset."))
-}
-
-/// Copies the whole database to `target`; admins only.
-pub fn backup_database(
-    db: &Path,
-    session: Principal,
-    target: &Path,
-    overwrite: bool,
-    now: Timestamp,
-) -> Result<DbBackupReport, OpsError> {
-    let conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::BackupDatabase)?;
-    let report = backup::backup_database(db, target, overwrite)?;
-    record(&conn, admin, None, "database_backup", now)?;
-    Ok(report)
 }
 
 /// A file target: "… button" for the native dialog, and a typed path with its own button,
@@ -1028,70 +712,4 @@ pub fn save_target_ui(
         }
     }
     action
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, reason = "a test fails loudly on any error")]
-mod tests {
-    use super::*;
-
-    fn now() -> Timestamp {
-        "2026-11-29T10:00:00Z".parse().unwrap()
-    }
-
-    /// A demo database and the ids of its agent and admin.
-    fn demo() -> (tempfile::TempDir, PathBuf, Principal, Principal) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("closedesk.db");
-        let (conn, _) = crate::demo::open_or_create_with_demo(&db, now()).unwrap();
-        let agent = agents::find_by_name(&conn, "agent").unwrap().unwrap();
-        let admin = agents::find_by_name(&conn, "admin").unwrap().unwrap();
-        (
-            dir,
-            db,
-            Principal::Agent { id: agent.id, role: agent.role },
-            Principal::Agent { id: admin.id, role: admin.role },
-        )
-    }
-
-    #[test]
-    fn only_an_admin_runs_the_purge_backs_up_and_manages_agents() {
-        let (dir, db, agent, admin) = demo();
-        let later = now() + jiff::SignedDuration::from_hours(49);
-        let refused = run_purge(&db, agent, later, &mut |_, _| {}).unwrap_err();
-        assert!(matches!(refused, OpsError::Denied(Denied { action: Action::RunPurge })), "{refused}");
-        assert!(matches!(load_agents(&db, agent), Err(OpsError::Denied(_))));
-        let copy = dir.path().join("copy.db");
-        assert!(matches!(backup_database(&db, agent, &copy, false, later), Err(OpsError::Denied(_))));
-        assert!(!copy.exists());
-        let password = Secret::from("long enough");
-        assert!(matches!(add_agent(&db, agent, "eve", Role::Admin, &password, later), Err(OpsError::Denied(_))));
-
-        let receipts = run_purge(&db, admin, later, &mut |_, _| {}).unwrap();
-        assert_eq!(receipts.len(), 1);
-        assert!(load_queue(&db, agent).unwrap().is_empty(), "an agent still sees the queue");
-    }
-
-    #[test]
-    fn a_disabled_agent_can_no_longer_act_and_an_admin_cannot_disable_themselves() {
-        let (_dir, db, agent, admin) = demo();
-        let Principal::Agent { id: agent_id, .. } = agent else { unreachable!() };
-        let Principal::Agent { id: admin_id, .. } = admin else { unreachable!() };
-        assert!(matches!(set_disabled(&db, admin, admin_id, true, now()), Err(OpsError::Refused(_))));
-        set_disabled(&db, admin, agent_id, true, now()).unwrap();
-        assert!(matches!(load_queue(&db, agent), Err(OpsError::Disabled)));
-        let conn = store::open_existing(&db).unwrap();
-        let trail =
-            audit::query(&conn, &AuditFilter { agent: Some(admin_id), ..AuditFilter::default() }, 0, None).unwrap();
-        assert_eq!(trail[0].action, "agent_disabled");
-        assert_eq!(trail[0].account_id, None);
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_kept_from_reading_as_formulas() {
-        assert_eq!(csv_field("purge"), "purge");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
 }

@@ -8,8 +8,9 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use crate::core::{AccountId, AgentId};
+use crate::staff::{AuditPage, AuditQuery};
 use crate::store::audit::{AuditFilter, AuditRow};
-use crate::ui::agent_ops::{AUDIT_PAGE, AuditQuery, OpsCommand, SaveTarget, save_target_ui};
+use crate::ui::agent_ops::{AUDIT_PAGE, OpsCommand, SaveTarget, save_target_ui};
 use crate::ui::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
@@ -73,20 +74,6 @@ impl AuditFilterInput {
         let filter = AuditFilter { account, agent, action: self.action.clone(), from, until };
         Ok(AuditQuery { filter, agent_name })
     }
-}
-
-/// What the audit worker found.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuditPage {
-    /// The filter as the store applied it (an agent's name resolved to its id): the export
-    /// writes exactly these lines.
-    pub filter: AuditFilter,
-    /// How many lines match.
-    pub total: u64,
-    /// The newest of them.
-    pub rows: Vec<AuditRow>,
-    /// Every action in the trail, for the drop-down.
-    pub actions: Vec<String>,
 }
 
 /// The audit viewer page.

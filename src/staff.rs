@@ -1,0 +1,418 @@
+//! What support staff do, each operation checked against the acting agent's role in core and
+//! audited under their name. The agent desk runs these on its workers; nothing here knows
+//! of egui.
+//!
+//! The role is read again from the database before anything else, so a hidden button is never
+//! the only guard, and an agent disabled mid-session can no longer act.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, Transaction};
+
+use crate::auth::{Secret, password};
+use crate::backup::{self, BackupError, DbBackupReport};
+use crate::closing::{Closing, ClosingError, Stepped};
+use crate::core::audit::{Actor, AuditEvent};
+use crate::core::closure::{Purpose, Refusal, Wizard};
+use crate::core::permissions::{Action, Denied, Principal, authorize};
+use crate::core::{AccountId, AgentId, Role};
+use crate::paths;
+use crate::settings::{self, SettingsError};
+use crate::store::agents::{self, AgentRow};
+use crate::store::audit::{self, AuditFilter, AuditRow};
+use crate::store::purge::{self, PurgeReceipt};
+use crate::store::queue::{self, QueueRow};
+use crate::store::{self, StoreError};
+
+/// The most closure-pending accounts the queue lists.
+pub const QUEUE_LIMIT: usize = 1_000;
+
+/// Why an operation was not carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    /// The role does not allow it.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The acting agent was disabled since signing in.
+    #[error("Your agent account is disabled; sign in again.")]
+    Disabled,
+    /// A rule of the admin page, in words.
+    #[error("{0}")]
+    Refused(String),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The closure driver failed.
+    #[error(transparent)]
+    Closing(#[from] ClosingError),
+    /// A file could not be written.
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    /// The password was refused (too short) or could not be hashed.
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
+    /// The settings file could not be read.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}
+
+/// The reply of one cancel step.
+#[derive(Debug)]
+pub struct CancelReply {
+    /// The wizard after the step.
+    pub wizard: Wizard,
+    /// Why the step was refused, if it was.
+    pub refusal: Option<Refusal>,
+}
+
+/// What the audit worker found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The filter as the store applied it (an agent's name resolved to its id): the export
+    /// writes exactly these lines.
+    pub filter: AuditFilter,
+    /// How many lines match.
+    pub total: u64,
+    /// The newest of them.
+    pub rows: Vec<AuditRow>,
+    /// Every action in the trail, for the drop-down.
+    pub actions: Vec<String>,
+}
+
+// Each operation opens its own connection: the desk runs them on workers.
+
+/// The acting agent, if `session` may do `action` now: the role is read again from the
+/// database, so a demotion or a disabling takes effect without a new sign-in.
+pub fn check(conn: &Connection, session: Principal, action: Action) -> Result<AgentId, StaffError> {
+    let Principal::Agent { id, .. } = session else {
+        // Customers may do some of these actions on their own account, but not from the agent desk.
+        return Err(StaffError::Denied(Denied { action }));
+    };
+    let agent = match agents::get_agent(conn, id) {
+        Ok(agent) => agent,
+        Err(StoreError::NotFound(_)) => return Err(StaffError::Disabled),
+        Err(err) => return Err(err.into()),
+    };
+    if agent.disabled {
+        return Err(StaffError::Disabled);
+    }
+    authorize(Principal::Agent { id, role: agent.role }, action)?;
+    Ok(id)
+}
+
+fn record(
+    conn: &Connection,
+    agent: AgentId,
+    account: Option<AccountId>,
+    action: &'static str,
+    now: Timestamp,
+) -> Result<(), StaffError> {
+    let event = AuditEvent { account, actor: Actor::Agent(agent), action, outcome: "ok" };
+    Ok(audit::record(conn, &event, now)?)
+}
+
+/// Runs `change` in one transaction with its audit line `action` by `agent`: a change is
+/// never kept without its line, nor a line without its change.
+fn write_audited<T>(
+    conn: &mut Connection,
+    agent: AgentId,
+    action: &'static str,
+    now: Timestamp,
+    change: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+) -> Result<T, StaffError> {
+    Ok(store::write(conn, |tx| {
+        let value = change(tx)?;
+        audit::record(tx, &AuditEvent { account: None, actor: Actor::Agent(agent), action, outcome: "ok" }, now)?;
+        Ok(value)
+    })?)
+}
+
+/// The closure-pending accounts.
+pub fn load_queue(db: &Path, session: Principal) -> Result<Vec<QueueRow>, StaffError> {
+    let conn = store::open_existing(db)?;
+    check(&conn, session, Action::ViewClosureQueue)?;
+    Ok(queue::closure_queue(&conn, QUEUE_LIMIT)?)
+}
+
+fn closing_for<'c>(conn: &'c mut Connection, db: &Path, agent: AgentId) -> Result<Closing<'c>, StaffError> {
+    let policy = settings::load_policy(&settings::settings_path(db))?;
+    Ok(Closing::new(conn, paths::outbox_dir(db), policy, Actor::Agent(agent)))
+}
+
+/// Starts an assisted cancellation of `account`'s closure and mails the customer a code.
+pub fn begin_cancel(
+    db: &Path,
+    session: Principal,
+    account: AccountId,
+    now: Timestamp,
+) -> Result<CancelReply, StaffError> {
+    let mut conn = store::open_existing(db)?;
+    let agent = check(&conn, session, Action::CancelClosure(account))?;
+    let mut closing = closing_for(&mut conn, db, agent)?;
+    let wizard = closing.begin(account, Purpose::Cancel)?;
+    let Stepped { wizard, refusal, .. } = closing.accept_summary(wizard, now)?;
+    Ok(CancelReply { wizard, refusal })
+}
+
+/// The steps of an assisted cancellation after the code went out.
+pub enum CancelStep {
+    Resend,
+    Confirm(Secret),
+}
+
+/// Resends the customer's code, or confirms the cancellation with it.
+pub fn cancel_step(
+    db: &Path,
+    session: Principal,
+    wizard: Wizard,
+    now: Timestamp,
+    step: CancelStep,
+) -> Result<CancelReply, StaffError> {
+    let mut conn = store::open_existing(db)?;
+    let agent = check(&conn, session, Action::CancelClosure(wizard.account))?;
+    let mut closing = closing_for(&mut conn, db, agent)?;
+    // An assisted cancel is proven by the code alone: no email, no phrase.
+    let Stepped { wizard, refusal, .. } = match step {
+        CancelStep::Resend => closing.resend_code(wizard, now)?,
+        CancelStep::Confirm(code) => closing.confirm(wizard, code.expose().trim(), "", "", now)?,
+    };
+    Ok(CancelReply { wizard, refusal })
+}
+
+/// Purges every due account at `now`, reporting `progress(done, total)`; admins only.
+pub fn run_purge(
+    db: &Path,
+    session: Principal,
+    now: Timestamp,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<PurgeReceipt>, StaffError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::RunPurge)?;
+    let receipts = purge::purge_due(&mut conn, now, &paths::outbox_dir(db), progress)?;
+    // Each purged account has its own `purge` line (by the system); this one names who ran it.
+    record(&conn, admin, None, "purge_queue_run", now)?;
+    Ok(receipts)
+}
+
+/// What the audit worker is asked: the filter, and an agent given by name to look up first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// The filter, with the agent when it was given by id.
+    pub filter: AuditFilter,
+    /// An agent given by name.
+    pub agent_name: Option<String>,
+}
+
+/// A page of the audit trail: the newest `limit` lines matching `query`.
+pub fn load_audit(db: &Path, session: Principal, query: AuditQuery, limit: usize) -> Result<AuditPage, StaffError> {
+    let conn = store::open_existing(db)?;
+    check(&conn, session, Action::ViewAudit)?;
+    let mut filter = query.filter;
+    if let Some(name) = query.agent_name {
+        let Some(agent) = agents::find_by_name(&conn, &name)? else {
+            return Err(StaffError::Refused("No agent has that name.".to_owned()));
+        };
+        filter.agent = Some(agent.id);
+    }
+    let total = audit::count(&conn, &filter)?;
+    let rows = audit::query(&conn, &filter, 0, Some(limit))?;
+    let actions = audit::actions(&conn)?;
+    Ok(AuditPage { filter, total, rows, actions })
+}
+
+/// Writes every audit line matching `filter` to `target` as CSV, atomically; returns how many.
+pub fn export_audit_csv(
+    db: &Path,
+    session: Principal,
+    filter: &AuditFilter,
+    target: &Path,
+    overwrite: bool,
+    now: Timestamp,
+) -> Result<usize, StaffError> {
+    let conn = store::open_existing(db)?;
+    let agent = check(&conn, session, Action::ViewAudit)?;
+    let rows = audit::query(&conn, filter, 0, None)?;
+    backup::write_atomically(target, overwrite, |file| {
+        let mut out = std::io::BufWriter::new(file);
+        write_audit_csv(&mut out, &rows)?;
+        out.flush()?;
+        Ok(())
+    })?;
+    record(&conn, agent, None, "audit_exported", now)?;
+    Ok(rows.len())
+}
+
+/// The CSV of audit lines: a header, then one line per row, times in UTC (RFC 3339).
+pub fn write_audit_csv(out: &mut impl std::io::Write, rows: &[AuditRow]) -> std::io::Result<()> {
+    writeln!(out, "id,at,account_id,actor_kind,actor_id,action,outcome")?;
+    for row in rows {
+        let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            row.id,
+            row.at,
+            optional(row.account_id),
+            csv_field(&row.actor_kind),
+            optional(row.actor_id),
+            csv_field(&row.action),
+            csv_field(&row.outcome)
+        )?;
+    }
+    Ok(())
+}
+
+/// A text field quoted when it needs to be, and kept from reading as a formula in a spreadsheet:
+/// the same rules as the backup bundle's CSV files.
+fn csv_field(text: &str) -> String {
+    backup::csv_text(text)
+}
+
+/// Every agent; admins only.
+pub fn load_agents(db: &Path, session: Principal) -> Result<Vec<AgentRow>, StaffError> {
+    let conn = store::open_existing(db)?;
+    check(&conn, session, Action::ManageAgents)?;
+    Ok(agents::list_agents(&conn)?)
+}
+
+/// Adds an agent (argon2 on this worker); admins only. The audit names neither agent nor password.
+pub fn add_agent(
+    db: &Path,
+    session: Principal,
+    name: &str,
+    role: Role,
+    password: &Secret,
+    now: Timestamp,
+) -> Result<String, StaffError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::ManageAgents)?;
+    let phc = password::hash_new(password)?;
+    write_audited(&mut conn, admin, "agent_added", now, |tx| agents::insert_agent(tx, name, role, &phc, now))?;
+    Ok(format!("Added {} as {}.", name.trim(), role.label().to_lowercase()))
+}
+
+/// Disables or enables an agent's sign-in; admins only, and never their own.
+pub fn set_disabled(
+    db: &Path,
+    session: Principal,
+    agent: AgentId,
+    disabled: bool,
+    now: Timestamp,
+) -> Result<String, StaffError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::ManageAgents)?;
+    if admin == agent && disabled {
+        return Err(StaffError::Refused("You cannot disable your own agent account.".to_owned()));
+    }
+    let action = if disabled { "agent_disabled" } else { "agent_enabled" };
+    let name = write_audited(&mut conn, admin, action, now, |tx| {
+        let name = agents::get_agent(tx, agent)?.name;
+        agents::set_disabled(tx, agent, disabled)?;
+        Ok(name)
+    })?;
+    Ok(if disabled { format!("{name} can no longer sign in.") } else { format!("{name} can sign in again.") })
+}
+
+/// Sets a new password for an agent (argon2 on this worker); admins only.
+pub fn reset_password(
+    db: &Path,
+    session: Principal,
+    agent: AgentId,
+    password: &Secret,
+    now: Timestamp,
+) -> Result<String, StaffError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::ManageAgents)?;
+    let phc = password::hash_new(password)?;
+    let name = write_audited(&mut conn, admin, "agent_password_reset", now, |tx| {
+        let name = agents::get_agent(tx, agent)?.name;
+        agents::set_password(tx, agent, &phc)?;
+        Ok(name)
+    })?;
+    Ok(format!("The password of {name} was reset."))
+}
+
+/// Copies the whole database to `target`; admins only.
+pub fn backup_database(
+    db: &Path,
+    session: Principal,
+    target: &Path,
+    overwrite: bool,
+    now: Timestamp,
+) -> Result<DbBackupReport, StaffError> {
+    let conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::BackupDatabase)?;
+    let report = backup::backup_database(db, target, overwrite)?;
+    record(&conn, admin, None, "database_backup", now)?;
+    Ok(report)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-11-29T10:00:00Z".parse().unwrap()
+    }
+
+    /// A demo database and the ids of its agent and admin.
+    fn demo() -> (tempfile::TempDir, PathBuf, Principal, Principal) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let (conn, _) = crate::demo::open_or_create_with_demo(&db, now()).unwrap();
+        let agent = agents::find_by_name(&conn, "agent").unwrap().unwrap();
+        let admin = agents::find_by_name(&conn, "admin").unwrap().unwrap();
+        (
+            dir,
+            db,
+            Principal::Agent { id: agent.id, role: agent.role },
+            Principal::Agent { id: admin.id, role: admin.role },
+        )
+    }
+
+    #[test]
+    fn only_an_admin_runs_the_purge_backs_up_and_manages_agents() {
+        let (dir, db, agent, admin) = demo();
+        let later = now() + jiff::SignedDuration::from_hours(49);
+        let refused = run_purge(&db, agent, later, &mut |_, _| {}).unwrap_err();
+        assert!(matches!(refused, StaffError::Denied(Denied { action: Action::RunPurge })), "{refused}");
+        assert!(matches!(load_agents(&db, agent), Err(StaffError::Denied(_))));
+        let copy = dir.path().join("copy.db");
+        assert!(matches!(backup_database(&db, agent, &copy, false, later), Err(StaffError::Denied(_))));
+        assert!(!copy.exists());
+        let password = Secret::from("long enough");
+        assert!(matches!(add_agent(&db, agent, "eve", Role::Admin, &password, later), Err(StaffError::Denied(_))));
+
+        let receipts = run_purge(&db, admin, later, &mut |_, _| {}).unwrap();
+        assert_eq!(receipts.len(), 1);
+        assert!(load_queue(&db, agent).unwrap().is_empty(), "an agent still sees the queue");
+    }
+
+    #[test]
+    fn a_disabled_agent_can_no_longer_act_and_an_admin_cannot_disable_themselves() {
+        let (_dir, db, agent, admin) = demo();
+        let Principal::Agent { id: agent_id, .. } = agent else { unreachable!() };
+        let Principal::Agent { id: admin_id, .. } = admin else { unreachable!() };
+        assert!(matches!(set_disabled(&db, admin, admin_id, true, now()), Err(StaffError::Refused(_))));
+        set_disabled(&db, admin, agent_id, true, now()).unwrap();
+        assert!(matches!(load_queue(&db, agent), Err(StaffError::Disabled)));
+        let conn = store::open_existing(&db).unwrap();
+        let trail =
+            audit::query(&conn, &AuditFilter { agent: Some(admin_id), ..AuditFilter::default() }, 0, None).unwrap();
+        assert_eq!(trail[0].action, "agent_disabled");
+        assert_eq!(trail[0].account_id, None);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_kept_from_reading_as_formulas() {
+        assert_eq!(csv_field("purge"), "purge");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}
