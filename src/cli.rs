@@ -8,6 +8,7 @@ mod backup;
 mod close;
 mod commands;
 pub mod exit;
+mod staff;
 mod table;
 
 use std::io::IsTerminal as _;

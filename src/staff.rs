@@ -1,6 +1,6 @@
 //! What support staff do, each operation checked against the acting agent's role in core and
-//! audited under their name. The agent desk runs these on its workers; nothing here knows
-//! of egui.
+//! audited under their name. The agent desk runs these on its workers, and the CLI runs
+//! `run_purge` and `backup_database` for `--agent`; nothing here knows of egui.
 //!
 //! The role is read again from the database before anything else, so a hidden button is never
 //! the only guard, and an agent disabled mid-session can no longer act.

@@ -18,8 +18,8 @@ use crate::core::{AccountRef, AccountStatus, Role};
 /// 2026-12-01T09:00:00Z) makes every command run as of that instant, for tests and drills.
 /// CLOSEDESK_LOG sets the log filter (default: warn).
 ///
-/// Exit codes: 0 ok, 1 error, 2 usage; for `close`: 3 blocked, 4 wrong password, code, email or
-/// phrase, 5 locked after too many wrong entries, 6 code expired, voided or missing.
+/// Exit codes: 0 ok, 1 error, 2 usage; for `close` and `--agent`: 3 blocked, 4 wrong password,
+/// code, email or phrase, 5 locked after too many wrong entries, 6 code expired, voided or missing.
 #[derive(Debug, Parser)]
 #[command(name = "closedesk", version, about, long_about, propagate_version = true)]
 pub struct Args {
@@ -101,10 +101,15 @@ pub enum Command {
         command: CloseCommand,
     },
     /// Purge every account whose grace period has ended (as of CLOSEDESK_NOW or now).
+    ///
+    /// Without --agent it runs as whoever may write the database file (a scheduled job, say),
+    /// audited as "system"; with --agent, as that admin.
     PurgeDue {
         /// Print one JSON document with the receipts.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        staff: AsAgent,
     },
     /// Print mail from the outbox.
     Outbox {
@@ -174,7 +179,21 @@ pub enum Command {
         /// Replace FILE if it exists (otherwise an existing FILE is an error).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        staff: AsAgent,
     },
+}
+
+/// Acting as a support agent: signed in like the desk's form (throttled, audited), the role
+/// checked in core, the audit naming the agent.
+#[derive(Debug, clap::Args)]
+pub struct AsAgent {
+    /// Act as this support agent (an admin), whose password is read from standard input.
+    #[arg(long, value_name = "NAME", requires = "password_stdin")]
+    pub agent: Option<String>,
+    /// Read the agent's password as one line from standard input (with --agent).
+    #[arg(long, requires = "agent")]
+    pub password_stdin: bool,
 }
 
 /// `closedesk close …`

@@ -11,6 +11,7 @@ use crate::clock::Clock;
 use crate::core::AccountRef;
 use crate::core::audit::Actor;
 use crate::core::money::group_thousands;
+use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
 use crate::store::accounts;
 
@@ -96,9 +97,19 @@ pub(super) fn verify(file: &Path, against: Option<&Connection>) -> Result<(), Fa
     }
 }
 
-/// Copies the whole database at `db` to `out`.
-pub(super) fn backup_db(db: &Path, out: &Path, force: bool) -> Result<(), Failure> {
-    let report = backup::backup_database(db, out, force)?;
+/// Copies the whole database at `db` to `out`, by the agent `session` when one signed in.
+pub(super) fn backup_db(
+    db: &Path,
+    out: &Path,
+    force: bool,
+    session: Option<Principal>,
+    clock: Clock,
+) -> Result<(), Failure> {
+    let report = match session {
+        Some(session) => crate::staff::backup_database(db, session, out, force, clock.now())
+            .map_err(|err| super::staff::failure(err, "back up the database"))?,
+        None => backup::backup_database(db, out, force)?,
+    };
     println!(
         "wrote {}: a consistent copy of {} ({} accounts, schema version {}, {} bytes), integrity check ok",
         report.target.display(),

@@ -11,10 +11,11 @@ use crate::clock::Clock;
 use crate::closing::{Closing, Stepped};
 use crate::core::audit::Actor;
 use crate::core::closure::{Event, Purpose, Reason, Refusal, Step};
+use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
 use crate::core::{AccountRef, AccountStatus};
 use crate::store::{accounts, audit, outbox};
-use crate::{paths, settings};
+use crate::{paths, settings, staff};
 
 /// The closure driver for `db`, acting as the account's customer.
 fn closing<'a>(conn: &'a mut Connection, db: &Path, actor: Actor) -> Result<Closing<'a>, Failure> {
@@ -194,26 +195,41 @@ pub fn status(conn: &mut Connection, which: &AccountRef, json: bool, clock: Cloc
     Ok(())
 }
 
-/// `purge-due`.
-pub fn purge_due(conn: &mut Connection, db: &Path, json: bool, clock: Clock) -> Result<(), Failure> {
+/// `purge-due`, by the agent `session` when one signed in, else as the database file's owner.
+pub fn purge_due(
+    mut conn: Connection,
+    db: &Path,
+    session: Option<Principal>,
+    json: bool,
+    clock: Clock,
+) -> Result<(), Failure> {
     let now = clock.now();
-    let receipts = crate::store::purge::purge_due(conn, now, &paths::outbox_dir(db), &mut |_, _| {})?;
+    let receipts = match session {
+        Some(session) => {
+            // The purge's checkpoint completes only when no other connection is open on the file.
+            drop(conn);
+            staff::run_purge(db, session, now, &mut |_, _| {})
+                .map_err(|err| super::staff::failure(err, "run the purge"))?
+        }
+        None => crate::store::purge::purge_due(&mut conn, now, &paths::outbox_dir(db), &mut |_, _| {})?,
+    };
     if json {
         return print_json(&json!({ "purged_at": now, "receipts": receipts }));
     }
     if receipts.is_empty() {
         println!("No account is due for purge at {}.", utc_minute(now));
     }
+    let counted = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     for receipt in &receipts {
         println!(
-            "purged account {}: {} rows deleted, {} reviews kept as \"Deleted user\", {} mail files removed; \
-             byte scan of {} file(s) for {} personal values: {} found; checkpoint {}",
+            "purged account {}: {} deleted, {} kept as \"Deleted user\", {} removed; \
+             byte scan of {} for {}: {} found; checkpoint {}",
             receipt.account,
-            receipt.rows_deleted,
-            receipt.reviews_kept,
-            receipt.mail_files_deleted,
-            receipt.scan.files_scanned.len(),
-            receipt.scan.values_checked,
+            counted(receipt.rows_deleted, "row", "rows"),
+            counted(receipt.reviews_kept, "review", "reviews"),
+            counted(receipt.mail_files_deleted, "mail file", "mail files"),
+            counted(receipt.scan.files_scanned.len() as u64, "file", "files"),
+            counted(receipt.scan.values_checked as u64, "personal value", "personal values"),
             receipt.scan.hits,
             if receipt.checkpoint_complete { "complete" } else { "incomplete (another connection is reading)" },
         );

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use serde_json::json;
 
 use super::args::{AgentsCommand, Args, CloseCommand, Command};
-use super::{Failure, backup, close, table};
+use super::{Failure, backup, close, staff, table};
 use crate::auth::{Secret, password};
 use crate::clock::Clock;
 use crate::core::audit::{Actor, AuditEvent};
@@ -65,7 +65,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 CloseCommand::Status { account, json } => close::status(&mut conn, &account, json, clock),
             }
         }
-        Command::PurgeDue { json } => close::purge_due(&mut open(&db, clock)?, &db, json, clock),
+        Command::PurgeDue { json, staff } => {
+            let mut conn = open(&db, clock)?;
+            let session = staff::sign_in(&mut conn, &staff, clock)?;
+            close::purge_due(conn, &db, session, json, clock)
+        }
         Command::Outbox { to, last, limit } => close::show_outbox(&open(&db, clock)?, &db, to.as_deref(), last, limit),
         Command::Audit { account, limit, json } => close::show_audit(&open(&db, clock)?, account.as_ref(), limit, json),
         Command::Export { account, out, format, force } => {
@@ -74,12 +78,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
         Command::Verify { file, against_db } => {
             backup::verify(&file, against_db.then(|| open(&db, clock)).transpose()?.as_ref())
         }
-        Command::BackupDb { out, force } => {
-            // Only a first use creates (and so writes) the database; a copy only reads it.
-            if !db.exists() {
-                drop(open(&db, clock)?);
-            }
-            backup::backup_db(&db, &out, force)
+        Command::BackupDb { out, force, staff } => {
+            // Only a first use or a sign-in writes the database; a copy only reads it.
+            let session = if staff.agent.is_some() || !db.exists() {
+                staff::sign_in(&mut open(&db, clock)?, &staff, clock)?
+            } else {
+                None
+            };
+            backup::backup_db(&db, &out, force, session, clock)
         }
         Command::InstallDesktopEntry => {
             for path in
