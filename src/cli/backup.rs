@@ -13,6 +13,7 @@ use crate::core::audit::Actor;
 use crate::core::money::group_thousands;
 use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
+use crate::core::words::counted;
 use crate::store::accounts;
 
 /// Exports one account to `out`; progress on stderr when it is a terminal.
@@ -88,10 +89,9 @@ pub(super) fn verify(file: &Path, against: Option<&Connection>) -> Result<(), Fa
                 println!("differs: {difference}");
             }
             Err(Failure::error(format!(
-                "{}: differs from the database in {} {} (listed above)",
+                "{}: differs from the database in {} (listed above)",
                 file.display(),
-                differences.len(),
-                if differences.len() == 1 { "place" } else { "places" }
+                counted(differences.len() as i64, "place", "places")
             )))
         }
     }

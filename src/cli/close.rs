@@ -13,6 +13,7 @@ use crate::core::audit::Actor;
 use crate::core::closure::{Event, Purpose, Reason, Refusal, Step};
 use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
+use crate::core::words::counted;
 use crate::core::{AccountRef, AccountStatus};
 use crate::store::{accounts, audit, outbox};
 use crate::{paths, settings, staff};
@@ -219,17 +220,16 @@ pub fn purge_due(
     if receipts.is_empty() {
         println!("No account is due for purge at {}.", utc_minute(now));
     }
-    let counted = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     for receipt in &receipts {
         println!(
             "purged account {}: {} deleted, {} kept as \"Deleted user\", {} removed; \
              byte scan of {} for {}: {} found; checkpoint {}",
             receipt.account,
-            counted(receipt.rows_deleted, "row", "rows"),
-            counted(receipt.reviews_kept, "review", "reviews"),
-            counted(receipt.mail_files_deleted, "mail file", "mail files"),
-            counted(receipt.scan.files_scanned.len() as u64, "file", "files"),
-            counted(receipt.scan.values_checked as u64, "personal value", "personal values"),
+            counted(receipt.rows_deleted as i64, "row", "rows"),
+            counted(receipt.reviews_kept as i64, "review", "reviews"),
+            counted(receipt.mail_files_deleted as i64, "mail file", "mail files"),
+            counted(receipt.scan.files_scanned.len() as i64, "file", "files"),
+            counted(receipt.scan.values_checked as i64, "personal value", "personal values"),
             receipt.scan.hits,
             if receipt.checkpoint_complete { "complete" } else { "incomplete (another connection is reading)" },
         );

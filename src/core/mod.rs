@@ -14,6 +14,7 @@ mod secret;
 pub mod sign_in_policy;
 mod status;
 pub mod time;
+pub mod words;
 
 pub use ids::{AccountId, AccountRef, AgentId};
 pub use money::{Currency, Money};

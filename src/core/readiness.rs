@@ -3,6 +3,7 @@
 //! One function, [`readiness`], serves the dashboard's readiness panel and the closure
 //! wizard's second step, so the two can never disagree.
 
+use super::words::plural;
 use crate::core::{DisputeStatus, LedgerKind, Money, OrderStatus};
 
 /// What an account holds that matters for closing it, as counted by the store.
@@ -140,10 +141,6 @@ pub fn readiness(holdings: &Holdings) -> Readiness {
         warnings.push(Warning::ReviewsStay { count: holdings.reviews });
     }
     Readiness { blockers, warnings }
-}
-
-fn plural(count: i64, one: &'static str, many: &'static str) -> &'static str {
-    if count == 1 { one } else { many }
 }
 
 fn status_words(status: OrderStatus) -> &'static str {

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 
 use crate::core::closure::{Step, Wizard};
 use crate::core::masking::mask_email;
+use crate::core::words::counted;
 use crate::core::{AccountId, Role};
 use crate::store::purge::PurgeReceipt;
 use crate::store::queue::QueueRow;
@@ -260,8 +261,8 @@ fn purge_ui(ui: &mut Ui, purge: &PurgeStage) -> Option<OpsCommand> {
 
 /// One line per purged account: counts only, never a personal value.
 fn receipts_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
-    let accounts = if receipts.len() == 1 { "account" } else { "accounts" };
-    ui.label(RichText::new(format!("Purged {} {accounts}", receipts.len())).color(theme::accent(ui.visuals())));
+    let purged = format!("Purged {}", counted(receipts.len() as i64, "account", "accounts"));
+    ui.label(RichText::new(purged).color(theme::accent(ui.visuals())));
     egui::Grid::new("purge_receipts").striped(true).show(ui, |ui| {
         for title in ["Account", "Rows deleted", "Reviews kept", "Mail files removed", "Scan hits", "Checkpoint"] {
             ui.strong(title);

@@ -7,6 +7,7 @@ use jiff::{Timestamp, Unit};
 
 use crate::core::Money;
 use crate::core::money::group_thousands;
+use crate::core::words::{counted, plural};
 use crate::store::dashboard::Value;
 use crate::ui::format::local_minute;
 
@@ -17,8 +18,7 @@ pub fn thousands(count: u64) -> String {
 
 /// `1,234 of 100,000 orders`: how many rows a filter keeps out of all of them.
 pub fn count_line(shown: u64, total: u64, (one, many): (&str, &str)) -> String {
-    let noun = if total == 1 { one } else { many };
-    format!("{} of {} {noun}", thousands(shown), thousands(total))
+    format!("{} of {} {}", thousands(shown), thousands(total), plural(total as i64, one, many))
 }
 
 /// `EUR 12.50 + USD 3.00`, or `none` when there is no amount.
@@ -37,12 +37,11 @@ pub fn age(since: Timestamp, as_of: Timestamp) -> String {
         return "unknown".to_owned();
     };
     let (years, months, days) = (span.get_years(), span.get_months(), span.get_days());
-    let part = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     match (years, months) {
-        (0, 0) => part(i64::from(days), "day", "days"),
-        (0, m) => part(i64::from(m), "month", "months"),
-        (y, 0) => part(i64::from(y), "year", "years"),
-        (y, m) => format!("{}, {}", part(i64::from(y), "year", "years"), part(i64::from(m), "month", "months")),
+        (0, 0) => counted(i64::from(days), "day", "days"),
+        (0, m) => counted(i64::from(m), "month", "months"),
+        (y, 0) => counted(i64::from(y), "year", "years"),
+        (y, m) => format!("{}, {}", counted(i64::from(y), "year", "years"), counted(i64::from(m), "month", "months")),
     }
 }
 

@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 
 use super::DashboardCommand;
 use crate::core::readiness::{Blocker, Readiness, Warning};
+use crate::core::words::counted;
 use crate::store::dashboard::Listing;
 use crate::ui::theme;
 
@@ -44,9 +45,9 @@ pub fn readiness_ui(ui: &mut Ui, readiness: &Readiness, as_of_backup: bool) -> O
             );
         } else {
             let count = readiness.blockers.len();
-            let things = if count == 1 { "thing must" } else { "things must" };
+            let things = counted(count as i64, "thing must", "things must");
             ui.label(
-                RichText::new(format!("{count} {things} be cleared before this account can close:"))
+                RichText::new(format!("{things} be cleared before this account can close:"))
                     .color(theme::error_text(ui.visuals()))
                     .strong(),
             );

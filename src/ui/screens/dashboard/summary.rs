@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 use super::readiness::readiness_ui;
 use super::spending::spending_ui;
 use super::{DashboardCommand, Tab};
+use crate::core::words::plural;
 use crate::core::{LedgerKind, Money};
 use crate::store::dashboard::{Listing, Summary};
 use crate::ui::format::local_date;
@@ -81,8 +82,7 @@ fn orders_by_status_ui(ui: &mut Ui, summary: &Summary) -> Option<DashboardComman
                         statuses: vec![total.status.as_str()],
                     });
                 }
-                let noun = if total.count == 1 { "order" } else { "orders" };
-                ui.label(format!("{} {noun}", thousands(total.count)));
+                ui.label(format!("{} {}", thousands(total.count), plural(total.count as i64, "order", "orders")));
                 ui.label(money_list(&total.totals));
                 ui.end_row();
             }

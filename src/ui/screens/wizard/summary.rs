@@ -3,6 +3,7 @@
 use egui::{RichText, Ui};
 use jiff::Timestamp;
 
+use crate::core::words::counted;
 use crate::store::accounts::AccountCounts;
 use crate::ui::closure::{ClosureCommand, FlowInfo};
 use crate::ui::format::local_minute;
@@ -34,39 +35,41 @@ impl Fate {
 
 /// The summary's rows: what, how much of it this account holds, and what happens to it.
 fn rows(counts: &AccountCounts) -> Vec<(&'static str, String, Fate)> {
-    let n = |count: i64, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     vec![
         (
             "Orders and their items",
-            format!("{}, {}", n(counts.orders, "order", "orders"), n(counts.order_items, "item", "items")),
+            format!("{}, {}", counted(counts.orders, "order", "orders"), counted(counts.order_items, "item", "items")),
             Fate::Deleted,
         ),
-        ("Shipping addresses", n(counts.addresses, "address", "addresses"), Fate::Deleted),
-        ("Payment methods", n(counts.payment_methods, "card", "cards"), Fate::Deleted),
+        ("Shipping addresses", counted(counts.addresses, "address", "addresses"), Fate::Deleted),
+        ("Payment methods", counted(counts.payment_methods, "card", "cards"), Fate::Deleted),
         (
             "Conversations and messages",
             format!(
                 "{}, {}",
-                n(counts.conversations, "conversation", "conversations"),
-                n(counts.messages, "message", "messages")
+                counted(counts.conversations, "conversation", "conversations"),
+                counted(counts.messages, "message", "messages")
             ),
             Fate::Deleted,
         ),
-        ("Disputes", n(counts.disputes, "dispute", "disputes"), Fate::Deleted),
-        ("Balance ledger", n(counts.ledger_entries, "entry", "entries"), Fate::Deleted),
-        ("Coupons and benefits", n(counts.coupons, "coupon", "coupons"), Fate::Deleted),
-        ("Subscriptions", n(counts.subscriptions, "subscription", "subscriptions"), Fate::Deleted),
-        ("Mail sent to you", n(counts.mail, "mail", "mails"), Fate::Deleted),
+        ("Disputes", counted(counts.disputes, "dispute", "disputes"), Fate::Deleted),
+        ("Balance ledger", counted(counts.ledger_entries, "entry", "entries"), Fate::Deleted),
+        ("Coupons and benefits", counted(counts.coupons, "coupon", "coupons"), Fate::Deleted),
+        ("Subscriptions", counted(counts.subscriptions, "subscription", "subscriptions"), Fate::Deleted),
+        ("Mail sent to you", counted(counts.mail, "mail", "mails"), Fate::Deleted),
         ("Sign-in", "your password and sign-in history".to_owned(), Fate::Deleted),
         (
             "Reviews",
-            format!("{}, kept on the sellers' pages as by \"Deleted user\"", n(counts.reviews, "review", "reviews")),
+            format!(
+                "{}, kept on the sellers' pages as by \"Deleted user\"",
+                counted(counts.reviews, "review", "reviews")
+            ),
             Fate::Anonymized,
         ),
         ("Tombstone", "account id, date closed and reason code".to_owned(), Fate::KeptWithoutPersonalData),
         (
             "Audit trail",
-            format!("{}: steps and outcomes with ids only", n(counts.audit_events, "event", "events")),
+            format!("{}: steps and outcomes with ids only", counted(counts.audit_events, "event", "events")),
             Fate::KeptWithoutPersonalData,
         ),
     ]
