@@ -28,6 +28,9 @@ pub use app::ClosedeskApp;
 
 use crate::clock::Clock;
 
+/// The smallest the window can be made; every screen is laid out to work at this size.
+pub const MIN_WINDOW_SIZE: egui::Vec2 = egui::vec2(800.0, 560.0);
+
 /// The window's title, app id (which desktops match to `closedesk.desktop`) and storage name.
 pub const APP_ID: &str = "closedesk";
 
@@ -40,7 +43,7 @@ pub fn run(db_path: PathBuf, clock: Clock) -> anyhow::Result<()> {
         .with_title(APP_ID)
         .with_app_id(APP_ID)
         .with_inner_size([1100.0, 720.0])
-        .with_min_inner_size([800.0, 560.0]);
+        .with_min_inner_size(MIN_WINDOW_SIZE);
     match eframe::icon_data::from_png_bytes(crate::desktop_entry::ICON_PNG) {
         Ok(icon) => viewport = viewport.with_icon(icon),
         // The window still works with the default icon.

@@ -16,4 +16,5 @@ mod gui_agent;
 mod gui_agent_ops;
 mod gui_dashboard;
 mod gui_sign_in;
+mod gui_small_window;
 mod gui_wizard;

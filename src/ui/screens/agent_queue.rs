@@ -259,10 +259,20 @@ fn purge_ui(ui: &mut Ui, purge: &PurgeStage) -> Option<OpsCommand> {
     command
 }
 
+/// The most room the receipts of one purge take before they scroll.
+const RECEIPTS_MAX_HEIGHT: f32 = 220.0;
+
 /// One line per purged account: counts only, never a personal value.
 fn receipts_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
     let purged = format!("Purged {}", counted(receipts.len() as i64, "account", "accounts"));
     ui.label(RichText::new(purged).color(theme::accent(ui.visuals())));
+    // A run may purge hundreds: the receipts scroll, and the queue stays on screen below them.
+    egui::ScrollArea::vertical().id_salt("purge_receipts").max_height(RECEIPTS_MAX_HEIGHT).show(ui, |ui| {
+        receipts_grid_ui(ui, receipts);
+    });
+}
+
+fn receipts_grid_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
     egui::Grid::new("purge_receipts").striped(true).show(ui, |ui| {
         for title in ["Account", "Rows deleted", "Reviews kept", "Mail files removed", "Scan hits", "Checkpoint"] {
             ui.strong(title);

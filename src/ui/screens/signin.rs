@@ -71,7 +71,16 @@ impl SignInView {
 /// On submit the password field is emptied at once: the password leaves in the command.
 pub fn signin_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
     let mut command = None;
-    ui.add_space(theme::SPACE_XL);
+    // The two cards are taller than the smallest window.
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.add_space(theme::SPACE_XL);
+        command = signin_cards_ui(ui, view);
+    });
+    command
+}
+
+fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
+    let mut command = None;
     centered_column(ui, theme::FORM_WIDTH, |ui| {
         theme::card_frame(ui.visuals()).show(ui, |ui| {
             ui.set_width(ui.available_width());

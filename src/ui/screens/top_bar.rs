@@ -40,7 +40,9 @@ pub fn top_bar_ui(ui: &mut Ui, identity: Option<&str>, page: Option<AreaPage>) -
             }
             if let Some(identity) = identity {
                 ui.separator();
-                ui.label(identity);
+                // In a narrow window the name gives way to the page buttons: cut short with "…",
+                // whole on hover.
+                ui.add(egui::Label::new(identity).truncate());
             }
         });
     });

@@ -1,0 +1,92 @@
+//! The window at its smallest (`MIN_WINDOW_SIZE`): nothing on screen overlaps, and what does
+//! not fit can still be scrolled to.
+
+use crate::support::gui;
+
+use closedesk::clock::Clock;
+use closedesk::core::Role as StaffRole;
+use closedesk::core::closure::Reason;
+use closedesk::demo::DemoAccount;
+use closedesk::demo::seed::{SeedSpec, seed};
+use closedesk::ui::MIN_WINDOW_SIZE;
+use egui_kittest::kittest::{AccessKitNode, By, Queryable as _};
+use gui::{Window, has_label, open_window_at, press, ready_to_sign_in, sign_in_customer, step_until};
+use jiff::{SignedDuration, Timestamp};
+
+fn smallest_window(db: &std::path::Path, clock: Clock) -> Window {
+    ready_to_sign_in(open_window_at(db.to_owned(), clock, MIN_WINDOW_SIZE))
+}
+
+fn on_screen(rect: egui::Rect) -> bool {
+    egui::Rect::from_min_size(egui::Pos2::ZERO, MIN_WINDOW_SIZE).contains_rect(rect)
+}
+
+#[test]
+fn the_open_backup_form_below_the_sign_in_card_scrolls_into_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = smallest_window(&dir.path().join("closedesk.db"), Clock::System);
+    let open = harness.get_by_label("Open").rect();
+    assert!(!on_screen(open), "the test needs the button below the fold: {open:?}");
+
+    harness.get_by_label("Open").scroll_to_me();
+    harness.run_steps(4);
+    let open = harness.get_by_label("Open").rect();
+    assert!(on_screen(open), "the button was scrolled into view: {open:?}");
+}
+
+#[test]
+fn the_signed_in_name_gives_way_to_the_page_buttons() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = smallest_window(&dir.path().join("closedesk.db"), Clock::System);
+    // The demo login with the longest name and email.
+    let demo = DemoAccount::by_situation("closable").unwrap();
+    sign_in_customer(&mut harness, demo.email, closedesk::demo::DEMO_CUSTOMER_PASSWORD);
+    let who = format!("{} <", demo.display_name);
+    let shows_who = |node: &AccessKitNode<'_>| {
+        node.label().or_else(|| node.value()).is_some_and(|text| text.starts_with(who.as_str()))
+    };
+    step_until(&mut harness, "the name in the top bar", |h| {
+        h.query_all(By::new().predicate(shows_who)).next().is_some()
+    });
+
+    let settings = harness.get_by_label("Account settings").rect();
+    // The label and its text are two nodes with one place.
+    let identity = harness.query_all(By::new().predicate(shows_who)).next().unwrap().rect();
+    assert!(on_screen(settings) && on_screen(identity), "{settings:?} {identity:?}");
+    assert!(!settings.intersects(identity), "the name covers the page button: {settings:?} {identity:?}");
+}
+
+#[test]
+fn a_purge_of_many_accounts_keeps_the_queue_on_screen_below_its_receipts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let created = Timestamp::now();
+    let (mut conn, _) = closedesk::demo::open_or_create_with_demo(&db, created).unwrap();
+    seed(&mut conn, &SeedSpec { accounts: 40, orders_per_account: 0, seed: 5 }, created, &mut |_| {}).unwrap();
+    let synthetic: Vec<i64> = conn
+        .prepare("SELECT id FROM accounts WHERE status = 'active' AND email LIKE '%synthetic%'")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(synthetic.len(), 40);
+    for id in synthetic {
+        let account = closedesk::core::AccountId(id);
+        closedesk::store::closure::commit_close(&conn, account, created, Reason::Privacy, None, false, created)
+            .unwrap();
+    }
+    drop(conn);
+
+    // Past the demo's own pending account's deadline too: 41 accounts are due.
+    let later = Clock::Fixed(created + SignedDuration::from_hours(49));
+    let mut harness = gui::staff_signed_in(open_window_at(db.clone(), later, MIN_WINDOW_SIZE), StaffRole::Admin);
+    press(&mut harness, "Closure queue");
+    step_until(&mut harness, "the due accounts", |h| h.query_all_by_label("due").count() > 0);
+    press(&mut harness, "Purge due now");
+    step_until(&mut harness, "the receipts", |h| has_label(h, "Purged 41 accounts"));
+    step_until(&mut harness, "the emptied queue", |h| has_label(h, "No account is waiting for its purge."));
+
+    let emptied = harness.get_by_label("No account is waiting for its purge.").rect();
+    assert!(on_screen(emptied), "the queue was pushed off the window by the receipts: {emptied:?}");
+}
