@@ -97,6 +97,8 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     press(&mut harness, "Assist closure");
     step_until(&mut harness, "the readiness warnings", |h| has_input(h, A11yRole::CheckBox, "I understand"));
     assert!(has_label(&harness, "Close the customer's account (assisted)"));
+    assert!(has_label(&harness, "Back to the customer's overview"), "an agent has no settings page to go back to");
+    assert!(!has_label(&harness, "Back to settings"));
     press(&mut harness, "I understand");
     press(&mut harness, "Continue");
 

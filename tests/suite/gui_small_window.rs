@@ -83,6 +83,10 @@ fn a_purge_of_many_accounts_keeps_the_queue_on_screen_below_its_receipts() {
     let mut harness = gui::staff_signed_in(open_window_at(db.clone(), later, MIN_WINDOW_SIZE), StaffRole::Admin);
     press(&mut harness, "Closure queue");
     step_until(&mut harness, "the due accounts", |h| h.query_all_by_label("due").count() > 0);
+    let is_cancel = |node: &AccessKitNode<'_>| node.label().is_some_and(|l| l.starts_with("Cancel closure of account"));
+    let cancel = harness.query_all(By::new().predicate(is_cancel)).next().unwrap().rect();
+    assert!(on_screen(cancel), "the first row's cancel button is in the window: {cancel:?}");
+    assert!(cancel.height() < 30.0, "the cancel button is one line, not a tower of words: {cancel:?}");
     press(&mut harness, "Purge due now");
     step_until(&mut harness, "the receipts", |h| has_label(h, "Purged 41 accounts"));
     step_until(&mut harness, "the emptied queue", |h| has_label(h, "No account is waiting for its purge."));

@@ -178,10 +178,11 @@ fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) ->
     let due_color = theme::error_text(ui.visuals());
     TableBuilder::new(ui)
         .striped(true)
+        // Narrow enough that the cancel button fits on one line in the smallest window.
         .column(Column::exact(70.0))
-        .column(Column::initial(220.0).at_least(120.0).clip(true))
-        .column(Column::initial(180.0).at_least(120.0))
-        .column(Column::initial(200.0).at_least(120.0))
+        .column(Column::initial(180.0).at_least(100.0).clip(true))
+        .column(Column::initial(150.0).at_least(120.0))
+        .column(Column::initial(140.0).at_least(100.0).clip(true))
         .column(Column::remainder())
         .header(theme::TABLE_ROW_HEIGHT, |mut header| {
             for title in ["Account", "Email", "Purge date", "Time left", ""] {
@@ -214,7 +215,11 @@ fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) ->
                 });
                 row.col(|ui| {
                     let button = ui
-                        .add_enabled(!busy, egui::Button::new(format!("Cancel closure of account {}…", entry.account)))
+                        .add_enabled(
+                            !busy,
+                            egui::Button::new(format!("Cancel closure of account {}…", entry.account))
+                                .wrap_mode(egui::TextWrapMode::Extend),
+                        )
                         .on_hover_text("Mail the customer a cancel code, then type the code the customer reads out");
                     if button.clicked() {
                         command = Some(OpsCommand::BeginCancel(entry.account));

@@ -132,8 +132,10 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
 
         let busy = view.busy.is_some();
         command = match wizard.step {
-            Step::Readiness => readiness::readiness_step_ui(ui, view.readiness.as_ref(), &mut view.acknowledged, busy)
-                .map(Command::Closure),
+            Step::Readiness => {
+                readiness::readiness_step_ui(ui, view.readiness.as_ref(), &mut view.acknowledged, busy, assisted)
+                    .map(Command::Closure)
+            }
             Step::Identity => {
                 // The refusal already says until when; the notice is for a lock carried over.
                 let locked_until = wizard.locked_at(view.now).filter(|_| view.message.is_none());

@@ -7,20 +7,23 @@ use crate::ui::closure::ClosureCommand;
 use crate::ui::theme;
 
 /// Draws the readiness verdict; the wizard goes on only without blockers and, when there are
-/// warnings, once "I understand" is ticked.
+/// warnings, once "I understand" is ticked. An `assisted` wizard leads back to the customer's
+/// overview, a customer's own to their settings.
 pub fn readiness_step_ui(
     ui: &mut Ui,
     readiness: Option<&Readiness>,
     acknowledged: &mut bool,
     busy: bool,
+    assisted: bool,
 ) -> Option<ClosureCommand> {
+    let back = if assisted { "Back to the customer's overview" } else { "Back to settings" };
     ui.label(
         "Before an account can close, every order must be finished, every dispute resolved and every balance \
          withdrawn: afterwards none of them can be reached.",
     );
     ui.add_space(theme::SPACE_M);
     let Some(readiness) = readiness else {
-        return leave_row(ui, busy, false);
+        return leave_row(ui, busy, false, back);
     };
 
     if !readiness.can_close() {
@@ -32,7 +35,7 @@ pub fn readiness_step_ui(
         }
         ui.label("Clear these first, then check again.");
         ui.add_space(theme::SPACE_S);
-        return leave_row(ui, busy, true);
+        return leave_row(ui, busy, true, back);
     }
 
     ui.label(RichText::new("Nothing stands in the way.").strong());
@@ -51,19 +54,19 @@ pub fn readiness_step_ui(
         if ui.add_enabled(!busy && *acknowledged, egui::Button::new("Continue")).clicked() {
             command = Some(ClosureCommand::AcknowledgeWarnings);
         }
-        if ui.add_enabled(!busy, egui::Button::new("Back to settings")).clicked() {
+        if ui.add_enabled(!busy, egui::Button::new(back)).clicked() {
             command = Some(ClosureCommand::LeaveWizard);
         }
     });
     command
 }
 
-/// "Check again" (while blocked) and "Back to settings".
-fn leave_row(ui: &mut Ui, busy: bool, check_again: bool) -> Option<ClosureCommand> {
+/// "Check again" (while blocked) and the way `back`.
+fn leave_row(ui: &mut Ui, busy: bool, check_again: bool, back: &str) -> Option<ClosureCommand> {
     ui.horizontal(|ui| {
         if check_again && ui.add_enabled(!busy, egui::Button::new("Check again")).clicked() {
             Some(ClosureCommand::CheckReadiness)
-        } else if ui.add_enabled(!busy, egui::Button::new("Back to settings")).clicked() {
+        } else if ui.add_enabled(!busy, egui::Button::new(back)).clicked() {
             Some(ClosureCommand::LeaveWizard)
         } else {
             None
