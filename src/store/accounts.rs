@@ -101,9 +101,23 @@ pub fn find_account(conn: &Connection, which: &AccountRef) -> StoreResult<Option
     Ok(row)
 }
 
-/// Like [`find_account`], but a missing account is an error.
+/// Like [`find_account`], but a missing account is an error: [`StoreError::Purged`] for an id
+/// whose account was purged, [`StoreError::NotFound`] otherwise.
 pub fn get_account(conn: &Connection, which: &AccountRef) -> StoreResult<AccountRow> {
-    find_account(conn, which)?.ok_or_else(|| StoreError::NotFound(describe(which)))
+    if let Some(account) = find_account(conn, which)? {
+        return Ok(account);
+    }
+    // A purged account's email is gone with it: only an id can still be recognised.
+    if let AccountRef::Id(id) = which {
+        let closed_at: Option<i64> = conn
+            .prepare_cached("SELECT closed_at FROM tombstones WHERE account_id = ?1")?
+            .query_row([id.0], |row| row.get(0))
+            .optional()?;
+        if let Some(closed_at) = closed_at {
+            return Err(StoreError::Purged { account: *id, closed_at: from_unix(closed_at) });
+        }
+    }
+    Err(StoreError::NotFound(describe(which)))
 }
 
 /// `account 12` or `the account with that email`: names an account without echoing an email.

@@ -25,8 +25,15 @@ pub enum StoreError {
     Unavailable { path: PathBuf, reason: String },
 
     /// A lookup named something that does not exist.
-    #[error("{0} not found")]
+    #[error("{0} was not found")]
     NotFound(String),
+
+    /// A lookup named an account that was closed and purged: only its tombstone remains.
+    #[error(
+        "account {account} was closed for good on {}: its data was deleted, only the record of its closure remains",
+        crate::core::time::utc_date(*closed_at)
+    )]
+    Purged { account: crate::core::AccountId, closed_at: jiff::Timestamp },
 
     /// A write was refused because it would break a rule of the data (e.g. a duplicate email).
     #[error("{0}")]

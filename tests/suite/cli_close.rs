@@ -413,6 +413,13 @@ fn purge_runs_exactly_at_the_deadline_and_not_a_second_before() {
 
     let gone = db.run(&at(deadline), &["show", &id.to_string()], None);
     assert_eq!(gone.status.code(), Some(1));
+    let said = text(&gone.stderr);
+    let closed_on = &at(deadline)[..10];
+    assert!(said.contains(&format!("account {id} was closed for good on {closed_on}")), "{said}");
+    let by_email = db.run(&at(deadline), &["show", demo("closable").email], None);
+    let said = text(&by_email.stderr);
+    assert!(said.contains("the account with that email was not found"), "{said}");
+    assert!(!said.contains(demo("closable").email), "{said}");
 }
 
 fn table_counts(db: &Db) -> Vec<(String, i64)> {
