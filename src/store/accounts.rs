@@ -108,14 +108,10 @@ pub fn get_account(conn: &Connection, which: &AccountRef) -> StoreResult<Account
         return Ok(account);
     }
     // A purged account's email is gone with it: only an id can still be recognised.
-    if let AccountRef::Id(id) = which {
-        let closed_at: Option<i64> = conn
-            .prepare_cached("SELECT closed_at FROM tombstones WHERE account_id = ?1")?
-            .query_row([id.0], |row| row.get(0))
-            .optional()?;
-        if let Some(closed_at) = closed_at {
-            return Err(StoreError::Purged { account: *id, closed_at: from_unix(closed_at) });
-        }
+    if let AccountRef::Id(id) = which
+        && let Some((account, closed_at)) = super::search::purged_account(conn, &id.to_string())?
+    {
+        return Err(StoreError::Purged { account, closed_at });
     }
     Err(StoreError::NotFound(describe(which)))
 }

@@ -1,11 +1,13 @@
 //! Finding customers by email, name, account id or order number, through indexes only, so a
 //! search over 100,000 accounts answers about as fast as one over 1,000.
 
-use rusqlite::{Connection, params};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::accounts::{ACCOUNT_COLUMNS, AccountRow, account_from_row};
 use super::{StoreResult, name_pairs};
-use crate::core::AccountStatus;
+use crate::core::time::from_unix;
+use crate::core::{AccountId, AccountStatus};
 
 /// How many customers a search returns at first: a few screens of results, so that what a search
 /// costs follows what it shows rather than how many customers match. More come on request.
@@ -13,6 +15,20 @@ pub const PAGE: usize = 50;
 
 /// The longest search text considered; longer input is cut.
 const MAX_QUERY_CHARS: usize = 200;
+
+/// The account whose id `text` is, if that account was purged: its id and when it was purged.
+/// A search that finds no one can then say why, where a purged account's email and name, gone
+/// with it, could never be found.
+pub fn purged_account(conn: &Connection, text: &str) -> StoreResult<Option<(AccountId, Timestamp)>> {
+    let Ok(id) = text.trim().parse::<i64>() else {
+        return Ok(None);
+    };
+    let closed_at: Option<i64> = conn
+        .prepare_cached("SELECT closed_at FROM tombstones WHERE account_id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?;
+    Ok(closed_at.map(|at| (AccountId(id), from_unix(at))))
+}
 
 /// Accounts matching `text`, best matches first, at most `limit`.
 ///

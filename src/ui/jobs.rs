@@ -15,14 +15,14 @@ use crate::auth::{self, Credentials, Session, SignInError};
 use crate::core::permissions::{Action, Principal, authorize};
 use crate::core::policy::Policy;
 use crate::settings;
-use crate::store::accounts::{self, AccountFilter, AccountRow};
-use crate::store::{self, Opened};
+use crate::store::accounts::{self, AccountFilter};
+use crate::store::{self, Opened, search};
 
 use super::agent_desk::{self, AgentOutput};
 use super::agent_ops::{OpsJob, OpsOutput};
 use super::closure::ClosureOutput;
 use super::export::ExportOutput;
-use super::screens::agent::CustomerQuery;
+use super::screens::agent::{CustomerPage, CustomerQuery};
 use super::screens::dashboard::open_backup::{self, OpenedBackup};
 use super::screens::dashboard::{
     ChildrenLoaded, ChildrenRequest, OverviewLoaded, OverviewRequest, RowsLoaded, RowsRequest,
@@ -128,8 +128,8 @@ pub enum JobOutput {
     CustomersListed {
         /// The search the list answers.
         query: CustomerQuery,
-        /// The matching accounts, ordered by id, or why the search failed or was refused.
-        result: Result<Vec<AccountRow>, String>,
+        /// The matching accounts, or why the search failed or was refused.
+        result: Result<CustomerPage, String>,
     },
     /// A closure step, the mailbox or the settings page's data (boxed: a wizard is large).
     Closure(Box<ClosureOutput>),
@@ -339,7 +339,10 @@ impl Jobs {
                         .and_then(|conn| {
                             let filter =
                                 AccountFilter { search: Some(&query.search), status: None, limit: query.limit };
-                            accounts::list_accounts(&conn, &filter)
+                            let rows = accounts::list_accounts(&conn, &filter)?;
+                            let purged =
+                                if rows.is_empty() { search::purged_account(&conn, &query.search)? } else { None };
+                            Ok(CustomerPage { rows, purged })
                         })
                         .map_err(|err| err.to_string())
                 });
@@ -431,7 +434,7 @@ mod tests {
         let (release, wait) = std::sync::mpsc::channel::<()>();
         jobs.start(JobKind::ListCustomers, move || {
             wait.recv().ok();
-            JobOutput::CustomersListed { query: CustomerQuery::default(), result: Ok(Vec::new()) }
+            JobOutput::CustomersListed { query: CustomerQuery::default(), result: Ok(CustomerPage::default()) }
         })
         .unwrap();
         assert!(jobs.is_running(JobKind::ListCustomers));
@@ -445,7 +448,7 @@ mod tests {
         release.send(()).unwrap();
         let events = wait_for_events(&mut jobs);
         assert!(
-            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Ok(rows), .. })] if rows.is_empty())
+            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Ok(page), .. })] if page.rows.is_empty())
         );
         assert!(!jobs.is_running(JobKind::ListCustomers));
     }
@@ -601,7 +604,10 @@ mod tests {
         let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
         jobs.start(JobKind::LoadAccount, || {
             let name = std::thread::current().name().unwrap_or_default().to_owned();
-            JobOutput::CustomersListed { query: CustomerQuery { search: name, limit: 1 }, result: Ok(Vec::new()) }
+            JobOutput::CustomersListed {
+                query: CustomerQuery { search: name, limit: 1 },
+                result: Ok(CustomerPage::default()),
+            }
         })
         .unwrap();
         let events = wait_for_events(&mut jobs);

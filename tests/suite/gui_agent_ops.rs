@@ -60,6 +60,12 @@ fn admin_purges_the_due_account_and_sees_its_receipt() {
     assert!(has_label(&harness, &format!("Receipt for account {pending}")));
     step_until(&mut harness, "the emptied queue", |h| has_label(h, "No account is waiting for its purge."));
 
+    // The customer calls later with their account number: the desk says what became of it.
+    press(&mut harness, "Customers");
+    type_into(&mut harness, Role::TextInput, "Search customers", &pending.to_string());
+    let closed = format!("Account {pending} was closed for good on ");
+    step_until(&mut harness, "the purged account's fate", |h| has_text(h, &closed));
+
     let conn = closedesk::store::open_existing(&db).unwrap();
     let tombstones: i64 =
         conn.query_row("SELECT count(*) FROM tombstones WHERE account_id = ?1", [pending.0], |row| row.get(0)).unwrap();

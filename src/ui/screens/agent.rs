@@ -4,16 +4,19 @@
 
 use std::time::Instant;
 
+use jiff::Timestamp;
+
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::masking::mask_email;
 use crate::core::permissions::Principal;
-use crate::core::{AgentId, Role};
+use crate::core::{AccountId, AgentId, Role};
 use crate::store::accounts::AccountRow;
 use crate::store::search;
 use crate::ui::agent_desk::{AgentCommand, AssistedCancel, CustomerDesk, closure_actions};
 use crate::ui::command::Command;
+use crate::ui::format::local_date;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter};
@@ -34,10 +37,19 @@ pub struct CustomerListView {
     pub query: CustomerQuery,
     /// The search the rows shown answer; when it differs from `query`, a new search is due.
     pub shown_for: Option<CustomerQuery>,
-    /// The rows.
-    pub rows: Remote<Vec<AccountRow>>,
+    /// What the search found.
+    pub rows: Remote<CustomerPage>,
     /// When the search box last changed; the search runs once typing pauses.
     pub edited_at: Option<Instant>,
+}
+
+/// What a customer search found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerPage {
+    /// The matching accounts, best matches first.
+    pub rows: Vec<AccountRow>,
+    /// When no one matched and the search was the id of a purged account: that id, and when.
+    pub purged: Option<(AccountId, Timestamp)>,
 }
 
 impl CustomerListView {
@@ -303,10 +315,18 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
                 command = Some(Command::ReloadCustomers);
             }
         }
-        Remote::Ready(rows) if rows.is_empty() => {
-            ui.label(RichText::new("No customer matches this search.").weak());
+        Remote::Ready(page) if page.rows.is_empty() => {
+            let said = match page.purged {
+                Some((account, closed_at)) => format!(
+                    "Account {account} was closed for good on {}: its data was deleted, only the record of its \
+                     closure remains.",
+                    local_date(closed_at)
+                ),
+                None => "No customer matches this search.".to_owned(),
+            };
+            ui.label(RichText::new(said).weak());
         }
-        Remote::Ready(rows) => {
+        Remote::Ready(CustomerPage { rows, .. }) => {
             let asked = list.shown_for.as_ref().map_or(0, |query| query.limit);
             if rows.len() >= asked {
                 ui.horizontal(|ui| {
