@@ -49,14 +49,22 @@ impl Blocker {
     /// What the customer must do to clear it.
     pub fn what_to_do(&self) -> &'static str {
         match self {
-            Self::UnfinishedOrders { status: OrderStatus::AwaitingPayment, .. } => {
-                "Pay for these orders or cancel them."
+            Self::UnfinishedOrders { status: OrderStatus::AwaitingPayment, count } => {
+                plural(*count, "Pay for this order or cancel it.", "Pay for these orders or cancel them.")
             }
             Self::UnfinishedOrders { status: OrderStatus::InTransit, .. } => {
                 "Wait for delivery and confirm receipt, or ask the seller to cancel."
             }
-            Self::UnfinishedOrders { .. } => "Wait until they ship and complete, or cancel them.",
-            Self::OpenDisputes { .. } => "Resolve or withdraw the disputes with the sellers.",
+            Self::UnfinishedOrders { count, .. } => plural(
+                *count,
+                "Wait until it ships and completes, or cancel it.",
+                "Wait until they ship and complete, or cancel them.",
+            ),
+            Self::OpenDisputes { count, .. } => plural(
+                *count,
+                "Resolve or withdraw the dispute with the seller.",
+                "Resolve or withdraw the disputes with the sellers.",
+            ),
             Self::Balance { kind: LedgerKind::Refund, .. } => "Withdraw the refund balance to your payment method.",
             Self::Balance { kind: LedgerKind::GiftCard, .. } => "Spend or transfer the gift-card balance.",
         }
@@ -186,6 +194,18 @@ mod tests {
             titles,
             ["2 orders pending", "1 order in transit", "1 dispute awaiting seller", "Refund balance of EUR 12.50"]
         );
+    }
+
+    #[test]
+    fn what_to_do_speaks_of_one_order_or_dispute_in_the_singular() {
+        let one = Blocker::UnfinishedOrders { status: OrderStatus::Pending, count: 1 };
+        let two = Blocker::UnfinishedOrders { status: OrderStatus::Pending, count: 2 };
+        assert_eq!(one.what_to_do(), "Wait until it ships and completes, or cancel it.");
+        assert_eq!(two.what_to_do(), "Wait until they ship and complete, or cancel them.");
+        let unpaid = Blocker::UnfinishedOrders { status: OrderStatus::AwaitingPayment, count: 1 };
+        assert_eq!(unpaid.what_to_do(), "Pay for this order or cancel it.");
+        let dispute = Blocker::OpenDisputes { status: DisputeStatus::Open, count: 1 };
+        assert_eq!(dispute.what_to_do(), "Resolve or withdraw the dispute with the seller.");
     }
 
     #[test]

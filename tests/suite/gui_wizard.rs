@@ -111,7 +111,7 @@ fn blocked_account_cannot_pass_the_readiness_step() {
     press(&mut harness, "Close account…");
     step_until(&mut harness, "the blockers", |h| has_label(h, "What stands in the way"));
     assert!(has_text(&harness, "pending"), "the blocker names the pending order");
-    assert!(has_text(&harness, "cancel them"), "and says what to do");
+    assert!(has_text(&harness, "or cancel it."), "and says what to do");
     assert!(!has_label(&harness, "Continue"), "there is no way on");
     assert!(!has_input(&harness, Role::PasswordInput, "Password"));
 
