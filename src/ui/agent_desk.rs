@@ -46,6 +46,8 @@ pub enum AgentCommand {
         /// The reason picked from the fixed list.
         reason: RevealReason,
     },
+    /// Mask the customer's personal data again, dropping the unmasked rows.
+    MaskAgain,
     /// Run the closure wizard for the customer on screen (assisted).
     AssistClosure,
     /// Leave the assisted wizard or cancellation for the customer's dashboards.
@@ -214,6 +216,14 @@ fn apply_to_customer(
         AgentCommand::SearchEdited | AgentCommand::MoreCustomers | AgentCommand::Unlock(_) => {}
         AgentCommand::OpenReveal => desk.reveal = Some(RevealForm::default()),
         AgentCommand::CloseReveal => desk.reveal = None,
+        AgentCommand::MaskAgain => {
+            desk.notice = None;
+            if let Some(open) = agent.open.as_mut().filter(|open| !open.masked) {
+                open.masked = true;
+                // Read again masked: the unmasked rows leave memory rather than being hidden.
+                open.reload();
+            }
+        }
         AgentCommand::Reveal { reason } => {
             if let Some(form) = desk.reveal.as_mut() {
                 start_reveal(form, who, account, reason, jobs, now);

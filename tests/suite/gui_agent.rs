@@ -84,6 +84,13 @@ fn agent_searches_by_typing_sees_a_masked_customer_and_reveals_it_with_an_audite
             assert!(!field.contains("street") && !field.contains("caller"), "no typed words in the audit: {field}");
         }
     }
+
+    // Done with it: the agent masks the customer again, without leaving them.
+    press(&mut harness, "Mask again");
+    step_until(&mut harness, "the masked email again", |h| has_label(h, &masked));
+    assert!(!shows(&harness, demo.email), "the unmasked email is gone");
+    assert!(!has_label(&harness, "Unmasked"));
+    assert!(!harness.get_by_label("Reveal").accesskit_node().is_disabled(), "and can be revealed again");
 }
 
 #[test]

@@ -210,6 +210,9 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         }
         if !masked {
             ui.label(RichText::new("Unmasked").strong());
+            if ui.button("Mask again").on_hover_text("Hide this customer's personal data again").clicked() {
+                command = Some(Command::Agent(AgentCommand::MaskAgain));
+            }
         }
         ui.separator();
         if ui
