@@ -27,7 +27,7 @@ use crate::store::queue::{self, QueueRow};
 use crate::store::{self, StoreError};
 
 /// The most closure-pending accounts the queue lists.
-pub const QUEUE_LIMIT: usize = 1_000;
+const QUEUE_LIMIT: usize = 1_000;
 
 /// Why an operation was not carried out.
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +85,7 @@ pub struct AuditPage {
 
 /// The acting agent, if `session` may do `action` now: the role is read again from the
 /// database, so a demotion or a disabling takes effect without a new sign-in.
-pub fn check(conn: &Connection, session: Principal, action: Action) -> Result<AgentId, StaffError> {
+fn check(conn: &Connection, session: Principal, action: Action) -> Result<AgentId, StaffError> {
     let Principal::Agent { id, .. } = session else {
         // Customers may do some of these actions on their own account, but not from the agent desk.
         return Err(StaffError::Denied(Denied { action }));
@@ -245,7 +245,7 @@ pub fn export_audit_csv(
 }
 
 /// The CSV of audit lines: a header, then one line per row, times in UTC (RFC 3339).
-pub fn write_audit_csv(out: &mut impl std::io::Write, rows: &[AuditRow]) -> std::io::Result<()> {
+fn write_audit_csv(out: &mut impl std::io::Write, rows: &[AuditRow]) -> std::io::Result<()> {
     writeln!(out, "id,at,account_id,actor_kind,actor_id,action,outcome")?;
     for row in rows {
         let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
