@@ -231,7 +231,11 @@ pub fn purge_due(
             counted(receipt.scan.files_scanned.len() as i64, "file", "files"),
             counted(receipt.scan.values_checked as i64, "personal value", "personal values"),
             receipt.scan.hits,
-            if receipt.checkpoint_complete { "complete" } else { "incomplete (another connection is reading)" },
+            if receipt.checkpoint_complete {
+                "complete"
+            } else {
+                "incomplete (another program has the database open; its log is emptied when the last one closes)"
+            },
         );
     }
     Ok(())

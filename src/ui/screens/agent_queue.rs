@@ -294,7 +294,14 @@ fn receipts_grid_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
             } else {
                 error_text_ui(ui, &hits);
             }
-            ui.label(if receipt.checkpoint_complete { "complete" } else { "incomplete (a reader was open)" });
+            if receipt.checkpoint_complete {
+                ui.label("complete");
+            } else {
+                ui.label("incomplete").on_hover_text(
+                    "Another program had the database open, so its log still holds old pages; SQLite empties \
+                     the log when the last program using the database closes.",
+                );
+            }
             ui.end_row();
         }
     });
