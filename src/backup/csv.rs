@@ -78,7 +78,7 @@ fn write_text<W: Write>(out: &mut W, text: &str) -> std::io::Result<()> {
     }
 }
 
-/// One CSV field holding `text`, quoted and guarded against formulas as [`write_text`] does;
+/// One CSV field holding `text`, quoted and guarded against formulas as the bundle's own fields are;
 /// for other CSV files closedesk writes (the audit export).
 pub fn csv_text(text: &str) -> String {
     let mut out = Vec::with_capacity(text.len() + 2);

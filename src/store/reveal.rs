@@ -55,7 +55,7 @@ impl RevealReason {
 }
 
 /// Records that `agent` revealed `account`'s personal data for `reason`: one line
-/// `reveal_personal_data`/`ok` and one `reveal_reason`/<code>, in one transaction.
+/// `reveal_personal_data`/`ok` and one `reveal_reason` with the reason's code, in one transaction.
 ///
 /// Fails (and records nothing) if the account does not exist.
 pub fn record_reveal(
