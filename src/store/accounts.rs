@@ -109,11 +109,20 @@ pub fn get_account(conn: &Connection, which: &AccountRef) -> StoreResult<Account
     }
     // A purged account's email is gone with it: only an id can still be recognised.
     if let AccountRef::Id(id) = which
-        && let Some((account, closed_at)) = super::search::purged_account(conn, &id.to_string())?
+        && let Some(closed_at) = purged_at(conn, *id)?
     {
-        return Err(StoreError::Purged { account, closed_at });
+        return Err(StoreError::Purged { account: *id, closed_at });
     }
     Err(StoreError::NotFound(describe(which)))
+}
+
+/// When account `id` was purged, if it was: only its tombstone remains.
+pub fn purged_at(conn: &Connection, id: AccountId) -> StoreResult<Option<Timestamp>> {
+    let closed_at: Option<i64> = conn
+        .prepare_cached("SELECT closed_at FROM tombstones WHERE account_id = ?1")?
+        .query_row([id.0], |row| row.get(0))
+        .optional()?;
+    Ok(closed_at.map(from_unix))
 }
 
 /// `account 12` or `the account with that email`: names an account without echoing an email.

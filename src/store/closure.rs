@@ -97,9 +97,5 @@ pub fn account_state(conn: &Connection, account: AccountId) -> StoreResult<Optio
             .map(Some)
             .map_err(|_| StoreError::Conflict(format!("account {account} has an unknown status")));
     }
-    let tombstone: Option<i64> = conn
-        .prepare_cached("SELECT 1 FROM tombstones WHERE account_id = ?1")?
-        .query_row([account.0], |row| row.get(0))
-        .optional()?;
-    Ok(tombstone.map(|_| AccountStatus::Closed))
+    Ok(super::accounts::purged_at(conn, account)?.map(|_| AccountStatus::Closed))
 }

@@ -274,11 +274,7 @@ fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp) -> S
             row.get(0)
         })
         .optional()?;
-    let tombstone = tx
-        .prepare_cached("SELECT 1 FROM tombstones WHERE account_id = ?1")?
-        .query_row([id], |_| Ok(()))
-        .optional()?
-        .is_some();
+    let tombstone = super::accounts::purged_at(tx, account)?.is_some();
     let Some(status) = status else {
         return if tombstone {
             Ok(Removal::AlreadyPurged)

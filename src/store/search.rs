@@ -2,11 +2,10 @@
 //! search over 100,000 accounts answers about as fast as one over 1,000.
 
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension as _, params};
+use rusqlite::{Connection, params};
 
 use super::accounts::{ACCOUNT_COLUMNS, AccountRow, account_from_row};
 use super::{StoreResult, name_pairs};
-use crate::core::time::from_unix;
 use crate::core::{AccountId, AccountStatus};
 
 /// How many customers a search returns at first: a few screens of results, so that what a search
@@ -20,14 +19,10 @@ const MAX_QUERY_CHARS: usize = 200;
 /// A search that finds no one can then say why, where a purged account's email and name, gone
 /// with it, could never be found.
 pub fn purged_account(conn: &Connection, text: &str) -> StoreResult<Option<(AccountId, Timestamp)>> {
-    let Ok(id) = text.trim().parse::<i64>() else {
+    let Ok(id) = text.trim().parse::<i64>().map(AccountId) else {
         return Ok(None);
     };
-    let closed_at: Option<i64> = conn
-        .prepare_cached("SELECT closed_at FROM tombstones WHERE account_id = ?1")?
-        .query_row([id], |row| row.get(0))
-        .optional()?;
-    Ok(closed_at.map(|at| (AccountId(id), from_unix(at))))
+    Ok(super::accounts::purged_at(conn, id)?.map(|at| (id, at)))
 }
 
 /// Accounts matching `text`, best matches first, at most `limit`.

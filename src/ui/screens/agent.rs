@@ -4,10 +4,9 @@
 
 use std::time::Instant;
 
-use jiff::Timestamp;
-
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
+use jiff::Timestamp;
 
 use crate::core::masking::mask_email;
 use crate::core::permissions::Principal;
