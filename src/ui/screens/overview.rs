@@ -215,7 +215,17 @@ fn dashboards_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<DashboardComman
     };
     let mut command = None;
     let account = &summary.account;
-    ui.label(RichText::new(&account.display_name).size(theme::TITLE_SIZE).strong());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(&account.display_name).size(theme::TITLE_SIZE).strong());
+        // A backup never changes; the live account may, from another window or the CLI.
+        if view.backup.is_none() {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button("Refresh").on_hover_text("Read the account again").clicked() {
+                    command = Some(DashboardCommand::Refresh);
+                }
+            });
+        }
+    });
     ui.add_space(theme::SPACE_S);
     if account.status == AccountStatus::ClosurePending {
         notice_ui(ui, &deletion_notice(summary.closure.as_ref()));
@@ -232,13 +242,6 @@ fn dashboards_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<DashboardComman
             };
             if ui.selectable_label(view.dashboard.tab == tab, label).clicked() && view.dashboard.tab != tab {
                 command = Some(DashboardCommand::ShowTab(tab));
-            }
-        }
-        // A backup never changes; the live account may, from another window or the CLI.
-        if view.backup.is_none() {
-            ui.separator();
-            if ui.button("Refresh").on_hover_text("Read the account again").clicked() {
-                command = Some(DashboardCommand::Refresh);
             }
         }
     });
