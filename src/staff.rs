@@ -307,11 +307,7 @@ pub fn set_disabled(
         return Err(StaffError::Refused("You cannot disable your own agent account.".to_owned()));
     }
     let action = if disabled { "agent_disabled" } else { "agent_enabled" };
-    let name = write_audited(&mut conn, admin, action, now, |tx| {
-        let name = agents::get_agent(tx, agent)?.name;
-        agents::set_disabled(tx, agent, disabled)?;
-        Ok(name)
-    })?;
+    let name = change_agent(&mut conn, admin, agent, action, now, |tx| agents::set_disabled(tx, agent, disabled))?;
     Ok(if disabled { format!("{name} can no longer sign in.") } else { format!("{name} can sign in again.") })
 }
 
@@ -326,12 +322,26 @@ pub fn reset_password(
     let mut conn = store::open_existing(db)?;
     let admin = check(&conn, session, Action::ManageAgents)?;
     let phc = password::hash_new(password)?;
-    let name = write_audited(&mut conn, admin, "agent_password_reset", now, |tx| {
-        let name = agents::get_agent(tx, agent)?.name;
-        agents::set_password(tx, agent, &phc)?;
-        Ok(name)
-    })?;
+    let name =
+        change_agent(&mut conn, admin, agent, "agent_password_reset", now, |tx| agents::set_password(tx, agent, &phc))?;
     Ok(format!("The password of {name} was reset."))
+}
+
+/// Applies `change` to `agent` in one transaction with its audit line `action` by `admin`;
+/// returns the agent's name, for the message.
+fn change_agent(
+    conn: &mut Connection,
+    admin: AgentId,
+    agent: AgentId,
+    action: &'static str,
+    now: Timestamp,
+    change: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
+) -> Result<String, StaffError> {
+    write_audited(conn, admin, action, now, |tx| {
+        let name = agents::get_agent(tx, agent)?.name;
+        change(tx)?;
+        Ok(name)
+    })
 }
 
 /// Copies the whole database to `target`; admins only.
