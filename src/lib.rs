@@ -15,6 +15,7 @@ pub mod demo;
 pub mod desktop_entry;
 pub mod mail;
 pub mod paths;
+pub mod service;
 pub mod settings;
 pub mod staff;
 pub mod store;

@@ -12,14 +12,14 @@ use jiff::Timestamp;
 use rusqlite::{Connection, Transaction};
 
 use crate::auth::{Secret, password};
-use crate::backup::{self, BackupError, DbBackupReport};
-use crate::closing::{Closing, ClosingError, Stepped};
+use crate::backup::{self, DbBackupReport};
 use crate::core::audit::{Actor, AuditEvent};
-use crate::core::closure::{Purpose, Refusal, Wizard};
-use crate::core::permissions::{Action, Denied, Principal, authorize};
+use crate::core::closure::{Refusal, Wizard};
+use crate::core::permissions::{Action, Principal};
 use crate::core::{AccountId, AgentId, Role};
 use crate::paths;
-use crate::settings::{self, SettingsError};
+use crate::service::access;
+use crate::service::closure::{self, ClosureReply, ClosureRequest};
 use crate::store::agents::{self, AgentRow};
 use crate::store::audit::{self, AuditFilter, AuditRow};
 use crate::store::purge::{self, PurgeReceipt};
@@ -29,34 +29,8 @@ use crate::store::{self, StoreError};
 /// The most closure-pending accounts the queue lists.
 const QUEUE_LIMIT: usize = 1_000;
 
-/// Why an operation was not carried out.
-#[derive(Debug, thiserror::Error)]
-pub enum StaffError {
-    /// The role does not allow it.
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    /// The acting agent was disabled since signing in.
-    #[error("Your agent account is disabled; sign in again.")]
-    Disabled,
-    /// A rule of the admin page, in words.
-    #[error("{0}")]
-    Refused(String),
-    /// The database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The closure driver failed.
-    #[error(transparent)]
-    Closing(#[from] ClosingError),
-    /// A file could not be written.
-    #[error(transparent)]
-    Backup(#[from] BackupError),
-    /// The password was refused (too short) or could not be hashed.
-    #[error(transparent)]
-    Password(#[from] password::PasswordError),
-    /// The settings file could not be read.
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
-}
+/// Why an operation was not carried out: the service layer's error.
+pub use crate::service::ServiceError as StaffError;
 
 /// The reply of one cancel step.
 #[derive(Debug)]
@@ -86,20 +60,7 @@ pub struct AuditPage {
 /// The acting agent, if `session` may do `action` now: the role is read again from the
 /// database, so a demotion or a disabling takes effect without a new sign-in.
 fn check(conn: &Connection, session: Principal, action: Action) -> Result<AgentId, StaffError> {
-    let Principal::Agent { id, .. } = session else {
-        // Customers may do some of these actions on their own account, but not from the agent desk.
-        return Err(StaffError::Denied(Denied { action }));
-    };
-    let agent = match agents::get_agent(conn, id) {
-        Ok(agent) => agent,
-        Err(StoreError::NotFound(_)) => return Err(StaffError::Disabled),
-        Err(err) => return Err(err.into()),
-    };
-    if agent.disabled {
-        return Err(StaffError::Disabled);
-    }
-    authorize(Principal::Agent { id, role: agent.role }, action)?;
-    Ok(id)
+    access::authorize_agent(conn, session, action)
 }
 
 fn record(
@@ -136,24 +97,15 @@ pub fn load_queue(db: &Path, session: Principal) -> Result<Vec<QueueRow>, StaffE
     Ok(queue::closure_queue(&conn, QUEUE_LIMIT)?)
 }
 
-fn closing_for<'c>(conn: &'c mut Connection, db: &Path, agent: AgentId) -> Result<Closing<'c>, StaffError> {
-    let policy = settings::load_policy(&settings::settings_path(db))?;
-    Ok(Closing::new(conn, paths::outbox_dir(db), policy, Actor::Agent(agent)))
-}
-
-/// Starts an assisted cancellation of `account`'s closure and mails the customer a code.
+/// Starts an assisted cancellation of `account`'s closure and mails the customer a code: the
+/// closure flow's own assisted-cancel chain, as the customer page runs it too.
 pub fn begin_cancel(
     db: &Path,
     session: Principal,
     account: AccountId,
     now: Timestamp,
 ) -> Result<CancelReply, StaffError> {
-    let mut conn = store::open_existing(db)?;
-    let agent = check(&conn, session, Action::CancelClosure(account))?;
-    let mut closing = closing_for(&mut conn, db, agent)?;
-    let wizard = closing.begin(account, Purpose::Cancel)?;
-    let Stepped { wizard, refusal, .. } = closing.accept_summary(wizard, now)?;
-    Ok(CancelReply { wizard, refusal })
+    cancel_reply(closure::step(db, session, ClosureRequest::BeginAssistedCancel { account }, now)?)
 }
 
 /// The steps of an assisted cancellation after the code went out.
@@ -170,15 +122,19 @@ pub fn cancel_step(
     now: Timestamp,
     step: CancelStep,
 ) -> Result<CancelReply, StaffError> {
-    let mut conn = store::open_existing(db)?;
-    let agent = check(&conn, session, Action::CancelClosure(wizard.account))?;
-    let mut closing = closing_for(&mut conn, db, agent)?;
     // An assisted cancel is proven by the code alone: no email, no phrase.
-    let Stepped { wizard, refusal, .. } = match step {
-        CancelStep::Resend => closing.resend_code(wizard, now)?,
-        CancelStep::Confirm(code) => closing.confirm(wizard, code.expose().trim(), "", "", now)?,
+    let request = match step {
+        CancelStep::Resend => ClosureRequest::Resend { wizard },
+        CancelStep::Confirm(code) => {
+            ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() }
+        }
     };
-    Ok(CancelReply { wizard, refusal })
+    cancel_reply(closure::step(db, session, request, now)?)
+}
+
+fn cancel_reply(reply: ClosureReply) -> Result<CancelReply, StaffError> {
+    let wizard = reply.wizard.ok_or_else(|| StaffError::Refused("The cancellation did not start.".to_owned()))?;
+    Ok(CancelReply { wizard, refusal: reply.refusal })
 }
 
 /// Purges every due account at `now`, reporting `progress(done, total)`; admins only.
@@ -365,6 +321,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+    use crate::core::permissions::Denied;
 
     fn now() -> Timestamp {
         "2026-11-29T10:00:00Z".parse().unwrap()
@@ -410,7 +367,7 @@ mod tests {
         let Principal::Agent { id: admin_id, .. } = admin else { unreachable!() };
         assert!(matches!(set_disabled(&db, admin, admin_id, true, now()), Err(StaffError::Refused(_))));
         set_disabled(&db, admin, agent_id, true, now()).unwrap();
-        assert!(matches!(load_queue(&db, agent), Err(StaffError::Disabled)));
+        assert!(matches!(load_queue(&db, agent), Err(StaffError::SessionEnded)));
         let conn = store::open_existing(&db).unwrap();
         let trail =
             audit::query(&conn, &AuditFilter { agent: Some(admin_id), ..AuditFilter::default() }, 0, None).unwrap();

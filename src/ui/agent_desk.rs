@@ -15,6 +15,7 @@ use crate::auth::{self, Credentials, Secret, Session};
 use crate::core::closure::{Purpose, Step, Wizard};
 use crate::core::permissions::{Action, Principal, authorize};
 use crate::core::{AccountId, AccountStatus};
+use crate::service;
 use crate::store::{self, reveal::RevealReason, search};
 use crate::ui::closure::{self, ClosureCommand, ClosureReply, ClosureRequest, next_flow_id};
 use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
@@ -349,16 +350,7 @@ fn start_reveal(
     }
     let db_path = jobs.db_path().to_owned();
     let started = jobs.start(JobKind::Reveal, move || {
-        let result = authorize(principal, Action::RevealPersonalData(account))
-            .map_err(|denied| denied.to_string())
-            .and_then(|()| {
-                let Principal::Agent { id, .. } = principal else {
-                    return Err("Only support agents reveal personal data.".to_owned());
-                };
-                store::open_existing(&db_path)
-                    .and_then(|mut conn| store::reveal::record_reveal(&mut conn, id, account, reason, now))
-                    .map_err(|err| err.to_string())
-            });
+        let result = service::reveal::reveal(&db_path, principal, account, reason, now).map_err(|err| err.to_string());
         JobOutput::Agent(AgentOutput::Revealed { account, result })
     });
     match started {
@@ -583,7 +575,7 @@ fn start_queued_step(agent: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
     };
     let db_path = jobs.db_path().to_owned();
     let started = jobs.start(JobKind::Closure, move || {
-        JobOutput::Closure(Box::new(closure::run_for_agent(&db_path, flow, request, now, principal)))
+        JobOutput::Closure(Box::new(closure::run(&db_path, flow, principal, request, now)))
     });
     if let Err(err) = started {
         *busy = None;

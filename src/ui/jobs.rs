@@ -12,11 +12,11 @@ use std::thread::JoinHandle;
 use jiff::Timestamp;
 
 use crate::auth::{self, Credentials, Session, SignInError};
-use crate::core::permissions::{Action, Principal, authorize};
+use crate::core::permissions::Principal;
 use crate::core::policy::Policy;
+use crate::service;
 use crate::settings;
-use crate::store::accounts::{self, AccountFilter};
-use crate::store::{self, Opened, search};
+use crate::store::{self, Opened};
 
 use super::agent_desk::{self, AgentOutput};
 use super::agent_ops::{OpsJob, OpsOutput};
@@ -334,18 +334,7 @@ impl Jobs {
         let path = self.db_path.clone();
         self.start(JobKind::ListCustomers, move || {
             let result =
-                authorize(principal, Action::SearchCustomers).map_err(|denied| denied.to_string()).and_then(|()| {
-                    store::open_existing(&path)
-                        .and_then(|conn| {
-                            let filter =
-                                AccountFilter { search: Some(&query.search), status: None, limit: query.limit };
-                            let rows = accounts::list_accounts(&conn, &filter)?;
-                            let purged =
-                                if rows.is_empty() { search::purged_account(&conn, &query.search)? } else { None };
-                            Ok(CustomerPage { rows, purged })
-                        })
-                        .map_err(|err| err.to_string())
-                });
+                service::search::customers(&path, principal, &query.search, query.limit).map_err(|err| err.to_string());
             JobOutput::CustomersListed { query, result }
         })
     }
@@ -414,6 +403,7 @@ mod tests {
 
     use super::*;
     use crate::core::{AccountId, AccountRef};
+    use crate::store::accounts;
     use crate::store::dashboard::{Listing, Query, Source};
 
     fn wait_for_events(jobs: &mut Jobs) -> Vec<JobEvent> {
@@ -460,7 +450,10 @@ mod tests {
         let (release, wait) = std::sync::mpsc::channel::<()>();
         jobs.start(JobKind::LoadAccount, move || {
             wait.recv().ok();
-            JobOutput::AccountLoaded(OverviewLoaded { ticket: 1, result: Err(store::StoreError::NotFound("x".into())) })
+            JobOutput::AccountLoaded(OverviewLoaded {
+                ticket: 1,
+                result: Err(store::StoreError::NotFound("x".into()).into()),
+            })
         })
         .unwrap();
         jobs.discard_running();

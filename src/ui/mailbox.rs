@@ -4,12 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
+use crate::core::AccountId;
+use crate::core::permissions::Principal;
+use crate::{paths, service};
 
-use crate::core::permissions::{Action, Principal, authorize_session};
-use crate::core::{AccountId, AccountRef};
-use crate::store::{self, accounts, outbox};
-use crate::{mail, paths};
+pub use crate::service::account::MailItem;
 
 use super::closure::ClosureOutput;
 use super::jobs::{JobError, JobKind, JobOutput, Jobs};
@@ -17,27 +16,6 @@ use super::remote::Remote;
 
 /// How many of the newest mails the mailbox shows.
 pub const MAILBOX_SIZE: usize = 5;
-
-/// One mail as the mailbox shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct MailItem {
-    /// The subject line.
-    pub subject: String,
-    /// When it was written to the outbox.
-    pub sent_at: Timestamp,
-    /// The plain-text body as delivered (it may hold a code), or why it cannot be read.
-    pub body: String,
-}
-
-impl std::fmt::Debug for MailItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The body may hold a one-time code: never print it in logs.
-        f.debug_struct("MailItem")
-            .field("subject", &self.subject)
-            .field("sent_at", &self.sent_at)
-            .finish_non_exhaustive()
-    }
-}
 
 /// The mailbox of one account as a screen holds it.
 #[derive(Debug)]
@@ -69,27 +47,12 @@ impl MailboxView {
 pub fn start_load(jobs: &mut Jobs, account: AccountId, principal: Option<Principal>) -> Result<(), JobError> {
     let db_path = jobs.db_path().to_owned();
     jobs.start(JobKind::Mailbox, move || {
-        JobOutput::Closure(Box::new(ClosureOutput::Mailbox { account, result: load(&db_path, account, principal) }))
+        JobOutput::Closure(Box::new(ClosureOutput::Mailbox {
+            account,
+            result: service::account::mailbox(&db_path, principal, account, MAILBOX_SIZE)
+                .map_err(|err| err.to_string()),
+        }))
     })
-}
-
-/// Reads the newest mails of `account` from the outbox table and their `.eml` files, once
-/// `principal` is allowed to view the account: a refused request reads nothing.
-fn load(db_path: &Path, account: AccountId, principal: Option<Principal>) -> Result<Vec<MailItem>, String> {
-    authorize_session(principal, Action::ViewAccount(account)).map_err(|denied| denied.to_string())?;
-    let conn = store::open_existing(db_path).map_err(|err| err.to_string())?;
-    let row = accounts::get_account(&conn, &AccountRef::Id(account)).map_err(|err| err.to_string())?;
-    let rows = outbox::list(&conn, Some(&row.email), MAILBOX_SIZE).map_err(|err| err.to_string())?;
-    let folder = paths::outbox_dir(db_path);
-    Ok(rows
-        .into_iter()
-        .filter(|mail| mail.account == Some(account))
-        .map(|mail| {
-            let body = mail::read_eml_body(&folder, &mail.eml_file)
-                .unwrap_or_else(|why| format!("The file {} in the outbox folder {why}.", mail.eml_file));
-            MailItem { subject: mail.subject, sent_at: mail.created_at, body }
-        })
-        .collect())
 }
 
 #[cfg(test)]
@@ -97,6 +60,9 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
+    use crate::core::AccountRef;
+    use crate::mail;
+    use crate::store::accounts;
     use crate::ui::jobs::JobEvent;
 
     /// Reads `account`'s mailbox as `principal` through the mailbox worker.

@@ -9,6 +9,7 @@ use super::{ClosedeskApp, Screen};
 use crate::core::AccountId;
 use crate::core::closure::{Event, Purpose, Refusal, Step};
 use crate::core::permissions::Principal;
+use crate::service;
 use crate::ui::agent_desk;
 use crate::ui::closure::{self, AreaPage, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
 use crate::ui::command::Command;
@@ -364,8 +365,10 @@ impl ClosedeskApp {
             view.now = now;
         }
 
-        if !jobs.is_running(JobKind::Closure) {
-            start_queued_step(screen, area, jobs, now);
+        if !jobs.is_running(JobKind::Closure)
+            && let Some(principal) = principal
+        {
+            start_queued_step(screen, area, jobs, principal, now);
         }
         if let Some(mailbox) = mailbox_mut(screen, area)
             && mailbox.wanted
@@ -382,7 +385,7 @@ impl ClosedeskApp {
             let started = jobs.start(JobKind::LoadSettings, move || {
                 JobOutput::Closure(Box::new(ClosureOutput::Settings {
                     account,
-                    result: closure::load_settings(&db_path, account, principal),
+                    result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
                 }))
             });
             if let Err(err) = started {
@@ -511,7 +514,13 @@ fn mailbox_mut<'a>(screen: &'a mut Screen, area: &'a mut Option<AccountArea>) ->
 }
 
 /// Starts the closure step the screen on show has waiting.
-fn start_queued_step(screen: &mut Screen, area: &mut Option<AccountArea>, jobs: &mut Jobs, now: Timestamp) {
+fn start_queued_step(
+    screen: &mut Screen,
+    area: &mut Option<AccountArea>,
+    jobs: &mut Jobs,
+    session: Principal,
+    now: Timestamp,
+) {
     let (flow, busy, message, queued) = match screen {
         Screen::ClosurePending(view) => (view.flow, &mut view.busy, &mut view.message, &mut view.queued),
         Screen::Customer(_) => {
@@ -526,8 +535,9 @@ fn start_queued_step(screen: &mut Screen, area: &mut Option<AccountArea>, jobs: 
         return;
     };
     let db_path = jobs.db_path().to_owned();
-    let started =
-        jobs.start(JobKind::Closure, move || JobOutput::Closure(Box::new(closure::run(&db_path, flow, request, now))));
+    let started = jobs.start(JobKind::Closure, move || {
+        JobOutput::Closure(Box::new(closure::run(&db_path, flow, session, request, now)))
+    });
     if let Err(err) = started {
         *busy = None;
         *message = Some(err.to_string());

@@ -6,11 +6,10 @@ use std::time::Instant;
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
-use jiff::Timestamp;
 
 use crate::core::masking::mask_email;
 use crate::core::permissions::Principal;
-use crate::core::{AccountId, AgentId, Role};
+use crate::core::{AgentId, Role};
 use crate::store::accounts::AccountRow;
 use crate::store::search;
 use crate::ui::agent_desk::{AgentCommand, AssistedCancel, CustomerDesk, closure_actions};
@@ -42,14 +41,7 @@ pub struct CustomerListView {
     pub edited_at: Option<Instant>,
 }
 
-/// What a customer search found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CustomerPage {
-    /// The matching accounts, best matches first.
-    pub rows: Vec<AccountRow>,
-    /// When no one matched and the search was the id of a purged account: that id, and when.
-    pub purged: Option<(AccountId, Timestamp)>,
-}
+pub use crate::service::search::CustomerPage;
 
 impl CustomerListView {
     /// Whether the rows shown are out of date with the search box.

@@ -9,12 +9,12 @@ use jiff::Timestamp;
 use crate::backup::BackupHeader;
 use crate::core::permissions::Principal;
 use crate::core::{AccountId, AccountStatus};
+use crate::service::dashboard::next_ticket;
 use crate::store::accounts::ClosureRow;
 use crate::store::dashboard::{Source, Summary};
 use crate::ui::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
-use crate::ui::screens::dashboard::fetch::next_ticket;
 use crate::ui::screens::dashboard::open_backup::{BackupCommand, OpenedBackup};
 use crate::ui::screens::dashboard::{
     ChildrenRequest, Dashboard, DashboardCommand, OverviewLoaded, OverviewRequest, RowsRequest, Tab, filter_id,
@@ -299,7 +299,7 @@ mod tests {
         view.reload();
         view.on_overview(OverviewLoaded {
             ticket: first.ticket,
-            result: Err(crate::store::StoreError::NotFound("x".to_owned())),
+            result: Err(crate::store::StoreError::NotFound("x".to_owned()).into()),
         });
         assert!(view.data.is_loading(), "the stale answer was ignored");
         let second = view.overview_request(now, None).unwrap();

@@ -4,7 +4,6 @@
 use egui::{RichText, Ui};
 
 use crate::core::AccountStatus;
-use crate::store::closure::MARKETING_TOPICS;
 use crate::ui::closure::ClosureCommand;
 use crate::ui::command::Command;
 use crate::ui::export::ExportState;
@@ -13,37 +12,7 @@ use crate::ui::theme;
 use crate::ui::widgets::export_panel::export_panel_ui;
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
 
-/// One email or notification subscription.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Subscription {
-    /// The topic as stored, e.g. `marketing_email`.
-    pub topic: String,
-    /// Whether it is on.
-    pub enabled: bool,
-}
-
-impl Subscription {
-    /// `Marketing email`: the topic in words.
-    pub fn label(&self) -> String {
-        let words = self.topic.replace('_', " ");
-        let mut chars = words.chars();
-        chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-    }
-
-    /// Whether closing the account switches it off at once.
-    pub fn is_marketing(&self) -> bool {
-        MARKETING_TOPICS.contains(&self.topic.as_str())
-    }
-}
-
-/// What the settings page reads from the database.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SettingsData {
-    /// Active, or closure-pending.
-    pub status: AccountStatus,
-    /// The subscriptions, by topic.
-    pub subscriptions: Vec<Subscription>,
-}
+pub use crate::service::account::{SettingsData, Subscription};
 
 /// Draws the settings page. `closing_in_progress` says a wizard was started and not finished.
 pub fn settings_ui(

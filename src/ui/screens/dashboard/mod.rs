@@ -5,7 +5,6 @@
 //! the app applies it with [`Dashboard::apply`] and asks [`Dashboard::rows_request`] and
 //! [`Dashboard::children_request`] what to load next, which `jobs.rs` runs on workers.
 
-pub mod fetch;
 pub mod open_backup;
 mod readiness;
 mod rows;
@@ -17,7 +16,9 @@ use std::ops::Range;
 
 use jiff::Timestamp;
 
-pub use fetch::{ChildrenLoaded, ChildrenRequest, OverviewLoaded, OverviewRequest, RowsLoaded, RowsRequest};
+pub use crate::service::dashboard::{
+    ChildrenLoaded, ChildrenRequest, OverviewLoaded, OverviewRequest, RowsLoaded, RowsRequest,
+};
 pub use rows::TableState;
 pub use summary::summary_ui;
 pub use table::{filter_id, table_ui};

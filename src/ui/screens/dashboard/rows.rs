@@ -10,8 +10,8 @@ use std::ops::Range;
 
 use jiff::Timestamp;
 
-use super::fetch::{ChildrenLoaded, ChildrenRequest, RowsLoaded, RowsRequest, WINDOW_ROWS, next_ticket};
 use crate::core::AccountId;
+use crate::service::dashboard::{ChildrenLoaded, ChildrenRequest, RowsLoaded, RowsRequest, WINDOW_ROWS, next_ticket};
 use crate::store::dashboard::{Filter, Listing, Query, Row, Sort, Source};
 use crate::ui::remote::Remote;
 use crate::ui::widgets::figures::cell_text;

@@ -1,23 +1,29 @@
-//! What the dashboards ask the workers for, and what comes back.
+//! Reading an account's dashboards: what the window asks its workers for, and what comes back.
 //!
-//! Each request is a plain value that `jobs.rs` runs on a named worker thread with
-//! [`OverviewRequest::run`] and friends; the answer carries the request's ticket, so that the
-//! screen keeps only answers to what it still asks (not those of a filter typed over since,
+//! Each request is a plain value that the window's job runner runs on a named worker thread
+//! with [`OverviewRequest::run`] and friends; the answer carries the request's ticket, so that
+//! the screen keeps only answers to what it still asks (not those of a filter typed over since,
 //! of an account closed since, or from before a reload).
 //!
-//! Every request names who asks ([`Principal`]): the worker checks in core that they may view
-//! the account before it reads a row, so a hidden button is never the only guard. A request
-//! that names nobody reads only a backup file, which whoever holds it may open.
+//! Every request names who asks ([`Principal`]): the worker checks against the database that
+//! they may view the account before it reads a row, so a hidden button is never the only
+//! guard, and an agent disabled since signing in reads nothing. A request that names nobody
+//! reads only a backup file, which whoever holds it may open.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
+use rusqlite::Connection;
 
+use super::ServiceResult;
+use super::access::authorize;
 use crate::core::AccountId;
-use crate::core::permissions::{Action, Principal, authorize_session};
+use crate::core::permissions::{Action, Principal};
 use crate::store::StoreResult;
-use crate::store::dashboard::{self, Listing, Query, Row, Source, Summary};
+use crate::store::dashboard::{self, open_reader};
+
+pub use crate::store::dashboard::{Listing, Query, Row, Snapshot, Source, Summary, load_backup};
 
 /// Rows fetched together: the unit of the row cache.
 pub const WINDOW_ROWS: usize = 100;
@@ -29,13 +35,23 @@ pub fn next_ticket() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Checks, on the worker, that `principal` may read `account` from `source`. A backup file is
-/// read by whoever holds it (the sign-in screen opens one before anyone signs in); the live
-/// database only by a signed-in principal allowed to view the account.
-fn check_view(source: &Source, principal: Option<Principal>, account: AccountId) -> StoreResult<()> {
+/// Runs `work` on `source` once `principal` may read `account` there. A backup file is read
+/// by whoever holds it (the sign-in screen opens one before anyone signs in); the live
+/// database only by a signed-in principal allowed, as the database says now, to view the account.
+fn read<T>(
+    source: &Source,
+    live: &Path,
+    principal: Option<Principal>,
+    account: AccountId,
+    work: impl FnOnce(&Connection) -> StoreResult<T>,
+) -> ServiceResult<T> {
     match source {
-        Source::Snapshot(_) => Ok(()),
-        Source::Live => Ok(authorize_session(principal, Action::ViewAccount(account))?),
+        Source::Snapshot(_) => Ok(source.read(live, work)?),
+        Source::Live => {
+            let conn = open_reader(live)?;
+            authorize(&conn, principal, Action::ViewAccount(account))?;
+            Ok(work(&conn)?)
+        }
     }
 }
 
@@ -62,16 +78,17 @@ pub struct OverviewLoaded {
     /// The request's ticket.
     pub ticket: u64,
     /// The overview (boxed: it is much larger than the other results).
-    pub result: StoreResult<Box<Summary>>,
+    pub result: ServiceResult<Box<Summary>>,
 }
 
 impl OverviewRequest {
     /// Reads the overview, if the principal may view the account; `live` is the database file
     /// for [`Source::Live`].
     pub fn run(self, live: &Path) -> OverviewLoaded {
-        let result = check_view(&self.source, self.principal, self.account)
-            .and_then(|()| self.source.read(live, |conn| dashboard::summary(conn, self.account, self.now)))
-            .map(Box::new);
+        let result = read(&self.source, live, self.principal, self.account, |conn| {
+            dashboard::summary(conn, self.account, self.now)
+        })
+        .map(Box::new);
         OverviewLoaded { ticket: self.ticket, result }
     }
 }
@@ -113,7 +130,7 @@ pub struct RowsLoaded {
     /// The table.
     pub listing: Listing,
     /// The matching rows, if counting was asked for, and the windows asked for.
-    pub result: StoreResult<(Option<u64>, Windows)>,
+    pub result: ServiceResult<(Option<u64>, Windows)>,
 }
 
 impl RowsRequest {
@@ -121,32 +138,29 @@ impl RowsRequest {
     /// if the principal may view the account.
     pub fn run(mut self, live: &Path) -> RowsLoaded {
         self.query.filter.masked = self.masked;
-        let checked = check_view(&self.source, self.principal, self.account);
-        let result = checked.and_then(|()| {
-            self.source.read(live, |conn| {
-                let snapshot = conn.unchecked_transaction()?;
-                let count = if self.count {
-                    Some(dashboard::count(&snapshot, self.account, self.listing, &self.query.filter, self.now)?)
-                } else {
-                    None
-                };
-                let mut windows = Vec::with_capacity(self.windows.len());
-                for window in &self.windows {
-                    let start = (window * WINDOW_ROWS) as u64;
-                    let rows = dashboard::page(
-                        &snapshot,
-                        self.account,
-                        self.listing,
-                        &self.query,
-                        self.now,
-                        start..start + WINDOW_ROWS as u64,
-                    )?;
-                    windows.push((*window, rows));
-                }
-                // Reads only: ending the transaction either way changes nothing.
-                snapshot.rollback()?;
-                Ok((count, windows))
-            })
+        let result = read(&self.source, live, self.principal, self.account, |conn| {
+            let snapshot = conn.unchecked_transaction()?;
+            let count = if self.count {
+                Some(dashboard::count(&snapshot, self.account, self.listing, &self.query.filter, self.now)?)
+            } else {
+                None
+            };
+            let mut windows = Vec::with_capacity(self.windows.len());
+            for window in &self.windows {
+                let start = (window * WINDOW_ROWS) as u64;
+                let rows = dashboard::page(
+                    &snapshot,
+                    self.account,
+                    self.listing,
+                    &self.query,
+                    self.now,
+                    start..start + WINDOW_ROWS as u64,
+                )?;
+                windows.push((*window, rows));
+            }
+            // Reads only: ending the transaction either way changes nothing.
+            snapshot.rollback()?;
+            Ok((count, windows))
         });
         RowsLoaded { ticket: self.ticket, listing: self.listing, result }
     }
@@ -177,14 +191,14 @@ pub struct ChildrenLoaded {
     /// The table of the parent row.
     pub listing: Listing,
     /// The children, in order.
-    pub result: StoreResult<Vec<Row>>,
+    pub result: ServiceResult<Vec<Row>>,
 }
 
 impl ChildrenRequest {
     /// Reads the children, if the principal may view the account.
     pub fn run(self, live: &Path) -> ChildrenLoaded {
-        let result = check_view(&self.source, self.principal, self.account).and_then(|()| {
-            self.source.read(live, |conn| dashboard::children(conn, self.account, self.listing, self.parent))
+        let result = read(&self.source, live, self.principal, self.account, |conn| {
+            dashboard::children(conn, self.account, self.listing, self.parent)
         });
         ChildrenLoaded { ticket: self.ticket, listing: self.listing, result }
     }

@@ -1,0 +1,139 @@
+//! What a signed-in customer (or an agent on their behalf) reads about an account beside its
+//! dashboards: the settings page's data and the mailbox of the local outbox.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use super::ServiceResult;
+use super::access::authorize;
+use crate::core::permissions::{Action, Principal};
+use crate::core::{AccountId, AccountRef, AccountStatus};
+use crate::store::closure::MARKETING_TOPICS;
+use crate::store::export::{self as rows, CellRef, Table};
+use crate::store::{self, StoreError, accounts, outbox};
+use crate::{mail, paths};
+
+/// One email or notification subscription.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subscription {
+    /// The topic as stored, e.g. `marketing_email`.
+    pub topic: String,
+    /// Whether it is on.
+    pub enabled: bool,
+}
+
+impl Subscription {
+    /// `Marketing email`: the topic in words.
+    pub fn label(&self) -> String {
+        let words = self.topic.replace('_', " ");
+        let mut chars = words.chars();
+        chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    }
+
+    /// Whether closing the account switches it off at once.
+    pub fn is_marketing(&self) -> bool {
+        MARKETING_TOPICS.contains(&self.topic.as_str())
+    }
+}
+
+/// What the settings page reads from the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsData {
+    /// Active, or closure-pending.
+    pub status: AccountStatus,
+    /// The subscriptions, by topic.
+    pub subscriptions: Vec<Subscription>,
+}
+
+/// One mail as the mailbox shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MailItem {
+    /// The subject line.
+    pub subject: String,
+    /// When it was written to the outbox.
+    pub sent_at: Timestamp,
+    /// The plain-text body as delivered (it may hold a code), or why it cannot be read.
+    pub body: String,
+}
+
+impl std::fmt::Debug for MailItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The body may hold a one-time code: never print it in logs.
+        f.debug_struct("MailItem")
+            .field("subject", &self.subject)
+            .field("sent_at", &self.sent_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads the settings page's data: the account's status and its subscriptions, once
+/// `session` is allowed to view the account: a refused request reads nothing.
+pub fn settings(db_path: &Path, session: Option<Principal>, account: AccountId) -> ServiceResult<SettingsData> {
+    let conn = store::open_existing(db_path)?;
+    authorize(&conn, session, Action::ViewAccount(account))?;
+    let row = accounts::get_account(&conn, &AccountRef::Id(account))?;
+    let topic = Table::Subscriptions.column_index("topic");
+    let enabled = Table::Subscriptions.column_index("enabled");
+    let mut subscriptions = Vec::new();
+    rows::for_each_row(&conn, account, Table::Subscriptions, |row| -> Result<(), StoreError> {
+        let topic = match topic.map(|index| row.cell(index)).transpose()? {
+            Some(CellRef::Text(text)) => text.to_owned(),
+            _ => return Ok(()),
+        };
+        let enabled = matches!(enabled.map(|index| row.cell(index)).transpose()?, Some(CellRef::Bool(true)));
+        subscriptions.push(Subscription { topic, enabled });
+        Ok(())
+    })?;
+    Ok(SettingsData { status: row.status, subscriptions })
+}
+
+/// Reads the newest `limit` mails of `account` from the outbox table and their `.eml` files,
+/// once `session` is allowed to view the account: a refused request reads nothing.
+pub fn mailbox(
+    db_path: &Path,
+    session: Option<Principal>,
+    account: AccountId,
+    limit: usize,
+) -> ServiceResult<Vec<MailItem>> {
+    let conn = store::open_existing(db_path)?;
+    authorize(&conn, session, Action::ViewAccount(account))?;
+    let row = accounts::get_account(&conn, &AccountRef::Id(account))?;
+    let rows = outbox::list(&conn, Some(&row.email), limit)?;
+    let folder = paths::outbox_dir(db_path);
+    Ok(rows
+        .into_iter()
+        .filter(|mail| mail.account == Some(account))
+        .map(|mail| {
+            let body = mail::read_eml_body(&folder, &mail.eml_file)
+                .unwrap_or_else(|why| format!("The file {} in the outbox folder {why}.", mail.eml_file));
+            MailItem { subject: mail.subject, sent_at: mail.created_at, body }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_asking_for_another_accounts_settings_is_refused_and_reads_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let (conn, _) = crate::demo::open_or_create_with_demo(&db, "2026-11-29T10:00:00Z".parse().unwrap()).unwrap();
+        let id = |demo: &crate::demo::DemoAccount| {
+            accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id
+        };
+        let (own, other) = (id(&crate::demo::DEMO_ACCOUNTS[0]), id(&crate::demo::DEMO_ACCOUNTS[1]));
+        let customer = Some(Principal::Customer(own));
+
+        assert_eq!(
+            settings(&db, customer, other).map_err(|err| err.to_string()),
+            Err("You are not allowed to do this.".to_owned())
+        );
+        assert!(settings(&db, None, own).is_err(), "nobody signed in reads nothing");
+        assert!(settings(&db, customer, own).is_ok());
+        let agent = Some(Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent });
+        assert!(settings(&db, agent, other).is_ok());
+    }
+}
