@@ -9,6 +9,7 @@ pub mod access;
 pub mod account;
 pub mod closure;
 pub mod dashboard;
+pub mod export;
 pub mod reveal;
 pub mod search;
 
@@ -57,3 +58,7 @@ impl ServiceError {
 
 /// Results of the service layer.
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+mod tests;

@@ -16,8 +16,9 @@ use jiff::Timestamp;
 
 use crate::backup::{self, BackupError, Format, Progress};
 use crate::core::AccountId;
-use crate::core::permissions::{Action, Principal, authorize};
-use crate::store;
+use crate::core::permissions::Principal;
+use crate::service;
+use crate::service::export::{Acting, ExportError};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::save_file::{DialogAnswer, SaveDialog, resolve_typed_path};
@@ -353,39 +354,33 @@ struct ExportJob {
 
 impl ExportJob {
     fn run(self) -> Result<SavedBackup, ExportFailure> {
-        // Checked before the target is even resolved: a refused export touches no file.
-        authorize(self.principal, Action::ExportAccount(self.account))
-            .map_err(|denied| ExportFailure::Other(denied.to_string()))?;
         let target = resolve_target(&self.target, self.account, self.format, self.now);
-        let conn = store::open_existing(&self.db_path).map_err(|err| ExportFailure::Other(err.to_string()))?;
         let report = |progress: Progress| {
             // A full channel only means the UI has not caught up; the next report will do.
             let _ = self.progress.try_send(progress);
             self.ctx.request_repaint();
             !self.cancel.load(Ordering::Relaxed)
         };
-        let written =
-            backup::export_to_file(&conn, self.account, &target, self.format, self.overwrite, self.now, &report);
+        let written = service::export::export_account(
+            &self.db_path,
+            Acting::Session(self.principal),
+            self.account,
+            &target,
+            self.format,
+            self.overwrite,
+            self.now,
+            &report,
+        );
         match written {
-            Ok(summary) => {
-                backup::record_export(&conn, self.account, self.principal.actor(), self.format, self.now).map_err(
-                    |err| {
-                        ExportFailure::Other(format!(
-                            "The backup was saved to {}, but the audit trail could not record it: {err}",
-                            target.display()
-                        ))
-                    },
-                )?;
-                Ok(SavedBackup {
-                    path: target,
-                    format: self.format,
-                    rows: summary.counts.total(),
-                    bytes: summary.bytes,
-                    at: self.now,
-                })
-            }
-            Err(BackupError::Cancelled) => Err(ExportFailure::Cancelled),
-            Err(BackupError::Exists { path }) => Err(ExportFailure::Exists(path)),
+            Ok(summary) => Ok(SavedBackup {
+                path: target,
+                format: self.format,
+                rows: summary.counts.total(),
+                bytes: summary.bytes,
+                at: self.now,
+            }),
+            Err(ExportError::Cancelled) => Err(ExportFailure::Cancelled),
+            Err(ExportError::Exists(BackupError::Exists { path })) => Err(ExportFailure::Exists(path)),
             Err(err) => Err(ExportFailure::Other(err.to_string())),
         }
     }
@@ -407,6 +402,7 @@ mod tests {
 
     use super::*;
     use crate::core::AccountRef;
+    use crate::store;
     use crate::ui::jobs::JobEvent;
 
     fn now() -> Timestamp {
