@@ -253,3 +253,29 @@ fn a_masked_address_cannot_be_found_by_its_street_until_the_agent_reveals_it() {
     assert!(!has_label(&harness, "No addresses match this filter."));
     assert!(has_any_label(&harness, &postal_code), "revealed: the postal code shows");
 }
+
+#[test]
+fn an_agent_disabled_while_signed_in_is_refused_on_the_next_action_and_sees_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("pending order").unwrap();
+    let mut harness = agent_signed_in(&db);
+    search_and_open(&mut harness, demo, "kenji");
+
+    // An admin disables the agent from another window while the agent's screen is open.
+    let (conn, id) = account_of(&db, demo);
+    let agent = agents::credential_by_name(&conn, demo_staff(Role::Agent).0).unwrap().unwrap().0.id;
+    let admin = agents::credential_by_name(&conn, demo_staff(Role::Admin).0).unwrap().unwrap().0;
+    let admin = closedesk::core::permissions::Principal::Agent { id: admin.id, role: admin.role };
+    closedesk::staff::set_disabled(&db, admin, agent, true, jiff::Timestamp::now()).unwrap();
+
+    press(&mut harness, "Reveal");
+    step_until(&mut harness, "the reveal form", |h| has_input(h, A11yRole::TextInput, "Reason for revealing"));
+    press(&mut harness, "Identity check");
+    type_into(&mut harness, A11yRole::TextInput, "Reason for revealing", "caller asked");
+    press(&mut harness, "Show unmasked");
+    step_until(&mut harness, "the refusal", |h| has_text(h, "Your session has ended"));
+    assert!(!shows(&harness, demo.email), "nothing is unmasked");
+    let lines = audit::list(&conn, Some(id), 1000).unwrap();
+    assert!(!lines.iter().any(|line| line.action == "reveal_personal_data"), "no reveal is recorded");
+}
