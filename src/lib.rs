@@ -17,6 +17,6 @@ pub mod mail;
 pub mod paths;
 pub mod service;
 pub mod settings;
-pub mod staff;
+
 pub mod store;
 pub mod ui;

@@ -106,7 +106,7 @@ pub(super) fn backup_db(
     clock: Clock,
 ) -> Result<(), Failure> {
     let report = match session {
-        Some(session) => crate::staff::backup_database(db, session, out, force, clock.now())
+        Some(session) => crate::service::staff::backup_database(db, session, out, force, clock.now())
             .map_err(|err| super::staff::failure(err, "back up the database"))?,
         None => backup::backup_database(db, out, force)?,
     };

@@ -15,8 +15,9 @@ use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
 use crate::core::words::counted;
 use crate::core::{AccountRef, AccountStatus};
+use crate::service::staff;
 use crate::store::{accounts, audit, outbox};
-use crate::{paths, settings, staff};
+use crate::{paths, settings};
 
 /// The closure driver for `db`, acting as the account's customer.
 fn closing<'a>(conn: &'a mut Connection, db: &Path, actor: Actor) -> Result<Closing<'a>, Failure> {

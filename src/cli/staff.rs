@@ -1,5 +1,5 @@
 //! `--agent NAME --password-stdin`: a support agent signed in for one command, as the desk's
-//! sign-in form does it (throttled, audited), so that [`crate::staff`] checks their role and the
+//! sign-in form does it (throttled, audited), so that [`crate::service::staff`] checks their role and the
 //! audit names them.
 
 use rusqlite::Connection;
@@ -10,7 +10,7 @@ use super::{Failure, read_password};
 use crate::auth::{self, Credentials, SignInError};
 use crate::clock::Clock;
 use crate::core::permissions::Principal;
-use crate::staff::StaffError;
+use crate::service::staff::StaffError;
 
 /// The agent given with `--agent`, signed in; `None` without `--agent`.
 pub(super) fn sign_in(conn: &mut Connection, staff: &AsAgent, clock: Clock) -> Result<Option<Principal>, Failure> {

@@ -21,7 +21,9 @@ use crate::core::readiness::Readiness;
 use crate::core::{AccountId, AccountRef, AccountStatus};
 use crate::paths;
 use crate::settings;
-use crate::store::accounts::{self, AccountCounts, ClosureRow};
+use crate::store::accounts;
+
+pub use crate::store::accounts::{AccountCounts, ClosureRow};
 use crate::store::{self, StoreError};
 
 /// One step for the closure worker.
@@ -116,7 +118,7 @@ impl ClosureRequest {
             let saved = store::closure::load_attempt(conn, wizard.account)?;
             match saved {
                 Some(saved) if saved.request_id == wizard.request_id && saved.purpose == wizard.purpose => {
-                    *wizard = saved
+                    *wizard = saved;
                 }
                 _ => {
                     return Err(ServiceError::Refused(

@@ -23,7 +23,10 @@ use crate::core::permissions::{Action, Principal};
 use crate::store::StoreResult;
 use crate::store::dashboard::{self, open_reader};
 
-pub use crate::store::dashboard::{Listing, Query, Row, Snapshot, Source, Summary, load_backup};
+pub use crate::store::accounts::AccountCounts;
+pub use crate::store::dashboard::{
+    Filter, ListColumn, Listing, MonthTotal, Query, Row, Snapshot, Sort, Source, Summary, Value, ValueKind, load_backup,
+};
 
 /// Rows fetched together: the unit of the row cache.
 pub const WINDOW_ROWS: usize = 100;

@@ -12,6 +12,8 @@ pub mod dashboard;
 pub mod export;
 pub mod reveal;
 pub mod search;
+pub mod session;
+pub mod staff;
 
 use crate::backup::BackupError;
 use crate::closing::ClosingError;

@@ -8,7 +8,9 @@ use super::ServiceResult;
 use super::access::{authorize_agent, staff_only};
 use crate::core::AccountId;
 use crate::core::permissions::{Action, Principal};
-use crate::store::accounts::{self, AccountFilter, AccountRow};
+use crate::store::accounts::{self, AccountFilter};
+
+pub use crate::store::accounts::AccountRow;
 use crate::store::{self, search};
 
 pub use crate::store::search::PAGE;

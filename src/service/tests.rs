@@ -14,7 +14,7 @@ use crate::auth::Secret;
 use crate::backup::Format;
 use crate::core::permissions::Principal;
 use crate::core::{AccountId, AccountRef, AgentId, Role};
-use crate::staff::{self, AuditQuery};
+use crate::service::staff::{self, AuditQuery};
 use crate::store::{self, accounts, agents, audit::AuditFilter};
 
 fn now() -> Timestamp {
@@ -57,6 +57,7 @@ fn agent_id(principal: Principal) -> AgentId {
     }
 }
 
+#[expect(clippy::needless_pass_by_value, reason = "the shape of the callback every operation reports to")]
 fn ended<T: std::fmt::Debug>(what: &str, result: Result<T, ServiceError>) {
     assert!(matches!(result, Err(ServiceError::SessionEnded)), "{what}: {result:?}");
 }

@@ -11,12 +11,13 @@ use jiff::Timestamp;
 
 pub use masking::{mask_overview_loaded, mask_rows_loaded};
 
-use crate::auth::{self, Credentials, Secret, Session};
+use crate::auth::Secret;
 use crate::core::closure::{Purpose, Step, Wizard};
 use crate::core::permissions::{Action, Principal, authorize};
 use crate::core::{AccountId, AccountStatus};
 use crate::service;
-use crate::store::{self, reveal::RevealReason, search};
+use crate::service::reveal::RevealReason;
+use crate::service::search;
 use crate::ui::closure::{self, ClosureCommand, ClosureReply, ClosureRequest, next_flow_id};
 use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
 use crate::ui::idle::{IdleTimer, had_input};
@@ -374,15 +375,7 @@ fn unlock(agent: &mut AgentView, password: Secret, jobs: &mut Jobs, now: Timesta
     let db_path = jobs.db_path().to_owned();
     let (name, id) = (agent.name.clone(), agent.id);
     let started = jobs.start(JobKind::Unlock, move || {
-        let credentials = Credentials::Agent { name, password };
-        let result = store::open_existing(&db_path)
-            .map_err(auth::SignInError::from)
-            .and_then(|mut conn| auth::sign_in(&mut conn, &credentials, now))
-            .map_err(|err| err.to_string())
-            .and_then(|session| match session {
-                Session::Agent { id: signed, .. } if signed == id => Ok(()),
-                _ => Err("That is not the password of this session.".to_owned()),
-            });
+        let result = service::session::unlock(&db_path, id, name, password, now);
         JobOutput::Agent(AgentOutput::Unlocked(result))
     });
     match started {

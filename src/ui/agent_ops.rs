@@ -4,7 +4,7 @@
 //!
 //! Screens return an [`OpsCommand`]; [`apply`] turns it into work on a named worker
 //! ([`OpsJob`], through the app's one [`Jobs`] owner), each running an operation of
-//! [`crate::staff`], which checks the permission in core first; [`on_output`] takes the result
+//! [`crate::service::staff`], which checks the permission in core first; [`on_output`] takes the result
 //! back into the page that asked.
 
 use std::path::{Path, PathBuf};
@@ -18,10 +18,10 @@ use crate::backup::DbBackupReport;
 use crate::core::closure::Step;
 use crate::core::permissions::Principal;
 use crate::core::{AccountId, AgentId, Role};
-use crate::staff::{self, AuditPage, CancelReply, CancelStep};
-use crate::store::agents::AgentRow;
-use crate::store::purge::PurgeReceipt;
-use crate::store::queue::QueueRow;
+use crate::service::staff::AgentRow;
+use crate::service::staff::PurgeReceipt;
+use crate::service::staff::QueueRow;
+use crate::service::staff::{self, AuditPage, CancelReply, CancelStep};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;

@@ -3,7 +3,7 @@
 
 use egui::Ui;
 
-use crate::store::dashboard::{Listing, Row};
+use crate::service::dashboard::{Listing, Row};
 
 use super::screens::dashboard::{DashboardCommand, TableState, table_ui};
 

@@ -11,12 +11,9 @@ use std::thread::JoinHandle;
 
 use jiff::Timestamp;
 
-use crate::auth::{self, Credentials, Session, SignInError};
+use crate::auth::{Credentials, Session, SignInError};
 use crate::core::permissions::Principal;
-use crate::core::policy::Policy;
 use crate::service;
-use crate::settings;
-use crate::store::{self, Opened};
 
 use super::agent_desk::{self, AgentOutput};
 use super::agent_ops::{OpsJob, OpsOutput};
@@ -150,14 +147,7 @@ pub enum JobOutput {
     Ops(Box<OpsOutput>),
 }
 
-/// What the open-db worker found: the database, and the policies of its settings file.
-#[derive(Debug)]
-pub struct OpenedDatabase {
-    /// What opening did (created, migrated, filled with demo accounts).
-    pub opened: Opened,
-    /// The settings file's policies over the defaults (the agent idle lock among them).
-    pub policy: Policy,
-}
+pub use crate::service::session::OpenedDatabase;
 
 /// What [`Jobs::poll`] reports.
 #[derive(Debug)]
@@ -257,13 +247,7 @@ impl Jobs {
     pub fn open_database(&mut self, now: Timestamp) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::OpenDatabase, move || {
-            let result = crate::demo::open_or_create_with_demo(&path, now).map_err(|err| err.to_string()).and_then(
-                |(_conn, opened)| {
-                    let policy =
-                        settings::load_policy(&settings::settings_path(&path)).map_err(|err| err.to_string())?;
-                    Ok(OpenedDatabase { opened, policy })
-                },
-            );
+            let result = service::session::open_database(&path, now).map_err(|err| err.to_string());
             JobOutput::DatabaseOpened(result)
         })
     }
@@ -273,9 +257,7 @@ impl Jobs {
     pub fn sign_in(&mut self, credentials: Credentials, now: Timestamp) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::SignIn, move || {
-            let result = store::open_existing(&path)
-                .map_err(SignInError::from)
-                .and_then(|mut conn| auth::sign_in(&mut conn, &credentials, now));
+            let result = service::session::sign_in(&path, credentials, now);
             JobOutput::SignedIn(result)
         })
     }
@@ -403,8 +385,8 @@ mod tests {
 
     use super::*;
     use crate::core::{AccountId, AccountRef};
+    use crate::service::dashboard::{Listing, Query, Source};
     use crate::store::accounts;
-    use crate::store::dashboard::{Listing, Query, Source};
 
     fn wait_for_events(jobs: &mut Jobs) -> Vec<JobEvent> {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -452,7 +434,7 @@ mod tests {
             wait.recv().ok();
             JobOutput::AccountLoaded(OverviewLoaded {
                 ticket: 1,
-                result: Err(store::StoreError::NotFound("x".into()).into()),
+                result: Err(crate::store::StoreError::NotFound("x".into()).into()),
             })
         })
         .unwrap();
@@ -572,7 +554,8 @@ mod tests {
     fn opening_the_database_reads_the_agent_idle_lock_from_the_settings_file() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("closedesk.db");
-        std::fs::write(dir.path().join(settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 300 }"#).unwrap();
+        std::fs::write(dir.path().join(crate::settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 300 }"#)
+            .unwrap();
         let mut jobs = Jobs::new(egui::Context::default(), db);
         jobs.open_database(Timestamp::now()).unwrap();
         let events = wait_for_events(&mut jobs);
@@ -582,7 +565,8 @@ mod tests {
         assert_eq!(opened.policy.agent_idle_lock_secs, 300);
 
         // A value out of range stops start-up with the reason, as it would stop every closure step.
-        std::fs::write(dir.path().join(settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 5 }"#).unwrap();
+        std::fs::write(dir.path().join(crate::settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 5 }"#)
+            .unwrap();
         jobs.open_database(Timestamp::now()).unwrap();
         let events = wait_for_events(&mut jobs);
         assert!(

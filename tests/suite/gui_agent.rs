@@ -267,7 +267,7 @@ fn an_agent_disabled_while_signed_in_is_refused_on_the_next_action_and_sees_noth
     let agent = agents::credential_by_name(&conn, demo_staff(Role::Agent).0).unwrap().unwrap().0.id;
     let admin = agents::credential_by_name(&conn, demo_staff(Role::Admin).0).unwrap().unwrap().0;
     let admin = closedesk::core::permissions::Principal::Agent { id: admin.id, role: admin.role };
-    closedesk::staff::set_disabled(&db, admin, agent, true, jiff::Timestamp::now()).unwrap();
+    closedesk::service::staff::set_disabled(&db, admin, agent, true, jiff::Timestamp::now()).unwrap();
 
     press(&mut harness, "Reveal");
     step_until(&mut harness, "the reveal form", |h| has_input(h, A11yRole::TextInput, "Reason for revealing"));

@@ -12,7 +12,7 @@
 //! message put it there themselves; masking free text cannot find every such case anyway.)
 
 use crate::core::masking::{mask_email, mask_name, mask_phone, mask_postal_code, mask_street};
-use crate::store::dashboard::{Listing, Row, Summary, Value};
+use crate::service::dashboard::{Listing, Row, Summary, Value};
 use crate::ui::screens::dashboard::{OverviewLoaded, RowsLoaded};
 
 /// What a mail's body shows an agent: the body may hold the customer's one-time code, which

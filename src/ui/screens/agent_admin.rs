@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::core::{AgentId, Role};
-use crate::store::agents::AgentRow;
+use crate::service::staff::AgentRow;
 use crate::ui::agent_ops::{OpsCommand, SaveTarget, save_target_ui};
 use crate::ui::command::Command;
 use crate::ui::remote::Remote;

@@ -8,8 +8,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use crate::core::{AccountId, AgentId};
-use crate::staff::{AuditPage, AuditQuery};
-use crate::store::audit::{AuditFilter, AuditRow};
+use crate::service::staff::{AuditFilter, AuditRow};
+use crate::service::staff::{AuditPage, AuditQuery};
 use crate::ui::agent_ops::{AUDIT_PAGE, OpsCommand, SaveTarget, save_target_ui};
 use crate::ui::command::Command;
 use crate::ui::format::local_minute;

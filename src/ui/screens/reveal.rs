@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::store::reveal::RevealReason;
+use crate::service::reveal::RevealReason;
 use crate::ui::agent_desk::AgentCommand;
 use crate::ui::command::Command;
 use crate::ui::theme;

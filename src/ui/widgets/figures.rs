@@ -8,7 +8,7 @@ use jiff::{Timestamp, Unit};
 use crate::core::Money;
 use crate::core::money::group_thousands;
 use crate::core::words::{counted, plural};
-use crate::store::dashboard::Value;
+use crate::service::dashboard::Value;
 use crate::ui::format::local_minute;
 
 /// `1,234`: a count as a person reads it.

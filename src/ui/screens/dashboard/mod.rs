@@ -24,8 +24,8 @@ pub use summary::summary_ui;
 pub use table::{filter_id, table_ui};
 
 use crate::core::AccountId;
-use crate::store::accounts::AccountCounts;
-use crate::store::dashboard::{Listing, Source};
+use crate::service::dashboard::AccountCounts;
+use crate::service::dashboard::{Listing, Source};
 
 /// A tab of the dashboards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

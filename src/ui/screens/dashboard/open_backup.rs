@@ -12,7 +12,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use crate::backup::{self, BackupHeader};
-use crate::store::dashboard::{self, Snapshot};
+use crate::service::dashboard::{self, Snapshot};
 use crate::ui::theme;
 use crate::ui::widgets::{error_text_ui, labelled_input_ui, progress_ui};
 

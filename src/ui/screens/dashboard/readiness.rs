@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 use super::DashboardCommand;
 use crate::core::readiness::{Blocker, Readiness, Warning};
 use crate::core::words::counted;
-use crate::store::dashboard::Listing;
+use crate::service::dashboard::Listing;
 use crate::ui::theme;
 
 /// The table and statuses a blocker points at: the rows the customer must deal with.

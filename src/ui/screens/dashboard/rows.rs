@@ -12,7 +12,7 @@ use jiff::Timestamp;
 
 use crate::core::AccountId;
 use crate::service::dashboard::{ChildrenLoaded, ChildrenRequest, RowsLoaded, RowsRequest, WINDOW_ROWS, next_ticket};
-use crate::store::dashboard::{Filter, Listing, Query, Row, Sort, Source};
+use crate::service::dashboard::{Filter, Listing, Query, Row, Sort, Source};
 use crate::ui::remote::Remote;
 use crate::ui::widgets::figures::cell_text;
 
@@ -404,7 +404,7 @@ impl TableState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::dashboard::Value;
+    use crate::service::dashboard::Value;
 
     fn row(id: i64) -> Row {
         Row { id, children: 2, cells: vec![Value::Integer(id)] }

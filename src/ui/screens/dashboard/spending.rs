@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
 use crate::core::{Currency, Money};
-use crate::store::dashboard::MonthTotal;
+use crate::service::dashboard::MonthTotal;
 use crate::ui::theme;
 use crate::ui::widgets::figures::money_list;
 

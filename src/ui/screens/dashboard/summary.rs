@@ -8,7 +8,7 @@ use super::spending::spending_ui;
 use super::{DashboardCommand, Tab};
 use crate::core::words::plural;
 use crate::core::{LedgerKind, Money};
-use crate::store::dashboard::{Listing, Summary};
+use crate::service::dashboard::{Listing, Summary};
 use crate::ui::format::local_date;
 use crate::ui::theme;
 use crate::ui::widgets::figures::{age, money_list, thousands};

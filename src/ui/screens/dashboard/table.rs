@@ -6,7 +6,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::DashboardCommand;
 use super::rows::{Entry, TableState};
-use crate::store::dashboard::{ListColumn, Listing, Row, Value, ValueKind};
+use crate::service::dashboard::{ListColumn, Listing, Row, Value, ValueKind};
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::figures::{cell_text, count_line, expander_ui, sort_marker_ui};

@@ -4,7 +4,7 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::core::words::counted;
-use crate::store::accounts::AccountCounts;
+use crate::service::dashboard::AccountCounts;
 use crate::ui::closure::{ClosureCommand, FlowInfo};
 use crate::ui::format::local_minute;
 use crate::ui::theme;

@@ -20,11 +20,16 @@ use crate::core::{AccountId, AgentId, Role};
 use crate::paths;
 use crate::service::access;
 use crate::service::closure::{self, ClosureReply, ClosureRequest};
-use crate::store::agents::{self, AgentRow};
-use crate::store::audit::{self, AuditFilter, AuditRow};
-use crate::store::purge::{self, PurgeReceipt};
-use crate::store::queue::{self, QueueRow};
+use crate::store::agents;
+use crate::store::audit;
+use crate::store::purge;
+use crate::store::queue;
 use crate::store::{self, StoreError};
+
+pub use crate::store::agents::AgentRow;
+pub use crate::store::audit::{AuditFilter, AuditRow};
+pub use crate::store::purge::PurgeReceipt;
+pub use crate::store::queue::QueueRow;
 
 /// The most closure-pending accounts the queue lists.
 const QUEUE_LIMIT: usize = 1_000;
