@@ -14,12 +14,10 @@ use rusqlite::{Connection, Transaction};
 use crate::auth::{Secret, password};
 use crate::backup::{self, DbBackupReport};
 use crate::core::audit::{Actor, AuditEvent};
-use crate::core::closure::{Refusal, Wizard};
 use crate::core::permissions::{Action, Principal};
 use crate::core::{AccountId, AgentId, Role};
 use crate::paths;
 use crate::service::access;
-use crate::service::closure::{self, ClosureReply, ClosureRequest};
 use crate::store::agents;
 use crate::store::audit;
 use crate::store::purge;
@@ -36,15 +34,6 @@ const QUEUE_LIMIT: usize = 1_000;
 
 /// Why an operation was not carried out: the service layer's error.
 pub use crate::service::ServiceError as StaffError;
-
-/// The reply of one cancel step.
-#[derive(Debug)]
-pub struct CancelReply {
-    /// The wizard after the step.
-    pub wizard: Wizard,
-    /// Why the step was refused, if it was.
-    pub refusal: Option<Refusal>,
-}
 
 /// What the audit worker found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,46 +89,6 @@ pub fn load_queue(db: &Path, session: Principal) -> Result<Vec<QueueRow>, StaffE
     let conn = store::open_existing(db)?;
     check(&conn, session, Action::ViewClosureQueue)?;
     Ok(queue::closure_queue(&conn, QUEUE_LIMIT)?)
-}
-
-/// Starts an assisted cancellation of `account`'s closure and mails the customer a code: the
-/// closure flow's own assisted-cancel chain, as the customer page runs it too.
-pub fn begin_cancel(
-    db: &Path,
-    session: Principal,
-    account: AccountId,
-    now: Timestamp,
-) -> Result<CancelReply, StaffError> {
-    cancel_reply(closure::step(db, session, ClosureRequest::BeginAssistedCancel { account }, now)?)
-}
-
-/// The steps of an assisted cancellation after the code went out.
-pub enum CancelStep {
-    Resend,
-    Confirm(Secret),
-}
-
-/// Resends the customer's code, or confirms the cancellation with it.
-pub fn cancel_step(
-    db: &Path,
-    session: Principal,
-    wizard: Wizard,
-    now: Timestamp,
-    step: CancelStep,
-) -> Result<CancelReply, StaffError> {
-    // An assisted cancel is proven by the code alone: no email, no phrase.
-    let request = match step {
-        CancelStep::Resend => ClosureRequest::Resend { wizard },
-        CancelStep::Confirm(code) => {
-            ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() }
-        }
-    };
-    cancel_reply(closure::step(db, session, request, now)?)
-}
-
-fn cancel_reply(reply: ClosureReply) -> Result<CancelReply, StaffError> {
-    let wizard = reply.wizard.ok_or_else(|| StaffError::Refused("The cancellation did not start.".to_owned()))?;
-    Ok(CancelReply { wizard, refusal: reply.refusal })
 }
 
 /// Purges every due account at `now`, reporting `progress(done, total)`; admins only.

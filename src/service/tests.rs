@@ -111,9 +111,8 @@ fn every_agent_operation(demo: &Demo, session: Principal, check: &mut dyn FnMut(
         "assisted closure",
         closure::step(db, session, ClosureRequest::BeginClose { account: demo.active }, now()).map(drop),
     );
-    check("assisted cancel (queue)", staff::begin_cancel(db, session, demo.pending, now()).map(drop));
     check(
-        "assisted cancel (customer page)",
+        "assisted cancel",
         closure::step(db, session, ClosureRequest::BeginAssistedCancel { account: demo.pending }, now()).map(drop),
     );
     let target = db.with_file_name("export.json");
@@ -149,7 +148,7 @@ fn an_agent_disabled_while_signed_in_is_refused_by_every_operation_and_nothing_i
         operations += 1;
         ended(what, result);
     });
-    assert_eq!(operations, 18, "every operation was tried");
+    assert_eq!(operations, 17, "every operation was tried");
     assert_eq!(audit_lines(&demo.db), lines_before, "a refused operation audits nothing");
     for file in ["export.json", "audit.csv", "copy.db"] {
         assert!(!demo.db.with_file_name(file).exists(), "{file} was written");

@@ -12,13 +12,13 @@ use jiff::Timestamp;
 pub use masking::{mask_overview_loaded, mask_rows_loaded};
 
 use crate::auth::Secret;
-use crate::core::closure::{Purpose, Step, Wizard};
+use crate::core::closure::Step;
 use crate::core::permissions::{Action, Principal, authorize};
 use crate::core::{AccountId, AccountStatus};
 use crate::service;
 use crate::service::reveal::RevealReason;
 use crate::service::search;
-use crate::ui::closure::{self, ClosureCommand, ClosureReply, ClosureRequest, next_flow_id};
+use crate::ui::closure::{ClosureCommand, ClosureFlow, ClosureReply, ClosureRequest};
 use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
 use crate::ui::idle::{IdleTimer, had_input};
 use crate::ui::jobs::{JobKind, JobOutput, Jobs};
@@ -26,8 +26,7 @@ use crate::ui::screens::agent::{AgentView, CustomerListView};
 use crate::ui::screens::lock::LockView;
 use crate::ui::screens::overview::OverviewView;
 use crate::ui::screens::reveal::RevealForm;
-use crate::ui::screens::wizard::{WizardView, refusal_text};
-use crate::ui::widgets::secret_field::SecretField;
+use crate::ui::screens::wizard::WizardView;
 
 /// How long after the last keystroke the customer search runs.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
@@ -81,49 +80,6 @@ pub enum AgentOutput {
     Unlocked(Result<(), String>),
 }
 
-/// An assisted cancellation of a pending closure: a code mailed to the customer, read out,
-/// typed by the agent. No password.
-#[derive(Debug)]
-pub struct AssistedCancel {
-    /// Tells this flow's worker results apart.
-    pub flow: u64,
-    /// The state machine's state, once a code went out.
-    pub wizard: Option<Wizard>,
-    /// The code field.
-    pub code: SecretField,
-    /// What the worker is doing, while it is.
-    pub busy: Option<&'static str>,
-    /// A step waiting for the closure worker to be free.
-    pub queued: Option<ClosureRequest>,
-    /// Why the last step was refused or failed.
-    pub message: Option<String>,
-    /// Whether the closure is cancelled.
-    pub done: bool,
-}
-
-impl AssistedCancel {
-    fn new(account: AccountId) -> Self {
-        let request = ClosureRequest::BeginAssistedCancel { account };
-        Self {
-            flow: next_flow_id(),
-            wizard: None,
-            code: SecretField::default(),
-            busy: Some(request.describe()),
-            queued: Some(request),
-            message: None,
-            done: false,
-        }
-    }
-
-    fn queue(&mut self, request: ClosureRequest) {
-        if self.busy.is_none() {
-            self.message = None;
-            self.busy = Some(request.describe());
-            self.queued = Some(request);
-        }
-    }
-}
-
 /// The state of the customer side of an agent session beyond the list and the open customer.
 #[derive(Debug)]
 pub struct CustomerDesk {
@@ -132,7 +88,7 @@ pub struct CustomerDesk {
     /// The assisted closure wizard, while it runs.
     pub assist: Option<WizardView>,
     /// The assisted cancellation, while it runs.
-    pub cancel: Option<AssistedCancel>,
+    pub cancel: Option<ClosureFlow>,
     /// The backup panel of the wizard's backup step (a backup at the customer's request).
     pub export: Option<ExportState>,
     /// A one-time notice above the customer's dashboards.
@@ -141,6 +97,8 @@ pub struct CustomerDesk {
     pub idle: IdleTimer,
     /// The lock screen, while the session is locked.
     pub lock: Option<LockView>,
+    /// The time, as of the last frame, for the code's expiry and the resend countdown.
+    pub now: Timestamp,
 }
 
 impl CustomerDesk {
@@ -154,6 +112,8 @@ impl CustomerDesk {
             notice: None,
             idle: IdleTimer::new(idle_lock, Instant::now()),
             lock: None,
+            // The desk's logic sets the time before the first frame is drawn.
+            now: Timestamp::UNIX_EPOCH,
         }
     }
 
@@ -251,20 +211,16 @@ fn apply_to_customer(
             desk.reveal = None;
             desk.notice = None;
             desk.assist = None;
-            desk.cancel = Some(AssistedCancel::new(account));
+            desk.cancel = Some(assisted_cancel(account));
         }
         AgentCommand::ResendAssistedCancel => {
-            if let Some(cancel) = desk.cancel.as_mut()
-                && let Some(wizard) = cancel.wizard.clone()
-            {
-                cancel.queue(ClosureRequest::Resend { wizard });
+            if let Some(cancel) = desk.cancel.as_mut() {
+                cancel.resend();
             }
         }
         AgentCommand::ConfirmAssistedCancel { code } => {
-            if let Some(cancel) = desk.cancel.as_mut()
-                && let Some(wizard) = cancel.wizard.clone()
-            {
-                cancel.queue(ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() });
+            if let Some(cancel) = desk.cancel.as_mut() {
+                cancel.confirm_code(code);
             }
         }
     }
@@ -293,14 +249,14 @@ pub fn apply_closure(
             }
         }
         ClosureCommand::StartClosing => {
-            if desk.assist.as_ref().is_none_or(|wizard| wizard.wizard.is_none() || wizard.is_done()) {
+            if desk.assist.as_ref().is_none_or(|wizard| wizard.flow.wizard.is_none() || wizard.is_done()) {
                 desk.assist = Some(WizardView::new(account, jobs.db_path(), now));
             }
         }
         ClosureCommand::OpenCancel => {
             desk.assist = None;
             desk.export = None;
-            desk.cancel = Some(AssistedCancel::new(account));
+            desk.cancel = Some(assisted_cancel(account));
         }
         // The customer's mailbox is theirs: the agent hears the code, and never reads it. And a
         // password has no place in an assisted flow.
@@ -440,25 +396,26 @@ pub fn on_output(agent: &mut AgentView, output: AgentOutput) {
 /// Takes in an assisted cancellation's step; the assisted wizard's steps go through the app's
 /// wizard handling.
 pub fn on_cancel_stepped(agent: &mut AgentView, flow: u64, result: Result<ClosureReply, String>) {
+    if let Some(cancel) = agent.queue.cancel.as_mut().filter(|cancel| cancel.flow.flow == flow) {
+        if cancel.flow.on_reply(result).is_some_and(|news| news.reached(Step::Done)) {
+            agent.queue.wanted = true;
+        }
+        return;
+    }
     let Some(cancel) = agent.desk.cancel.as_mut().filter(|cancel| cancel.flow == flow) else {
         return;
     };
-    cancel.busy = None;
-    match result {
-        Ok(reply) => {
-            if let Some(wizard) = reply.wizard {
-                cancel.done = wizard.purpose == Purpose::Cancel && wizard.step == Step::Done;
-                cancel.wizard = Some(wizard);
-            }
-            cancel.message = reply.refusal.map(refusal_text);
-            if cancel.done
-                && let Some(open) = agent.open.as_mut()
-            {
-                open.reload();
-            }
-        }
-        Err(message) => cancel.message = Some(message),
+    if cancel.on_reply(result).is_some_and(|news| news.reached(Step::Done))
+        && let Some(open) = agent.open.as_mut()
+    {
+        open.reload();
     }
+}
+
+/// An assisted cancellation of `account`'s pending closure: a code mailed to the customer,
+/// read out, typed by the agent. No password.
+fn assisted_cancel(account: AccountId) -> ClosureFlow {
+    ClosureFlow::new(Some(ClosureRequest::BeginAssistedCancel { account }))
 }
 
 /// A desk worker died without a result: say so where it was awaited. Returns whether the job
@@ -480,8 +437,8 @@ pub fn on_job_crashed(agent: &mut AgentView, kind: JobKind, message: String) -> 
         }
         JobKind::Closure => {
             if let Some(wizard) = desk.assist.as_mut() {
-                wizard.busy = None;
-                wizard.message = Some(message);
+                wizard.flow.busy = None;
+                wizard.flow.message = Some(message);
             } else if let Some(cancel) = desk.cancel.as_mut() {
                 cancel.busy = None;
                 cancel.message = Some(message);
@@ -518,6 +475,7 @@ pub fn logic(agent: &mut AgentView, jobs: &mut Jobs, ctx: &egui::Context, now: T
     if let Some(export) = agent.desk.export.as_mut() {
         export.poll_progress();
     }
+    agent.desk.now = now;
     if let Some(wizard) = agent.desk.assist.as_mut() {
         wizard.now = now;
     }
@@ -551,29 +509,19 @@ fn start_search(agent: &mut AgentView, jobs: &mut Jobs, now: Instant, ctx: &egui
 
 /// Starts the closure step the assisted wizard or cancellation has waiting.
 fn start_queued_step(agent: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
-    if jobs.is_running(JobKind::Closure) {
-        return;
-    }
     let principal = Principal::Agent { id: agent.id, role: agent.role };
     let desk = &mut agent.desk;
-    let (flow, busy, message, queued) = if let Some(view) = desk.assist.as_mut() {
-        (view.flow, &mut view.busy, &mut view.message, &mut view.queued)
+    // At most one closure step runs at a time: the customer page's flow goes first.
+    let flow = if let Some(view) = desk.assist.as_mut() {
+        &mut view.flow
     } else if let Some(cancel) = desk.cancel.as_mut() {
-        (cancel.flow, &mut cancel.busy, &mut cancel.message, &mut cancel.queued)
+        cancel
+    } else if let Some(cancel) = agent.queue.cancel.as_mut() {
+        &mut cancel.flow
     } else {
         return;
     };
-    let Some(request) = queued.take() else {
-        return;
-    };
-    let db_path = jobs.db_path().to_owned();
-    let started = jobs.start(JobKind::Closure, move || {
-        JobOutput::Closure(Box::new(closure::run(&db_path, flow, principal, request, now)))
-    });
-    if let Err(err) = started {
-        *busy = None;
-        *message = Some(err.to_string());
-    }
+    flow.start_queued(jobs, principal, now);
 }
 
 /// Whether the customer on screen may get an assisted closure, or an assisted cancellation.

@@ -15,13 +15,12 @@ use jiff::tz::TimeZone;
 
 use crate::auth::{Secret, password};
 use crate::backup::DbBackupReport;
-use crate::core::closure::Step;
 use crate::core::permissions::Principal;
 use crate::core::{AccountId, AgentId, Role};
 use crate::service::staff::AgentRow;
 use crate::service::staff::PurgeReceipt;
 use crate::service::staff::QueueRow;
-use crate::service::staff::{self, AuditPage, CancelReply, CancelStep};
+use crate::service::staff::{self, AuditPage};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;
@@ -29,7 +28,6 @@ use super::save_file::{DialogAnswer, SaveAction, SaveDialog, resolve_typed_path}
 use super::screens::agent::{AgentPage, AgentView};
 use super::screens::agent_audit::AuditFilterInput;
 use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
-use super::screens::wizard::refusal_text;
 use super::theme;
 use super::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
 use super::widgets::{error_text_ui, progress_ui};
@@ -44,8 +42,6 @@ const AGENT_NAME_MAX_CHARS: usize = 64;
 pub enum OpsJob {
     /// Read the closure queue.
     LoadQueue,
-    /// One step of cancelling a closure with the customer's code.
-    CancelClosure,
     /// Purge the accounts whose grace period has ended.
     Purge,
     /// Query the audit trail.
@@ -67,7 +63,6 @@ impl OpsJob {
     pub fn thread_name(self) -> &'static str {
         match self {
             Self::LoadQueue => "load-queue",
-            Self::CancelClosure => "queue-cancel",
             Self::Purge => "purge",
             Self::LoadAudit => "load-audit",
             Self::ExportAudit => "export-audit",
@@ -82,7 +77,6 @@ impl OpsJob {
     pub fn describe(self) -> &'static str {
         match self {
             Self::LoadQueue => "loading the closure queue",
-            Self::CancelClosure => "cancelling the closure",
             Self::Purge => "purging the due accounts",
             Self::LoadAudit => "reading the audit trail",
             Self::ExportAudit => "writing the audit CSV",
@@ -203,16 +197,10 @@ pub enum SaveStage {
 
 /// What the operations workers hand back.
 #[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "it always travels boxed, in `JobOutput::Ops`")]
 pub enum OpsOutput {
     /// The closure queue.
     Queue(Result<Vec<QueueRow>, String>),
-    /// A cancel step.
-    Cancel {
-        /// The account whose closure is being cancelled.
-        account: AccountId,
-        /// The step's reply, or why it could not run.
-        result: Result<CancelReply, String>,
-    },
     /// The purge ended.
     Purged(Result<Vec<PurgeReceipt>, String>),
     /// A page of the audit trail.
@@ -264,7 +252,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
     match command {
         OpsCommand::ReloadQueue => view.queue.wanted = true,
         OpsCommand::BeginCancel(account) => {
-            if view.queue.cancel.as_ref().is_some_and(|cancel| cancel.busy.is_some()) {
+            if view.queue.cancel.as_ref().is_some_and(|cancel| cancel.flow.is_busy()) {
                 return;
             }
             let masked = view
@@ -274,47 +262,21 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 .and_then(|rows| rows.iter().find(|row| row.account == account))
                 .map(|row| crate::core::masking::mask_email(&row.email))
                 .unwrap_or_default();
-            let mut cancel = CancelView::new(account, masked);
-            cancel.busy = Some("Mailing the cancel code…");
-            if let Err(message) = start(jobs, OpsJob::CancelClosure, move || OpsOutput::Cancel {
-                account,
-                result: staff::begin_cancel(&db, session, account, now).map_err(|err| err.to_string()),
-            }) {
-                cancel.busy = None;
-                cancel.message = Some(message);
-            }
-            view.queue.cancel = Some(cancel);
+            // The desk's closure logic starts the step and routes its reply here.
+            view.queue.cancel = Some(CancelView::new(account, masked));
         }
-        OpsCommand::ResendCancelCode | OpsCommand::ConfirmCancel(_) => {
-            let Some(cancel) = view.queue.cancel.as_mut().filter(|cancel| cancel.busy.is_none()) else {
-                return;
-            };
-            let Some(wizard) = cancel.wizard.clone() else {
-                return;
-            };
-            let account = cancel.account;
-            let (busy, work): (_, Box<dyn FnOnce() -> Result<CancelReply, staff::StaffError> + Send>) = match command {
-                OpsCommand::ConfirmCancel(code) => (
-                    "Checking the code…",
-                    Box::new(move || staff::cancel_step(&db, session, wizard, now, CancelStep::Confirm(code))),
-                ),
-                _ => (
-                    "Mailing a new code…",
-                    Box::new(move || staff::cancel_step(&db, session, wizard, now, CancelStep::Resend)),
-                ),
-            };
-            cancel.message = None;
-            cancel.busy = Some(busy);
-            if let Err(message) = start(jobs, OpsJob::CancelClosure, move || OpsOutput::Cancel {
-                account,
-                result: work().map_err(|err| err.to_string()),
-            }) {
-                cancel.busy = None;
-                cancel.message = Some(message);
+        OpsCommand::ResendCancelCode => {
+            if let Some(cancel) = view.queue.cancel.as_mut() {
+                cancel.flow.resend();
+            }
+        }
+        OpsCommand::ConfirmCancel(code) => {
+            if let Some(cancel) = view.queue.cancel.as_mut() {
+                cancel.flow.confirm_code(code);
             }
         }
         OpsCommand::CloseCancel => {
-            if view.queue.cancel.as_ref().is_none_or(|cancel| cancel.busy.is_none()) {
+            if view.queue.cancel.as_ref().is_none_or(|cancel| !cancel.flow.is_busy()) {
                 view.queue.cancel = None;
             }
         }
@@ -384,23 +346,6 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
 pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: Timestamp) {
     match output {
         OpsOutput::Queue(result) => view.queue.rows = result.into(),
-        OpsOutput::Cancel { account, result } => {
-            let Some(cancel) = view.queue.cancel.as_mut().filter(|cancel| cancel.account == account) else {
-                return;
-            };
-            cancel.busy = None;
-            match result {
-                Ok(reply) => {
-                    cancel.message = reply.refusal.map(refusal_text);
-                    cancel.done = reply.wizard.step == Step::Done;
-                    cancel.wizard = Some(reply.wizard);
-                    if cancel.done {
-                        view.queue.wanted = true;
-                    }
-                }
-                Err(message) => cancel.message = Some(message),
-            }
-        }
         OpsOutput::Purged(result) => {
             view.queue.purge = match result {
                 Ok(receipts) => PurgeStage::Done(receipts),
@@ -461,12 +406,6 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
 pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
     match job {
         OpsJob::LoadQueue => view.queue.rows = Remote::Failed(message),
-        OpsJob::CancelClosure => {
-            if let Some(cancel) = view.queue.cancel.as_mut() {
-                cancel.busy = None;
-                cancel.message = Some(message);
-            }
-        }
         OpsJob::Purge => view.queue.purge = PurgeStage::Failed(message),
         OpsJob::LoadAudit => {
             // Marked as answered, so that a failing query is not retried in a loop.

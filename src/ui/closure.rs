@@ -13,12 +13,16 @@ use jiff::Timestamp;
 
 use crate::auth::Secret;
 use crate::core::AccountId;
-use crate::core::closure::Reason;
+use crate::core::closure::{IssuedCode, Reason, Refusal, Step, Wizard};
 use crate::core::permissions::Principal;
+use crate::core::readiness::Readiness;
 use crate::service;
 
+use super::jobs::{JobKind, JobOutput, Jobs};
 use super::mailbox::MailItem;
 use super::screens::settings::SettingsData;
+use super::screens::wizard::refusal_text;
+use super::widgets::secret_field::SecretField;
 
 pub use crate::service::closure::{ClosureReply, ClosureRequest, FlowInfo};
 
@@ -134,4 +138,144 @@ pub fn run(db_path: &Path, flow: u64, session: Principal, request: ClosureReques
     // The error is handled once: the screen shows it.
     let result = service::closure::step(db_path, session, request, now).map_err(|err| err.to_string());
     ClosureOutput::Stepped { flow, result }
+}
+
+/// One closure request as a screen drives it — the customer's wizard, the closure-pending
+/// screen, an agent's assisted cancellation from the customer page or the queue — one worker
+/// step at a time. The state machine's state is the database's; this is the screen's copy of
+/// the last answer, which only names the request the next step continues.
+#[derive(Debug)]
+pub struct ClosureFlow {
+    /// Tells this flow's worker results from those of an abandoned one.
+    pub flow: u64,
+    /// The state machine's state as the last step left it.
+    pub wizard: Option<Wizard>,
+    /// What the worker is doing, while it is.
+    pub busy: Option<&'static str>,
+    /// A step waiting for the closure worker to be free.
+    pub queued: Option<ClosureRequest>,
+    /// Why the last step was refused or failed.
+    pub message: Option<String>,
+    /// The mailed code as it is typed.
+    pub code: SecretField,
+    /// A resend was refused until then: the screen counts down to it.
+    pub cooldown_until: Option<Timestamp>,
+}
+
+/// What a step's reply brought besides the wizard, for the screen that shows it.
+#[derive(Debug, Default)]
+pub struct StepNews {
+    /// The step the wizard was at before the reply, and after it.
+    pub moved: (Option<Step>, Option<Step>),
+    /// What the wizard shows, when the step read it.
+    pub info: Option<FlowInfo>,
+    /// The readiness verdict, when the step checked it.
+    pub readiness: Option<Readiness>,
+    /// Whether a code was mailed.
+    pub code_mailed: bool,
+}
+
+impl StepNews {
+    /// Whether the wizard has just reached `step`.
+    pub fn reached(&self, step: Step) -> bool {
+        self.moved.1 == Some(step) && self.moved.0 != self.moved.1
+    }
+}
+
+impl ClosureFlow {
+    /// A flow whose first step, if any, waits for the closure worker.
+    pub fn new(first: Option<ClosureRequest>) -> Self {
+        Self {
+            flow: next_flow_id(),
+            wizard: None,
+            busy: first.as_ref().map(ClosureRequest::describe),
+            queued: first,
+            message: None,
+            code: SecretField::default(),
+            cooldown_until: None,
+        }
+    }
+
+    /// Whether a step is queued or running.
+    pub fn is_busy(&self) -> bool {
+        self.busy.is_some()
+    }
+
+    /// Queues `request` unless a step is already under way; returns whether it was queued.
+    pub fn queue(&mut self, request: ClosureRequest) -> bool {
+        if self.is_busy() {
+            return false;
+        }
+        self.message = None;
+        self.busy = Some(request.describe());
+        self.queued = Some(request);
+        true
+    }
+
+    /// Queues a resend of the code of the request under way.
+    pub fn resend(&mut self) {
+        if let Some(wizard) = self.wizard.clone() {
+            self.queue(ClosureRequest::Resend { wizard });
+        }
+    }
+
+    /// Queues a confirmation by the code alone: a cancellation, or one an agent assists.
+    pub fn confirm_code(&mut self, code: Secret) {
+        if let Some(wizard) = self.wizard.clone() {
+            self.queue(ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() });
+        }
+    }
+
+    /// Whether the flow ended with its purpose carried out.
+    pub fn is_done(&self) -> bool {
+        self.wizard.as_ref().is_some_and(|wizard| wizard.step == Step::Done)
+    }
+
+    /// The code last mailed, while the flow waits for it.
+    pub fn code_out(&self) -> Option<IssuedCode> {
+        self.wizard.as_ref().filter(|wizard| wizard.step == Step::Confirm).and_then(|wizard| wizard.code)
+    }
+
+    /// Starts the queued step as `session` on the closure worker, if the worker is free.
+    pub fn start_queued(&mut self, jobs: &mut Jobs, session: Principal, now: Timestamp) {
+        if jobs.is_running(JobKind::Closure) {
+            return;
+        }
+        let Some(request) = self.queued.take() else {
+            return;
+        };
+        let (db_path, flow) = (jobs.db_path().to_owned(), self.flow);
+        let started = jobs
+            .start(JobKind::Closure, move || JobOutput::Closure(Box::new(run(&db_path, flow, session, request, now))));
+        if let Err(err) = started {
+            self.busy = None;
+            self.message = Some(err.to_string());
+        }
+    }
+
+    /// Takes in a step's reply: the wizard, and a refusal as a message or (for a resend asked
+    /// too soon) a countdown, which stays until a new code goes out. Returns what else the
+    /// reply brought, or `None` when the step failed (the message says why).
+    pub fn on_reply(&mut self, result: Result<ClosureReply, String>) -> Option<StepNews> {
+        self.busy = None;
+        let reply = match result {
+            Ok(reply) => reply,
+            Err(message) => {
+                self.message = Some(message);
+                return None;
+            }
+        };
+        let before = self.wizard.as_ref().map(|wizard| wizard.step);
+        if let Some(wizard) = reply.wizard {
+            self.wizard = Some(wizard);
+        }
+        let after = self.wizard.as_ref().map(|wizard| wizard.step);
+        let code_mailed = reply.code_mailed;
+        (self.message, self.cooldown_until) = match reply.refusal {
+            Some(Refusal::ResendTooSoon { until }) => (None, Some(until)),
+            Some(refusal) => (Some(refusal_text(refusal)), self.cooldown_until.filter(|_| !code_mailed)),
+            None => (None, self.cooldown_until.filter(|_| !code_mailed)),
+        };
+        Some(StepNews { moved: (before, after), info: reply.info, readiness: reply.readiness, code_mailed })
+    }
 }

@@ -154,7 +154,8 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     step_until(&mut harness, "the cancel code field", |h| has_input(h, A11yRole::TextInput, "Customer's code"));
     let code = mailed_code(&db, demo.email);
     type_into(&mut harness, A11yRole::TextInput, "Customer's code", &code);
-    press(&mut harness, "Cancel the closure");
+    // The same words as the mail's and every other cancel button's.
+    press(&mut harness, "Cancel closure");
     step_until(&mut harness, "the cancellation", |h| has_text(h, "The closure is cancelled"));
     assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::Active));
     let cancel = audit::list(&conn, Some(id), 1000).unwrap().into_iter().rfind(|line| line.action == "closure_cancel");

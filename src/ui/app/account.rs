@@ -7,11 +7,11 @@ use jiff::Timestamp;
 
 use super::{ClosedeskApp, Screen};
 use crate::core::AccountId;
-use crate::core::closure::{Event, Purpose, Refusal, Step};
+use crate::core::closure::{Event, Purpose, Step};
 use crate::core::permissions::Principal;
 use crate::service;
 use crate::ui::agent_desk;
-use crate::ui::closure::{self, AreaPage, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
+use crate::ui::closure::{AreaPage, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
 use crate::ui::command::Command;
 use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
 use crate::ui::jobs::{JobKind, JobOutput, Jobs};
@@ -20,7 +20,7 @@ use crate::ui::remote::Remote;
 use crate::ui::screens::closure_pending::ClosurePendingView;
 use crate::ui::screens::overview::OverviewView;
 use crate::ui::screens::settings::{SettingsData, settings_ui};
-use crate::ui::screens::wizard::{WizardView, refusal_text, wizard_ui};
+use crate::ui::screens::wizard::{WizardView, wizard_ui};
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
 
@@ -192,40 +192,26 @@ impl ClosedeskApp {
         let Screen::ClosurePending(view) = &mut self.screen else {
             return;
         };
-        if view.busy.is_some() {
-            return;
-        }
-        let request = match command {
+        match command {
             ClosureCommand::CancelWithPassword(password) => {
-                ClosureRequest::BeginCancel { account: view.account, password }
+                view.flow.queue(ClosureRequest::BeginCancel { account: view.account, password });
             }
-            ClosureCommand::ResendCancelCode => match view.wizard.clone() {
-                Some(wizard) => ClosureRequest::Resend { wizard },
-                None => return,
-            },
-            ClosureCommand::ConfirmCancel { code } => match view.wizard.clone() {
-                Some(wizard) => ClosureRequest::Confirm { wizard, code, email: String::new(), phrase: String::new() },
-                None => return,
-            },
+            ClosureCommand::ResendCancelCode => view.flow.resend(),
+            ClosureCommand::ConfirmCancel { code } => view.flow.confirm_code(code),
             ClosureCommand::ReloadPending => {
-                view.info = Remote::Loading;
-                ClosureRequest::PendingInfo { account: view.account }
+                let queued = view.flow.queue(ClosureRequest::PendingInfo { account: view.account });
+                if queued {
+                    view.info = Remote::Loading;
+                }
             }
-            ClosureCommand::Back => {
-                // Starting over needs the password again; the old code is replaced by the next one.
-                view.wizard = None;
-                view.message = None;
-                return;
+            // Starting over needs the password again; the old code is replaced by the next one.
+            ClosureCommand::Back if !view.flow.is_busy() => {
+                view.flow.wizard = None;
+                view.flow.message = None;
             }
-            ClosureCommand::RefreshMailbox => {
-                view.mailbox.refresh();
-                return;
-            }
-            _ => return,
-        };
-        view.message = None;
-        view.busy = Some(request.describe());
-        view.queued = Some(request);
+            ClosureCommand::RefreshMailbox => view.mailbox.refresh(),
+            _ => {}
+        }
     }
 
     /// Applies a command of a backup panel.
@@ -263,7 +249,7 @@ impl ClosedeskApp {
 
     fn on_stepped(&mut self, flow: u64, result: Result<ClosureReply, String>) {
         if let Screen::Agent(agent) = &mut self.screen {
-            match agent.desk.assist.as_mut().filter(|view| view.flow == flow) {
+            match agent.desk.assist.as_mut().filter(|view| view.flow.flow == flow) {
                 Some(view) => {
                     if wizard_reply(view, result)
                         && let Some(open) = agent.open.as_mut()
@@ -276,7 +262,7 @@ impl ClosedeskApp {
             return;
         }
         if let Screen::ClosurePending(view) = &mut self.screen
-            && view.flow == flow
+            && view.flow.flow == flow
         {
             if pending_reply(view, result) {
                 let account = view.account;
@@ -292,7 +278,7 @@ impl ClosedeskApp {
         let Some(area) = self.area.as_mut() else {
             return;
         };
-        let Some(view) = area.wizard.as_mut().filter(|view| view.flow == flow) else {
+        let Some(view) = area.wizard.as_mut().filter(|view| view.flow.flow == flow) else {
             return;
         };
         if wizard_reply(view, result) {
@@ -322,17 +308,17 @@ impl ClosedeskApp {
         match kind {
             JobKind::Closure => match &mut self.screen {
                 Screen::ClosurePending(view) => {
-                    view.busy = None;
+                    view.flow.busy = None;
                     if view.info.is_loading() {
                         view.info = Remote::Failed(message);
                     } else {
-                        view.message = Some(message);
+                        view.flow.message = Some(message);
                     }
                 }
                 _ => {
                     if let Some(view) = self.area.as_mut().and_then(|area| area.wizard.as_mut()) {
-                        view.busy = None;
-                        view.message = Some(message);
+                        view.flow.busy = None;
+                        view.flow.message = Some(message);
                     }
                 }
             },
@@ -400,13 +386,10 @@ impl ClosedeskApp {
 }
 
 /// Turns a wizard command into a request for the closure worker, unless one is under way.
-fn queue_wizard_step(view: &mut WizardView, command: ClosureCommand) {
-    let Some(wizard) = view.wizard.clone() else {
+pub(in crate::ui) fn queue_wizard_step(view: &mut WizardView, command: ClosureCommand) {
+    let Some(wizard) = view.flow.wizard.clone() else {
         return;
     };
-    if view.busy.is_some() {
-        return;
-    }
     let step = |event| ClosureRequest::Step { wizard: wizard.clone(), event };
     let request = match command {
         ClosureCommand::CheckReadiness => ClosureRequest::CheckReadiness { wizard: wizard.clone() },
@@ -425,39 +408,26 @@ fn queue_wizard_step(view: &mut WizardView, command: ClosureCommand) {
         ClosureCommand::Back => step(Event::Back),
         _ => return,
     };
-    view.message = None;
-    view.busy = Some(request.describe());
-    view.queued = Some(request);
+    view.flow.queue(request);
 }
 
 /// Takes in a closure step's reply; returns whether the wizard has just finished.
-fn wizard_reply(view: &mut WizardView, result: Result<ClosureReply, String>) -> bool {
-    view.busy = None;
-    let reply = match result {
-        Ok(reply) => reply,
-        Err(message) => {
-            view.message = Some(message);
-            return false;
-        }
+pub(in crate::ui) fn wizard_reply(view: &mut WizardView, result: Result<ClosureReply, String>) -> bool {
+    let Some(news) = view.flow.on_reply(result) else {
+        return false;
     };
-    if let Some(info) = reply.info {
+    let (finished, back_at_readiness) = (news.reached(Step::Done), news.reached(Step::Readiness));
+    if let Some(info) = news.info {
         view.info = Some(info);
     }
-    if let Some(readiness) = reply.readiness {
+    if let Some(readiness) = news.readiness {
         view.readiness = Some(readiness);
     }
-    let before = view.wizard.as_ref().map(|wizard| wizard.step);
-    if let Some(wizard) = reply.wizard {
-        view.wizard = Some(wizard);
-    }
-    let after = view.wizard.as_ref().map(|wizard| wizard.step);
-    if after == Some(Step::Readiness) && before != after {
+    if back_at_readiness {
         // Coming back to readiness, the warnings are acknowledged anew.
         view.acknowledged = false;
     }
-    (view.message, view.cooldown_until) = split_refusal(reply.refusal, view.cooldown_until, reply.code_mailed);
-    let finished = after == Some(Step::Done) && before != after;
-    if reply.code_mailed || finished {
+    if news.code_mailed || finished {
         view.mailbox.refresh();
     }
     finished
@@ -465,43 +435,23 @@ fn wizard_reply(view: &mut WizardView, result: Result<ClosureReply, String>) -> 
 
 /// Takes in a cancellation step's reply; returns whether the closure is now cancelled.
 fn pending_reply(view: &mut ClosurePendingView, result: Result<ClosureReply, String>) -> bool {
-    view.busy = None;
-    let reply = match result {
-        Ok(reply) => reply,
-        Err(message) => {
-            if view.info.is_loading() {
-                view.info = Remote::Failed(message);
-            } else {
-                view.message = Some(message);
-            }
-            return false;
-        }
+    if let Err(message) = &result
+        && view.info.is_loading()
+    {
+        view.flow.busy = None;
+        view.info = Remote::Failed(message.clone());
+        return false;
+    }
+    let Some(news) = view.flow.on_reply(result) else {
+        return false;
     };
-    if let Some(info) = reply.info {
+    if let Some(info) = news.info {
         view.info = Remote::Ready(info);
     }
-    if let Some(wizard) = reply.wizard {
-        view.wizard = Some(wizard);
-    }
-    (view.message, view.cooldown_until) = split_refusal(reply.refusal, view.cooldown_until, reply.code_mailed);
-    if reply.code_mailed {
+    if news.code_mailed {
         view.mailbox.refresh();
     }
-    view.wizard.as_ref().is_some_and(|wizard| wizard.purpose == Purpose::Cancel && wizard.step == Step::Done)
-}
-
-/// A refusal as the screen shows it: a message, or (for a resend asked too soon) a countdown
-/// instead. The countdown stays until a new code goes out.
-fn split_refusal(
-    refusal: Option<Refusal>,
-    cooldown_until: Option<Timestamp>,
-    code_mailed: bool,
-) -> (Option<String>, Option<Timestamp>) {
-    match refusal {
-        Some(Refusal::ResendTooSoon { until }) => (None, Some(until)),
-        Some(refusal) => (Some(refusal_text(refusal)), cooldown_until.filter(|_| !code_mailed)),
-        None => (None, cooldown_until.filter(|_| !code_mailed)),
-    }
+    view.flow.wizard.as_ref().is_some_and(|wizard| wizard.purpose == Purpose::Cancel && wizard.step == Step::Done)
 }
 
 /// The mailbox on screen, if any.
@@ -521,27 +471,17 @@ fn start_queued_step(
     session: Principal,
     now: Timestamp,
 ) {
-    let (flow, busy, message, queued) = match screen {
-        Screen::ClosurePending(view) => (view.flow, &mut view.busy, &mut view.message, &mut view.queued),
+    let flow = match screen {
+        Screen::ClosurePending(view) => &mut view.flow,
         Screen::Customer(_) => {
             let Some(view) = area.as_mut().and_then(|area| area.wizard.as_mut()) else {
                 return;
             };
-            (view.flow, &mut view.busy, &mut view.message, &mut view.queued)
+            &mut view.flow
         }
         _ => return,
     };
-    let Some(request) = queued.take() else {
-        return;
-    };
-    let db_path = jobs.db_path().to_owned();
-    let started = jobs.start(JobKind::Closure, move || {
-        JobOutput::Closure(Box::new(closure::run(&db_path, flow, session, request, now)))
-    });
-    if let Err(err) = started {
-        *busy = None;
-        *message = Some(err.to_string());
-    }
+    flow.start_queued(jobs, session, now);
 }
 
 /// Reads the mailbox on the mailbox worker, as `principal` (the session's).
@@ -567,11 +507,11 @@ mod tests {
     /// A wizard view that has started and waits for the person at `step`.
     fn wizard_at(step: Step, purpose: Purpose) -> (WizardView, Wizard) {
         let mut view = WizardView::new(AccountId(1), Path::new("/nowhere/closedesk.db"), now());
-        view.queued = None;
-        view.busy = None;
+        view.flow.queued = None;
+        view.flow.busy = None;
         let mut wizard = Wizard::new(AccountId(1), purpose, 7, None);
         wizard.step = step;
-        view.wizard = Some(wizard.clone());
+        view.flow.wizard = Some(wizard.clone());
         (view, wizard)
     }
 
@@ -580,13 +520,13 @@ mod tests {
         let (mut view, _) = wizard_at(Step::Reason, Purpose::Close);
         queue_wizard_step(&mut view, ClosureCommand::ChooseReason { reason: Reason::Privacy, note: "  ".into() });
         assert!(matches!(
-            view.queued,
+            view.flow.queued,
             Some(ClosureRequest::Step { event: Event::ReasonChosen { reason: Reason::Privacy, note: None }, .. })
         ));
-        assert_eq!(view.busy, Some("Saving…"));
+        assert_eq!(view.flow.busy, Some("Saving…"));
         queue_wizard_step(&mut view, ClosureCommand::Back);
         assert!(
-            matches!(view.queued, Some(ClosureRequest::Step { event: Event::ReasonChosen { .. }, .. })),
+            matches!(view.flow.queued, Some(ClosureRequest::Step { event: Event::ReasonChosen { .. }, .. })),
             "nothing else is queued while a step runs"
         );
     }
@@ -594,7 +534,7 @@ mod tests {
     #[test]
     fn a_refusal_reads_as_its_message_and_the_end_refreshes_the_mailbox() {
         let (mut view, wizard) = wizard_at(Step::Identity, Purpose::Close);
-        view.busy = Some("Checking the password…");
+        view.flow.busy = Some("Checking the password…");
         view.mailbox.wanted = false;
         let refused = ClosureReply {
             wizard: Some(wizard.clone()),
@@ -602,16 +542,16 @@ mod tests {
             ..ClosureReply::default()
         };
         assert!(!wizard_reply(&mut view, Ok(refused)));
-        assert_eq!(view.busy, None);
-        assert_eq!(view.message.as_deref(), Some("The password is wrong (4 tries left)."));
+        assert_eq!(view.flow.busy, None);
+        assert_eq!(view.flow.message.as_deref(), Some("The password is wrong (4 tries left)."));
 
         let mut done = wizard;
         done.step = Step::Done;
         assert!(wizard_reply(&mut view, Ok(ClosureReply { wizard: Some(done), ..ClosureReply::default() })));
-        assert_eq!(view.message, None);
+        assert_eq!(view.flow.message, None);
         assert!(view.mailbox.wanted, "the confirmation mail is read");
         assert!(!wizard_reply(&mut view, Err("the database is locked".into())), "an error is no ending");
-        assert_eq!(view.message.as_deref(), Some("the database is locked"));
+        assert_eq!(view.flow.message.as_deref(), Some("the database is locked"));
     }
 
     #[test]

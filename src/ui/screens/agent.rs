@@ -6,18 +6,20 @@ use std::time::Instant;
 
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
+use jiff::Timestamp;
 
 use crate::core::masking::mask_email;
 use crate::core::permissions::Principal;
 use crate::core::{AgentId, Role};
 use crate::service::search;
 use crate::service::search::AccountRow;
-use crate::ui::agent_desk::{AgentCommand, AssistedCancel, CustomerDesk, closure_actions};
+use crate::ui::agent_desk::{AgentCommand, CustomerDesk, closure_actions};
+use crate::ui::closure::ClosureFlow;
 use crate::ui::command::Command;
 use crate::ui::format::local_date;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::secret_field::{focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter};
+use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
 
 use super::agent_admin::{AdminView, agent_admin_ui};
@@ -171,7 +173,7 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
     if let Some(wizard) = desk.assist.as_mut() {
         let leave = ui
             .horizontal(|ui| {
-                let leave = ui.add_enabled(wizard.busy.is_none(), egui::Button::new("Back to the customer")).clicked();
+                let leave = ui.add_enabled(!wizard.flow.is_busy(), egui::Button::new("Back to the customer")).clicked();
                 ui.label(RichText::new(format!("Assisted closure for {name}")).strong());
                 leave
             })
@@ -185,7 +187,7 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         return wizard_ui(ui, wizard, export);
     }
     if let Some(cancel) = desk.cancel.as_mut() {
-        return assisted_cancel_ui(ui, cancel, &name);
+        return assisted_cancel_ui(ui, cancel, &name, desk.now);
     }
 
     let mut command = None;
@@ -242,35 +244,27 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
 }
 
 /// The assisted cancellation: a code goes to the customer, who reads it out.
-fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut AssistedCancel, name: &str) -> Option<Command> {
+fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Timestamp) -> Option<Command> {
     let mut command = None;
-    let busy = cancel.busy.is_some();
-    if ui.add_enabled(!busy, egui::Button::new("Back to the customer")).clicked() {
+    if ui.add_enabled(!cancel.is_busy(), egui::Button::new("Back to the customer")).clicked() {
         command = Some(AgentCommand::LeaveAssist);
     }
     ui.add_space(theme::SPACE_S);
     ui.label(RichText::new(format!("Cancel the closure of {name}")).size(theme::TITLE_SIZE).strong());
     ui.add_space(theme::SPACE_S);
-    if cancel.done {
+    if cancel.is_done() {
         notice_ui(ui, "The closure is cancelled: the account is active again.");
     } else if cancel.wizard.is_some() {
-        ui.label("A code was mailed to the customer's registered address. Ask them to read it out, and type it here.");
-        ui.add_space(theme::SPACE_S);
-        let field = secret_input_ui(ui, "Customer's code", &mut cancel.code, false, !busy);
-        focus_when_idle(ui, &field);
-        let entered = submitted_with_enter(ui, &field);
-        let ready = !busy && !cancel.code.is_empty();
-        let (confirm, resend) = ui
-            .horizontal(|ui| {
-                let confirm = ui.add_enabled(ready, egui::Button::new("Cancel the closure")).clicked();
-                (confirm, ui.add_enabled(!busy, egui::Button::new("Resend code")).clicked())
-            })
-            .inner;
-        if (confirm || entered) && ready {
-            forget_undo_history(ui, &field);
-            command = Some(AgentCommand::ConfirmAssistedCancel { code: cancel.code.take() });
-        } else if resend {
-            command = Some(AgentCommand::ResendAssistedCancel);
+        let words = CodeWords {
+            sent_to: "the customer's registered address",
+            hint: "Ask the customer to read it out of their mail, and type it here.",
+            field: "Customer's code",
+            confirm: "Cancel closure",
+        };
+        match code_entry_ui(ui, cancel, words, now, |_, _| false) {
+            Some(CodeAction::Confirm(code)) => command = Some(AgentCommand::ConfirmAssistedCancel { code }),
+            Some(CodeAction::Resend) => command = Some(AgentCommand::ResendAssistedCancel),
+            None => {}
         }
     }
     if let Some(doing) = cancel.busy {

@@ -9,18 +9,18 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use jiff::Timestamp;
 
-use crate::core::closure::{Step, Wizard};
 use crate::core::masking::mask_email;
 use crate::core::words::counted;
 use crate::core::{AccountId, Role};
 use crate::service::staff::PurgeReceipt;
 use crate::service::staff::QueueRow;
 use crate::ui::agent_ops::OpsCommand;
+use crate::ui::closure::{ClosureFlow, ClosureRequest};
 use crate::ui::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui, submitted_with_enter};
+use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
 
 /// Progress shared between the purge worker and the page: accounts done, and in all.
@@ -62,30 +62,14 @@ pub struct CancelView {
     pub account: AccountId,
     /// Its email, masked.
     pub email_masked: String,
-    /// The assisted cancel wizard, once the code went out.
-    pub wizard: Option<Wizard>,
-    /// The code as the agent types it.
-    pub code: SecretField,
-    /// What the worker is doing, if anything.
-    pub busy: Option<&'static str>,
-    /// A refusal or an error.
-    pub message: Option<String>,
-    /// The closure was cancelled.
-    pub done: bool,
+    /// The assisted cancellation: its request, worker and code field.
+    pub flow: ClosureFlow,
 }
 
 impl CancelView {
-    /// A panel for `account` before anything was sent.
+    /// A panel for `account` whose code goes out as soon as the closure worker is free.
     pub fn new(account: AccountId, email_masked: String) -> Self {
-        Self {
-            account,
-            email_masked,
-            wizard: None,
-            code: SecretField::default(),
-            busy: None,
-            message: None,
-            done: false,
-        }
+        Self { account, email_masked, flow: ClosureFlow::new(Some(ClosureRequest::BeginAssistedCancel { account })) }
     }
 }
 
@@ -140,8 +124,9 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<C
     {
         command = Some(purge);
     }
+    let now = view.now;
     if let Some(cancel) = view.cancel.as_mut()
-        && let Some(step) = cancel_ui(ui, cancel)
+        && let Some(step) = cancel_ui(ui, cancel, now)
     {
         command = Some(step);
     }
@@ -163,7 +148,7 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<C
         Remote::Ready(rows) => {
             // The countdowns move every second while the page is on screen.
             ui.ctx().request_repaint_after(Duration::from_secs(1));
-            let busy = view.cancel.as_ref().is_some_and(|cancel| cancel.busy.is_some());
+            let busy = view.cancel.as_ref().is_some_and(|cancel| cancel.flow.is_busy());
             if let Some(row_command) = queue_table_ui(ui, rows, view.now, busy) {
                 command = Some(row_command);
             }
@@ -308,43 +293,39 @@ fn receipts_grid_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
 }
 
 /// The cancel panel: mail the code, type what the customer reads out.
-fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView) -> Option<OpsCommand> {
+fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<OpsCommand> {
     let mut command = None;
     ui.add_space(theme::SPACE_M);
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.set_width(ui.available_width().min(560.0));
         ui.label(RichText::new(format!("Cancel the closure of account {}", cancel.account)).strong());
-        if cancel.done {
+        if cancel.flow.is_done() {
             notice_ui(ui, &format!("The closure was cancelled: account {} is active again.", cancel.account));
             if ui.button("Close").clicked() {
                 command = Some(OpsCommand::CloseCancel);
             }
             return;
         }
-        let waiting_for_code = cancel.wizard.as_ref().is_some_and(|wizard| wizard.step == Step::Confirm);
-        if waiting_for_code {
-            ui.label(format!("A cancel code was mailed to {}. Ask the customer to read it out.", cancel.email_masked));
-            let idle = cancel.busy.is_none();
-            let field = secret_input_ui(ui, "Customer's code", &mut cancel.code, false, idle);
-            let entered = submitted_with_enter(ui, &field);
-            ui.horizontal(|ui| {
-                let confirm = ui.add_enabled(idle && !cancel.code.is_empty(), egui::Button::new("Cancel closure"));
-                if (confirm.clicked() || entered) && !cancel.code.is_empty() {
-                    forget_undo_history(ui, &field);
-                    command = Some(OpsCommand::ConfirmCancel(cancel.code.take()));
-                }
-                if ui.add_enabled(idle, egui::Button::new("Mail a new code")).clicked() {
-                    command = Some(OpsCommand::ResendCancelCode);
-                }
-            });
+        if cancel.flow.code_out().is_some() {
+            let words = CodeWords {
+                sent_to: &cancel.email_masked,
+                hint: "Ask the customer to read it out of their mail, and type it here.",
+                field: "Customer's code",
+                confirm: "Cancel closure",
+            };
+            command = match code_entry_ui(ui, &mut cancel.flow, words, now, |_, _| false) {
+                Some(CodeAction::Confirm(code)) => Some(OpsCommand::ConfirmCancel(code)),
+                Some(CodeAction::Resend) => Some(OpsCommand::ResendCancelCode),
+                None => None,
+            };
         }
-        if let Some(busy) = cancel.busy {
+        if let Some(busy) = cancel.flow.busy {
             progress_ui(ui, busy);
         }
-        if let Some(message) = &cancel.message {
+        if let Some(message) = &cancel.flow.message {
             error_text_ui(ui, message);
         }
-        if cancel.busy.is_none() && ui.button("Close").clicked() {
+        if !cancel.flow.is_busy() && ui.button("Close").clicked() {
             command = Some(OpsCommand::CloseCancel);
         }
     });

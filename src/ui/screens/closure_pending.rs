@@ -7,15 +7,14 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::core::AccountId;
-use crate::core::closure::{Refusal, Step, Wizard};
-use crate::ui::closure::{ClosureCommand, ClosureRequest, FlowInfo, next_flow_id};
+use crate::ui::closure::{ClosureCommand, ClosureFlow, ClosureRequest, FlowInfo};
 use crate::ui::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::mailbox::MailboxView;
 use crate::ui::remote::Remote;
-use crate::ui::screens::wizard::{MAILBOX_HINT, refusal_text};
+use crate::ui::screens::wizard::MAILBOX_HINT;
 use crate::ui::theme;
-use crate::ui::widgets::countdown::countdown_ui;
+use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
 use crate::ui::widgets::mailbox_panel::mailbox_panel_ui;
 use crate::ui::widgets::secret_field::{
     SecretField, focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter,
@@ -25,26 +24,14 @@ use crate::ui::widgets::{centered_column, error_text_ui, progress_ui};
 /// The closure-pending screen's state.
 #[derive(Debug)]
 pub struct ClosurePendingView {
-    /// Tells this screen's worker results from those of another.
-    pub flow: u64,
+    /// The cancellation: its request, worker and code field.
+    pub flow: ClosureFlow,
     /// The account scheduled for deletion.
     pub account: AccountId,
     /// The name, masked email and pending closure.
     pub info: Remote<FlowInfo>,
-    /// The cancellation, once the password was accepted and a code mailed.
-    pub wizard: Option<Wizard>,
-    /// What the worker is doing, while it is.
-    pub busy: Option<&'static str>,
-    /// A step waiting for the closure worker to be free.
-    pub queued: Option<ClosureRequest>,
-    /// Why the last step was refused or failed.
-    pub message: Option<String>,
     /// The password field.
     pub password: SecretField,
-    /// The code field.
-    pub code: SecretField,
-    /// A resend was refused until then: the screen counts down to it.
-    pub cooldown_until: Option<Timestamp>,
     /// The account's newest mails, where the code arrives.
     pub mailbox: MailboxView,
     /// The time, as of the last frame, for the countdown.
@@ -54,18 +41,11 @@ pub struct ClosurePendingView {
 impl ClosurePendingView {
     /// The screen of `account`, loading what it shows.
     pub fn new(account: AccountId, db_path: &Path) -> Self {
-        let request = ClosureRequest::PendingInfo { account };
         Self {
-            flow: next_flow_id(),
+            flow: ClosureFlow::new(Some(ClosureRequest::PendingInfo { account })),
             account,
             info: Remote::Loading,
-            wizard: None,
-            busy: Some(request.describe()),
-            queued: Some(request),
-            message: None,
             password: SecretField::default(),
-            code: SecretField::default(),
-            cooldown_until: None,
             mailbox: MailboxView::new(account, db_path),
             // The app's logic sets the time before the first frame is drawn.
             now: Timestamp::UNIX_EPOCH,
@@ -127,65 +107,34 @@ fn cancel_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<Command> {
          registered address.",
     );
     ui.add_space(theme::SPACE_M);
-    let busy = view.busy.is_some();
-    let masked = view.info.ready().map_or("your registered address", |info| info.masked_email.as_str());
-    let code_out = view.wizard.as_ref().filter(|wizard| wizard.step == Step::Confirm).and_then(|wizard| wizard.code);
-
-    match code_out {
-        None => {
-            let field = secret_input_ui(ui, "Password", &mut view.password, true, !busy);
-            focus_when_idle(ui, &field);
-            let entered = submitted_with_enter(ui, &field);
-            ui.add_space(theme::SPACE_S);
-            let go = ui.add_enabled(!busy && !view.password.is_empty(), egui::Button::new("Continue")).clicked();
-            if (go || entered) && !busy && !view.password.is_empty() {
-                forget_undo_history(ui, &field);
-                command = Some(ClosureCommand::CancelWithPassword(view.password.take()));
-            }
+    let busy = view.flow.is_busy();
+    if view.flow.code_out().is_none() {
+        let field = secret_input_ui(ui, "Password", &mut view.password, true, !busy);
+        focus_when_idle(ui, &field);
+        let entered = submitted_with_enter(ui, &field);
+        ui.add_space(theme::SPACE_S);
+        let go = ui.add_enabled(!busy && !view.password.is_empty(), egui::Button::new("Continue")).clicked();
+        if (go || entered) && !busy && !view.password.is_empty() {
+            forget_undo_history(ui, &field);
+            command = Some(ClosureCommand::CancelWithPassword(view.password.take()));
         }
-        Some(code) => {
-            if code.spent {
-                ui.label("The last code can no longer be used: ask for a new one.");
-            } else {
-                ui.label(format!(
-                    "We sent a 6-digit code to {masked}. It expires at {}.",
-                    local_minute(code.expires_at)
-                ));
-            }
-            ui.label(RichText::new(MAILBOX_HINT).weak());
-            ui.add_space(theme::SPACE_S);
-            let field = secret_input_ui(ui, "Code", &mut view.code, false, !busy);
-            focus_when_idle(ui, &field);
-            let entered = submitted_with_enter(ui, &field);
-            ui.add_space(theme::SPACE_S);
-            let waiting = view
-                .cooldown_until
-                .and_then(|until| countdown_ui(ui, &refusal_text(Refusal::ResendTooSoon { until }), until, view.now));
-            let ready = !busy && !view.code.is_empty();
-            let (cancel, resend, over) = ui
-                .horizontal(|ui| {
-                    let cancel = ui.add_enabled(ready, egui::Button::new("Cancel closure")).clicked();
-                    let resend = ui.add_enabled(!busy && waiting.is_none(), egui::Button::new("Resend code")).clicked();
-                    let over = ui.add_enabled(!busy, egui::Button::new("Start over")).clicked();
-                    (cancel, resend, over)
-                })
-                .inner;
-            if (cancel || entered) && ready {
-                forget_undo_history(ui, &field);
-                command = Some(ClosureCommand::ConfirmCancel { code: view.code.take() });
-            } else if resend {
-                command = Some(ClosureCommand::ResendCancelCode);
-            } else if over {
-                command = Some(ClosureCommand::Back);
-            }
-        }
+    } else {
+        let masked = view.info.ready().map_or("your registered address", |info| info.masked_email.as_str()).to_owned();
+        let words = CodeWords { sent_to: &masked, hint: MAILBOX_HINT, field: "Code", confirm: "Cancel closure" };
+        let action = code_entry_ui(ui, &mut view.flow, words, view.now, |_, _| false);
+        let over = ui.add_enabled(!busy, egui::Button::new("Start over")).clicked();
+        command = match action {
+            Some(CodeAction::Confirm(code)) => Some(ClosureCommand::ConfirmCancel { code }),
+            Some(CodeAction::Resend) => Some(ClosureCommand::ResendCancelCode),
+            None => over.then_some(ClosureCommand::Back),
+        };
     }
 
     ui.add_space(theme::SPACE_S);
-    if let Some(doing) = view.busy {
+    if let Some(doing) = view.flow.busy {
         progress_ui(ui, doing);
     }
-    if let Some(message) = &view.message {
+    if let Some(message) = &view.flow.message {
         error_text_ui(ui, message);
     }
     ui.add_space(theme::SPACE_M);

@@ -4,6 +4,7 @@ use egui::{Response, RichText, Ui};
 
 use super::theme;
 
+pub mod code_entry;
 pub mod countdown;
 pub mod export_panel;
 pub mod figures;

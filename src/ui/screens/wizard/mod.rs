@@ -16,9 +16,9 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::core::AccountId;
-use crate::core::closure::{Reason, Refusal, Step, Wizard};
+use crate::core::closure::{Reason, Refusal, Step};
 use crate::core::readiness::Readiness;
-use crate::ui::closure::{ClosureCommand, ClosureRequest, FlowInfo, next_flow_id};
+use crate::ui::closure::{ClosureCommand, ClosureFlow, ClosureRequest, FlowInfo};
 use crate::ui::command::Command;
 use crate::ui::export::ExportState;
 use crate::ui::format::local_minute;
@@ -28,7 +28,7 @@ use crate::ui::widgets::mailbox_panel::mailbox_panel_ui;
 use crate::ui::widgets::secret_field::SecretField;
 use crate::ui::widgets::{error_text_ui, progress_ui};
 
-pub use confirm::{ConfirmFields, ConfirmView, MAILBOX_HINT};
+pub use confirm::MAILBOX_HINT;
 
 /// The steps a customer's own wizard goes through, from readiness to done.
 const STEPS: [Step; 7] =
@@ -43,20 +43,12 @@ const ASSISTED_STEPS: [Step; 6] =
 /// read, and what is typed into the current step.
 #[derive(Debug)]
 pub struct WizardView {
-    /// Tells this wizard's worker results from those of an abandoned one.
-    pub flow: u64,
-    /// The state machine's state, once the worker started the request.
-    pub wizard: Option<Wizard>,
+    /// The request, its worker and the code field.
+    pub flow: ClosureFlow,
     /// Names, counts and policy, read when the wizard starts.
     pub info: Option<FlowInfo>,
     /// The last readiness verdict.
     pub readiness: Option<Readiness>,
-    /// What the worker is doing, while it is.
-    pub busy: Option<&'static str>,
-    /// A step waiting for the closure worker to be free.
-    pub queued: Option<ClosureRequest>,
-    /// Why the last step was refused or failed.
-    pub message: Option<String>,
     /// "I understand" is ticked.
     pub acknowledged: bool,
     /// The password field.
@@ -65,14 +57,10 @@ pub struct WizardView {
     pub reason: Option<Reason>,
     /// The optional note.
     pub note: String,
-    /// The code field.
-    pub code: SecretField,
     /// The email field of the confirmation.
     pub typed_email: String,
     /// The phrase field of the confirmation.
     pub phrase: String,
-    /// A resend was refused until then: the confirmation counts down to it.
-    pub cooldown_until: Option<Timestamp>,
     /// The account's newest mails, where the code arrives.
     pub mailbox: MailboxView,
     /// The time, as of the last frame, for locks and the purge date shown.
@@ -82,23 +70,16 @@ pub struct WizardView {
 impl WizardView {
     /// A new wizard for `account` whose first readiness check waits for the closure worker.
     pub fn new(account: AccountId, db_path: &Path, now: Timestamp) -> Self {
-        let request = ClosureRequest::BeginClose { account };
         Self {
-            flow: next_flow_id(),
-            wizard: None,
+            flow: ClosureFlow::new(Some(ClosureRequest::BeginClose { account })),
             info: None,
             readiness: None,
-            busy: Some(request.describe()),
-            queued: Some(request),
-            message: None,
             acknowledged: false,
             password: SecretField::default(),
             reason: None,
             note: String::new(),
-            code: SecretField::default(),
             typed_email: String::new(),
             phrase: String::new(),
-            cooldown_until: None,
             mailbox: MailboxView::new(account, db_path),
             now,
         }
@@ -106,7 +87,7 @@ impl WizardView {
 
     /// Whether the state machine has reached the end.
     pub fn is_done(&self) -> bool {
-        self.wizard.as_ref().is_some_and(|wizard| wizard.step == Step::Done)
+        self.flow.is_done()
     }
 }
 
@@ -119,18 +100,18 @@ pub fn refusal_text(refusal: Refusal) -> String {
 pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -> Option<Command> {
     let mut command = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        let assisted = view.wizard.as_ref().is_some_and(|wizard| wizard.assisted);
+        let assisted = view.flow.wizard.as_ref().is_some_and(|wizard| wizard.assisted);
         let title = if assisted { "Close the customer's account (assisted)" } else { "Close your account" };
         ui.label(RichText::new(title).size(theme::TITLE_SIZE).strong());
         ui.add_space(theme::SPACE_S);
-        let Some(wizard) = view.wizard.clone() else {
+        let Some(wizard) = view.flow.wizard.clone() else {
             command = starting_ui(ui, view);
             return;
         };
         ui.label(RichText::new(step_heading(wizard.step, assisted)).heading());
         ui.add_space(theme::SPACE_M);
 
-        let busy = view.busy.is_some();
+        let busy = view.flow.is_busy();
         command = match wizard.step {
             Step::Readiness => {
                 readiness::readiness_step_ui(ui, view.readiness.as_ref(), &mut view.acknowledged, busy, assisted)
@@ -138,33 +119,21 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
             }
             Step::Identity => {
                 // The refusal already says until when; the notice is for a lock carried over.
-                let locked_until = wizard.locked_at(view.now).filter(|_| view.message.is_none());
+                let locked_until = wizard.locked_at(view.now).filter(|_| view.flow.message.is_none());
                 identity::identity_step_ui(ui, &mut view.password, locked_until, busy).map(Command::Closure)
             }
             Step::Reason => reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy).map(Command::Closure),
             Step::Backup => backup::backup_step_ui(ui, export, busy),
             Step::Summary => summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy).map(Command::Closure),
-            Step::Confirm => {
-                let shown = ConfirmView {
-                    code: wizard.code.as_ref(),
-                    masked_email: view.info.as_ref().map_or("your registered address", |info| &info.masked_email),
-                    cooldown_until: view.cooldown_until,
-                    now: view.now,
-                    busy,
-                    assisted,
-                };
-                let mut fields =
-                    ConfirmFields { code: &mut view.code, email: &mut view.typed_email, phrase: &mut view.phrase };
-                confirm::confirm_step_ui(ui, &shown, &mut fields).map(Command::Closure)
-            }
+            Step::Confirm => confirm::confirm_step_ui(ui, view, assisted).map(Command::Closure),
             Step::Done => done::done_step_ui(ui, wizard.purge_after, assisted).map(Command::Closure),
         };
 
         ui.add_space(theme::SPACE_S);
-        if let Some(doing) = view.busy {
+        if let Some(doing) = view.flow.busy {
             progress_ui(ui, doing);
         }
-        if let Some(message) = &view.message {
+        if let Some(message) = &view.flow.message {
             error_text_ui(ui, message);
         }
         // In an assisted closure the customer reads the code out of their own mail: the agent
@@ -181,11 +150,11 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
 
 /// Before the worker has started the request: progress, or why it could not start.
 fn starting_ui(ui: &mut Ui, view: &WizardView) -> Option<Command> {
-    if let Some(doing) = view.busy {
+    if let Some(doing) = view.flow.busy {
         progress_ui(ui, doing);
         return None;
     }
-    if let Some(message) = &view.message {
+    if let Some(message) = &view.flow.message {
         error_text_ui(ui, message);
     }
     ui.horizontal(|ui| {

@@ -1,0 +1,77 @@
+//! The mailed-code entry every closure screen shares: where the code went and until when, the
+//! code field, "Resend code" (or the wait before a resend), and the button that confirms.
+
+use egui::{RichText, Ui};
+use jiff::Timestamp;
+
+use crate::auth::Secret;
+use crate::core::closure::Refusal;
+use crate::ui::closure::ClosureFlow;
+use crate::ui::format::local_minute;
+use crate::ui::screens::wizard::refusal_text;
+use crate::ui::theme;
+use crate::ui::widgets::countdown::countdown_ui;
+use crate::ui::widgets::secret_field::{focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter};
+
+/// The words of one screen's code entry.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeWords<'a> {
+    /// Who the code went to, e.g. `am***@example.com` or "the customer's registered address".
+    pub sent_to: &'a str,
+    /// Where the person reads the code, shown under the first line.
+    pub hint: &'a str,
+    /// The field's label, e.g. "Code" or "Customer's code".
+    pub field: &'a str,
+    /// The confirming button, e.g. "Cancel closure".
+    pub confirm: &'a str,
+}
+
+/// What the person asked for.
+#[derive(Debug)]
+pub enum CodeAction {
+    /// Confirm with the typed code (the field is emptied).
+    Confirm(Secret),
+    /// Mail a new code.
+    Resend,
+}
+
+/// Draws the code entry of `flow` as of `now`; `extra` draws more fields under the code (the
+/// wizard's email and phrase) and says whether they were submitted with Enter.
+pub fn code_entry_ui(
+    ui: &mut Ui,
+    flow: &mut ClosureFlow,
+    words: CodeWords<'_>,
+    now: Timestamp,
+    extra: impl FnOnce(&mut Ui, bool) -> bool,
+) -> Option<CodeAction> {
+    let busy = flow.is_busy();
+    match flow.code_out() {
+        Some(code) if !code.spent => ui.label(format!(
+            "We sent a 6-digit code to {}. It expires at {} and works once.",
+            words.sent_to,
+            local_minute(code.expires_at)
+        )),
+        _ => ui.label("The last code can no longer be used: ask for a new one."),
+    };
+    ui.label(RichText::new(words.hint).weak());
+    ui.add_space(theme::SPACE_S);
+    let field = secret_input_ui(ui, words.field, &mut flow.code, false, !busy);
+    focus_when_idle(ui, &field);
+    let entered = extra(ui, busy) | submitted_with_enter(ui, &field);
+    ui.add_space(theme::SPACE_S);
+    let waiting = flow
+        .cooldown_until
+        .and_then(|until| countdown_ui(ui, &refusal_text(Refusal::ResendTooSoon { until }), until, now));
+    let ready = !busy && !flow.code.is_empty();
+    let (confirm, resend) = ui
+        .horizontal(|ui| {
+            let confirm = ui.add_enabled(ready, egui::Button::new(words.confirm)).clicked();
+            (confirm, ui.add_enabled(!busy && waiting.is_none(), egui::Button::new("Resend code")).clicked())
+        })
+        .inner;
+    if (confirm || entered) && ready {
+        forget_undo_history(ui, &field);
+        return Some(CodeAction::Confirm(flow.code.take()));
+    }
+    resend.then_some(CodeAction::Resend)
+}
