@@ -3,6 +3,7 @@
 //! Everything here takes `now` as an argument, so each rule can be tested at any instant.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod closure;
 mod ids;
 pub mod masking;

@@ -1,11 +1,35 @@
+//! The audit trail: one writer that chains every line to the one before it (see
+//! [`crate::core::audit_chain`]), its reads for the viewer and the export, and the check of
+//! the chain.
+
 use jiff::Timestamp;
-use rusqlite::{Connection, params};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension as _, Transaction, TransactionBehavior, params};
 
 use super::StoreResult;
 use crate::core::audit::AuditEvent;
+use crate::core::audit_chain::{self, Break, Field, Fields, GENESIS, Hash, Head, Link, Verdict, Walk};
 
-/// Appends one event to the audit trail.
+/// Appends one event to the audit trail, chained to the newest line.
+///
+/// Inside the caller's transaction it joins that transaction; otherwise it opens a
+/// `BEGIN IMMEDIATE` one of its own. Either way the line is inserted first, which takes the
+/// write lock, and only then is the line before it read: two writers (two processes, say)
+/// can never both chain to the same line and fork the trail.
 pub fn record(conn: &Connection, event: &AuditEvent, at: Timestamp) -> StoreResult<()> {
+    if conn.is_autocommit() {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        append(&tx, event, at)?;
+        tx.commit()?;
+        Ok(())
+    } else {
+        append(conn, event, at)
+    }
+}
+
+/// Inserts the line, then chains it to the newest chained line before it; `conn` is inside a
+/// transaction.
+fn append(conn: &Connection, event: &AuditEvent, at: Timestamp) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO audit_events (at, account_id, actor_kind, actor_id, action, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -18,7 +42,118 @@ pub fn record(conn: &Connection, event: &AuditEvent, at: Timestamp) -> StoreResu
         event.action,
         event.outcome,
     ])?;
+    let id = conn.last_insert_rowid();
+    chain_line(conn, id)
+}
+
+/// Sets the hashes of line `id` from its stored fields and the newest chained line before it.
+fn chain_line(conn: &Connection, id: i64) -> StoreResult<()> {
+    let stored: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT hash FROM audit_events WHERE id < ?1 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?;
+    // A damaged hash before this line is reported by the verification at that line; this line
+    // chains to the genesis then, as it would to nothing.
+    let prev = stored.and_then(|hash| Hash::try_from(hash.as_slice()).ok()).unwrap_or(GENESIS);
+    let hash = conn
+        .prepare_cached(
+            "SELECT at, account_id, actor_kind, actor_id, action, outcome FROM audit_events WHERE id = ?1",
+        )?
+        .query_row([id], |row| Ok(audit_chain::line_hash(&fields(row, 0)?, &prev)))?;
+    conn.prepare_cached("UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?
+        .execute(params![id, prev.as_slice(), hash.as_slice()])?;
     Ok(())
+}
+
+/// The chained fields of `row`, read from its columns `first..first + 6`.
+fn fields<'r>(row: &'r rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Fields<'r>> {
+    let field = |index: usize| -> rusqlite::Result<Field<'r>> {
+        Ok(match row.get_ref(first + index)? {
+            ValueRef::Null => Field::Null,
+            ValueRef::Integer(value) => Field::Integer(value),
+            ValueRef::Real(value) => Field::Real(value),
+            ValueRef::Text(bytes) => Field::Text(bytes),
+            ValueRef::Blob(bytes) => Field::Blob(bytes),
+        })
+    };
+    Ok([field(0)?, field(1)?, field(2)?, field(3)?, field(4)?, field(5)?])
+}
+
+/// Chains every line of a trail that was written before lines were chained (schema step 9),
+/// oldest id first, so that the same lines always get the same hashes.
+pub(super) fn chain_existing(tx: &Transaction<'_>) -> StoreResult<()> {
+    /// Lines read per batch: the trail is never held in memory whole.
+    const BATCH: i64 = 1_000;
+    let mut prev = GENESIS;
+    let mut after = i64::MIN;
+    loop {
+        let mut batch: Vec<(i64, Hash, Hash)> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, at, account_id, actor_kind, actor_id, action, outcome FROM audit_events
+                 WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let mut rows = stmt.query(params![after, BATCH])?;
+            while let Some(row) = rows.next()? {
+                let hash = audit_chain::line_hash(&fields(row, 1)?, &prev);
+                batch.push((row.get(0)?, prev, hash));
+                prev = hash;
+            }
+        }
+        let Some(&(last, ..)) = batch.last() else { return Ok(()) };
+        let mut update = tx.prepare_cached("UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?;
+        for (id, before, hash) in batch {
+            update.execute(params![id, before.as_slice(), hash.as_slice()])?;
+        }
+        after = last;
+    }
+}
+
+/// Checks the whole chain, oldest line first, in one read snapshot: intact, or the first line
+/// that breaks it and why.
+pub fn verify(conn: &Connection) -> StoreResult<Verdict> {
+    let _snapshot = super::export::read_snapshot(conn)?;
+    let mut walk = Walk::default();
+    let mut head = None;
+    let mut stmt = conn.prepare(
+        "SELECT id, at, account_id, actor_kind, actor_id, action, outcome, prev_hash, hash
+         FROM audit_events ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let prev = blob(row.get_ref(7)?);
+        let hash = blob(row.get_ref(8)?);
+        let why = match walk.next(&fields(row, 1)?, prev, hash) {
+            Link::Sound => {
+                head = hash.map(|hash| Head { id, hash: audit_chain::hex(hash) });
+                continue;
+            }
+            Link::Broken(why) => why,
+            Link::Relinked { prev } => match line_with_hash(conn, &prev, id)? {
+                Some(chained_to) => Break::Reordered { chained_to },
+                None => Break::MissingPredecessor,
+            },
+        };
+        return Ok(Verdict::Broken { id, why, rows_before: walk.lines() });
+    }
+    Ok(Verdict::Intact { rows: walk.lines(), head })
+}
+
+fn blob(value: ValueRef<'_>) -> Option<&[u8]> {
+    match value {
+        ValueRef::Blob(bytes) => Some(bytes),
+        _ => None,
+    }
+}
+
+/// Another line whose hash is `hash`, if any: read only when a link is broken, so its scan of
+/// the whole table costs nothing while the chain is intact.
+fn line_with_hash(conn: &Connection, hash: &Hash, not: i64) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM audit_events WHERE hash = ?1 AND id <> ?2 ORDER BY id LIMIT 1")?
+        .query_row(params![hash.as_slice(), not], |row| row.get(0))
+        .optional()?)
 }
 
 /// One stored line of the audit trail.
