@@ -94,6 +94,11 @@ pub enum Break {
         /// The line it was written after.
         chained_to: i64,
     },
+    /// Its hash is not the one an operator noted for it: the chain up to it was rewritten.
+    Rewritten,
+    /// An operator noted this line as the newest, but the chain no longer reaches it: the
+    /// trail was cut back (or its ids changed).
+    CutBack,
 }
 
 impl fmt::Display for Break {
@@ -107,6 +112,8 @@ impl fmt::Display for Break {
             Self::Reordered { chained_to } => {
                 write!(f, "reordered: it was written after row {chained_to}, not after the row now before it")
             }
+            Self::Rewritten => f.write_str("rewritten: its hash is not the one noted for it"),
+            Self::CutBack => f.write_str("cut back: the trail no longer reaches this row, which was noted"),
         }
     }
 }
@@ -143,9 +150,7 @@ impl Default for Walk {
 impl Walk {
     /// Checks the next line: its fields, its stored `prev_hash` and its stored `hash`.
     pub fn next(&mut self, fields: &Fields<'_>, prev: Option<&[u8]>, hash: Option<&[u8]>) -> Link {
-        let (Some(Ok(prev)), Some(Ok(hash))) =
-            (prev.map(<Hash>::try_from), hash.map(<Hash>::try_from))
-        else {
+        let (Some(Ok(prev)), Some(Ok(hash))) = (prev.map(<Hash>::try_from), hash.map(<Hash>::try_from)) else {
             return Link::Broken(Break::Unchained);
         };
         if line_hash(fields, &prev) != hash {
@@ -214,6 +219,36 @@ pub struct Head {
     pub id: i64,
     /// Its hash, in lowercase hex.
     pub hash: String,
+}
+
+/// A line an operator noted from an earlier check (`ID:HASH`), which the trail must still hold
+/// with the same hash: the chain alone cannot tell its newest lines deleted, or the whole trail
+/// rewritten by someone who can write the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Noted {
+    /// The line's id.
+    pub id: i64,
+    /// Its hash.
+    pub hash: Hash,
+}
+
+impl std::str::FromStr for Noted {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let wrong = || format!("'{text}' is not ROW:HASH (a row id, a colon and 64 hex digits)");
+        let (id, hash) = text.trim().split_once(':').ok_or_else(wrong)?;
+        let id = id.parse().map_err(|_| wrong())?;
+        if hash.len() != 64 || !hash.is_ascii() {
+            return Err(wrong());
+        }
+        let mut bytes = [0; 32];
+        for (byte, pair) in bytes.iter_mut().zip(hash.as_bytes().chunks(2)) {
+            let pair = std::str::from_utf8(pair).map_err(|_| wrong())?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| wrong())?;
+        }
+        Ok(Self { id, hash: bytes })
+    }
 }
 
 /// `hash` in lowercase hex.
@@ -288,5 +323,15 @@ mod tests {
         );
         assert!(!broken.is_intact());
         assert_eq!(hex(&[0, 0xab, 0x10]), "00ab10");
+    }
+
+    #[test]
+    fn a_noted_line_reads_back_from_its_printed_form() {
+        let hash = line_hash(&fields(1, "a", "b"), &GENESIS);
+        let noted: Noted = format!("12:{}", hex(&hash)).parse().unwrap();
+        assert_eq!(noted, Noted { id: 12, hash });
+        for wrong in ["12", "x:00", "12:abc", &format!("12:{}", "zz".repeat(32))] {
+            assert!(wrong.parse::<Noted>().is_err(), "{wrong}");
+        }
     }
 }

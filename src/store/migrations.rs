@@ -19,7 +19,10 @@ const STEPS: &[&str] = &[
 
 /// Work SQL cannot do (hashing rows, say), run right after the SQL step of the same number
 /// and inside the same transaction. Released like the steps: never edit one, add a new one.
-const AFTER_STEP: &[(i64, fn(&Transaction<'_>) -> StoreResult<()>)] = &[(9, audit::chain_existing)];
+const AFTER_STEP: &[(i64, RustStep)] = &[(9, audit::chain_existing)];
+
+/// A step's work in Rust, given the migration's transaction.
+type RustStep = fn(&Transaction<'_>) -> StoreResult<()>;
 
 /// The schema version this build writes and understands.
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;
