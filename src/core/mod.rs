@@ -9,6 +9,7 @@ mod ids;
 pub mod masking;
 pub mod money;
 pub mod permissions;
+pub mod personal;
 pub mod policy;
 pub mod readiness;
 mod secret;
