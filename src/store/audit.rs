@@ -15,7 +15,9 @@ use crate::core::audit_chain::{self, Break, Field, Fields, GENESIS, Hash, Head, 
 /// Inside the caller's transaction it joins that transaction; otherwise it opens a
 /// `BEGIN IMMEDIATE` one of its own. Either way the line is inserted first, which takes the
 /// write lock, and only then is the line before it read: two writers (two processes, say)
-/// can never both chain to the same line and fork the trail.
+/// can never both chain to the same line and fork the trail. (The callers' own transactions
+/// are `BEGIN IMMEDIATE` ones, [`super::write`] and the closure driver's, so their insert
+/// never meets a newer snapshot it cannot write over.)
 pub fn record(conn: &Connection, event: &AuditEvent, at: Timestamp) -> StoreResult<()> {
     if conn.is_autocommit() {
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;

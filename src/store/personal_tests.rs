@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use rusqlite::Connection;
 
-use crate::core::personal::{self, Class, Fate};
+use crate::core::personal::{self, Class, Fate, Scan};
 use crate::store::export::Table as Exported;
 
 /// Every `(table, column)` of a freshly migrated database, read from SQLite itself.
@@ -95,4 +95,19 @@ fn the_purge_deletes_every_table_the_list_says_it_deletes() {
         assert!(source.contains(&format!("\"DELETE FROM {} WHERE", table.name)), "the purge keeps {}", table.name);
     }
     assert!(!source.contains("DELETE FROM audit_events"), "the purge keeps the audit trail, its chain unbroken");
+}
+
+#[test]
+fn every_table_the_purge_scans_is_found_by_the_account_id() {
+    let schema = schema_columns();
+    for table in personal::TABLES {
+        if table.columns.iter().any(|(_, class)| class.scan() != Scan::No) {
+            let owner = if table.name == "accounts" { "id" } else { "account_id" };
+            assert!(
+                schema.contains(&(table.name.to_owned(), owner.to_owned())),
+                "the purge reads {}'s values by {owner}, which it lacks",
+                table.name
+            );
+        }
+    }
 }
