@@ -19,7 +19,8 @@ use crate::core::{AccountRef, AccountStatus, Role};
 /// CLOSEDESK_LOG sets the log filter (default: warn).
 ///
 /// Exit codes: 0 ok, 1 error, 2 usage; for `close` and `--agent`: 3 blocked, 4 wrong password,
-/// code, email or phrase, 5 locked after too many wrong entries, 6 code expired, voided or missing.
+/// code, email or phrase, 5 locked after too many wrong entries, 6 code expired, voided or missing;
+/// for `audit verify`: 7 the audit trail's chain is broken.
 #[derive(Debug, Parser)]
 #[command(name = "closedesk", version, about, long_about, propagate_version = true)]
 pub struct Args {
@@ -123,8 +124,12 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// Print the audit trail, oldest first.
+    /// Print the audit trail, oldest first; `audit verify` checks its hash chain.
+    #[command(args_conflicts_with_subcommands = true)]
     Audit {
+        /// Check the chain instead of printing lines.
+        #[command(subcommand)]
+        command: Option<AuditCommand>,
         /// Only events about this account.
         account: Option<AccountRef>,
         /// At most this many (the newest).
@@ -248,6 +253,26 @@ pub enum CloseCommand {
     Status {
         /// A numeric account id or the registered email.
         account: AccountRef,
+        /// Print one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `closedesk audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that the audit trail is intact: every line chained to the one before it.
+    ///
+    /// Prints "intact (N rows)" with the newest row and its hash, or the first broken row and
+    /// why: edited, missing predecessor (deleted), reordered, or unchained (not written by
+    /// closedesk). Exit 0 when intact, 7 when broken. The chain cannot show its newest lines
+    /// deleted, nor a trail rewritten whole by someone who can write the file: note the newest
+    /// row and hash it prints, and pass them later with --noted.
+    Verify {
+        /// A row noted from an earlier check, as ROW:HASH: the trail must still hold it, unchanged.
+        #[arg(long, value_name = "ROW:HASH")]
+        noted: Option<crate::core::audit_chain::Noted>,
         /// Print one JSON document instead of text.
         #[arg(long)]
         json: bool,

@@ -1,15 +1,16 @@
-//! `closedesk close …`, `purge-due`, `outbox` and `audit`: the closure flow for scripts.
+//! `closedesk close …`, `purge-due`, `outbox`, `audit` and `audit verify`: the closure flow for scripts.
 
 use std::path::Path;
 
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::exit::{BLOCKED, EXPIRED, LOCKED, WRONG};
+use super::exit::{BLOCKED, BROKEN_CHAIN, EXPIRED, LOCKED, WRONG};
 use super::{Failure, print_json, read_password, table};
 use crate::clock::Clock;
 use crate::closing::{Closing, Stepped};
 use crate::core::audit::Actor;
+use crate::core::audit_chain::Noted;
 use crate::core::closure::{Event, Purpose, Reason, Refusal, Step};
 use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
@@ -285,4 +286,15 @@ pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, j
         .collect();
     print!("{}", table::render(&["AT", "ACCOUNT", "ACTOR", "ACTION", "OUTCOME"], &cells));
     Ok(())
+}
+
+/// `audit verify`: the chain's verdict on stdout; a broken chain exits with [`BROKEN_CHAIN`].
+pub fn verify_audit(conn: &Connection, noted: Option<Noted>, json: bool) -> Result<(), Failure> {
+    let verdict = audit::verify_noted(conn, noted)?;
+    if json {
+        print_json(&json!({ "audit_chain": verdict }))?;
+    } else if verdict.is_intact() {
+        println!("audit trail {verdict}");
+    }
+    if verdict.is_intact() { Ok(()) } else { Err(Failure::with_code(BROKEN_CHAIN, format!("audit trail {verdict}"))) }
 }

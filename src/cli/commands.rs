@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::args::{AgentsCommand, Args, CloseCommand, Command};
+use super::args::{AgentsCommand, Args, AuditCommand, CloseCommand, Command};
 use super::{Failure, backup, close, staff, table};
 use crate::auth::{Secret, password};
 use crate::clock::Clock;
@@ -71,7 +71,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
             close::purge_due(conn, &db, session, json, clock)
         }
         Command::Outbox { to, last, limit } => close::show_outbox(&open(&db, clock)?, &db, to.as_deref(), last, limit),
-        Command::Audit { account, limit, json } => close::show_audit(&open(&db, clock)?, account.as_ref(), limit, json),
+        Command::Audit { command: Some(AuditCommand::Verify { noted, json }), .. } => {
+            close::verify_audit(&open(&db, clock)?, noted, json)
+        }
+        Command::Audit { command: None, account, limit, json } => {
+            close::show_audit(&open(&db, clock)?, account.as_ref(), limit, json)
+        }
         Command::Export { account, out, format, force } => {
             backup::export(&open(&db, clock)?, &account, &out, format, force, clock)
         }

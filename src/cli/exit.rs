@@ -17,6 +17,8 @@ pub const WRONG: u8 = 4;
 pub const LOCKED: u8 = 5;
 /// The code expired, was voided or was never sent.
 pub const EXPIRED: u8 = 6;
+/// The audit trail's hash chain is broken.
+pub const BROKEN_CHAIN: u8 = 7;
 
 /// A command that failed: the one-line message for stderr and the exit code.
 #[derive(Debug)]

@@ -3,11 +3,13 @@
 //! Everything here takes `now` as an argument, so each rule can be tested at any instant.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod closure;
 mod ids;
 pub mod masking;
 pub mod money;
 pub mod permissions;
+pub mod personal;
 pub mod policy;
 pub mod readiness;
 mod secret;

@@ -14,6 +14,7 @@ use rusqlite::{Connection, Transaction};
 use crate::auth::{Secret, password};
 use crate::backup::{self, DbBackupReport};
 use crate::core::audit::{Actor, AuditEvent};
+use crate::core::audit_chain::Verdict;
 use crate::core::permissions::{Action, Principal};
 use crate::core::{AccountId, AgentId, Role};
 use crate::paths;
@@ -47,6 +48,8 @@ pub struct AuditPage {
     pub rows: Vec<AuditRow>,
     /// Every action in the trail, for the drop-down.
     pub actions: Vec<String>,
+    /// The check of the whole trail's hash chain (whatever the filter).
+    pub chain: Verdict,
 }
 
 // Each operation opens its own connection: the desk runs them on workers.
@@ -129,7 +132,8 @@ pub fn load_audit(db: &Path, session: Principal, query: AuditQuery, limit: usize
     let total = audit::count(&conn, &filter)?;
     let rows = audit::query(&conn, &filter, 0, Some(limit))?;
     let actions = audit::actions(&conn)?;
-    Ok(AuditPage { filter, total, rows, actions })
+    let chain = audit::verify(&conn)?;
+    Ok(AuditPage { filter, total, rows, actions, chain })
 }
 
 /// Writes every audit line matching `filter` to `target` as CSV, atomically; returns how many.
@@ -154,21 +158,24 @@ pub fn export_audit_csv(
     Ok(rows.len())
 }
 
-/// The CSV of audit lines: a header, then one line per row, times in UTC (RFC 3339).
+/// The CSV of audit lines: a header, then one line per row, times in UTC (RFC 3339), each with
+/// the hash of the line it is chained to and its own (hex), so that a copy can be checked later.
 fn write_audit_csv(out: &mut impl std::io::Write, rows: &[AuditRow]) -> std::io::Result<()> {
-    writeln!(out, "id,at,account_id,actor_kind,actor_id,action,outcome")?;
+    writeln!(out, "id,at,account_id,actor_kind,actor_id,action,outcome,prev_hash,hash")?;
     for row in rows {
         let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
         writeln!(
             out,
-            "{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{}",
             row.id,
             row.at,
             optional(row.account_id),
             csv_field(&row.actor_kind),
             optional(row.actor_id),
             csv_field(&row.action),
-            csv_field(&row.outcome)
+            csv_field(&row.outcome),
+            row.prev_hash.as_deref().unwrap_or_default(),
+            row.hash.as_deref().unwrap_or_default(),
         )?;
     }
     Ok(())

@@ -1,11 +1,37 @@
+//! The audit trail: one writer that chains every line to the one before it (see
+//! [`crate::core::audit_chain`]), its reads for the viewer and the export, and the check of
+//! the chain.
+
 use jiff::Timestamp;
-use rusqlite::{Connection, params};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension as _, Transaction, TransactionBehavior, params};
 
 use super::StoreResult;
 use crate::core::audit::AuditEvent;
+use crate::core::audit_chain::{self, Break, Field, Fields, GENESIS, Hash, Head, Link, Noted, Verdict, Walk};
 
-/// Appends one event to the audit trail.
+/// Appends one event to the audit trail, chained to the newest line.
+///
+/// Inside the caller's transaction it joins that transaction; otherwise it opens a
+/// `BEGIN IMMEDIATE` one of its own. Either way the line is inserted first, which takes the
+/// write lock, and only then is the line before it read: two writers (two processes, say)
+/// can never both chain to the same line and fork the trail. (The callers' own transactions
+/// are `BEGIN IMMEDIATE` ones, [`super::write`] and the closure driver's, so their insert
+/// never meets a newer snapshot it cannot write over.)
 pub fn record(conn: &Connection, event: &AuditEvent, at: Timestamp) -> StoreResult<()> {
+    if conn.is_autocommit() {
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        append(&tx, event, at)?;
+        tx.commit()?;
+        Ok(())
+    } else {
+        append(conn, event, at)
+    }
+}
+
+/// Inserts the line, then chains it to the newest chained line before it; `conn` is inside a
+/// transaction.
+fn append(conn: &Connection, event: &AuditEvent, at: Timestamp) -> StoreResult<()> {
     conn.prepare_cached(
         "INSERT INTO audit_events (at, account_id, actor_kind, actor_id, action, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -18,7 +44,133 @@ pub fn record(conn: &Connection, event: &AuditEvent, at: Timestamp) -> StoreResu
         event.action,
         event.outcome,
     ])?;
+    let id = conn.last_insert_rowid();
+    chain_line(conn, id)
+}
+
+/// Sets the hashes of line `id` from its stored fields and the newest chained line before it.
+fn chain_line(conn: &Connection, id: i64) -> StoreResult<()> {
+    let stored: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT hash FROM audit_events WHERE id < ?1 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?;
+    // A damaged hash before this line is reported by the verification at that line; this line
+    // chains to the genesis then, as it would to nothing.
+    let prev = stored.and_then(|hash| Hash::try_from(hash.as_slice()).ok()).unwrap_or(GENESIS);
+    let hash = conn
+        .prepare_cached("SELECT at, account_id, actor_kind, actor_id, action, outcome FROM audit_events WHERE id = ?1")?
+        .query_row([id], |row| Ok(audit_chain::line_hash(&fields(row, 0)?, &prev)))?;
+    conn.prepare_cached("UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?.execute(params![
+        id,
+        prev.as_slice(),
+        hash.as_slice()
+    ])?;
     Ok(())
+}
+
+/// The chained fields of `row`, read from its columns `first..first + 6`.
+fn fields<'r>(row: &'r rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Fields<'r>> {
+    let field = |index: usize| -> rusqlite::Result<Field<'r>> {
+        Ok(match row.get_ref(first + index)? {
+            ValueRef::Null => Field::Null,
+            ValueRef::Integer(value) => Field::Integer(value),
+            ValueRef::Real(value) => Field::Real(value),
+            ValueRef::Text(bytes) => Field::Text(bytes),
+            ValueRef::Blob(bytes) => Field::Blob(bytes),
+        })
+    };
+    Ok([field(0)?, field(1)?, field(2)?, field(3)?, field(4)?, field(5)?])
+}
+
+/// Chains every line of a trail that was written before lines were chained (schema step 9),
+/// oldest id first, so that the same lines always get the same hashes.
+pub(super) fn chain_existing(tx: &Transaction<'_>) -> StoreResult<()> {
+    /// Lines read per batch: the trail is never held in memory whole.
+    const BATCH: i64 = 1_000;
+    let mut prev = GENESIS;
+    let mut after = i64::MIN;
+    loop {
+        let mut batch: Vec<(i64, Hash, Hash)> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, at, account_id, actor_kind, actor_id, action, outcome FROM audit_events
+                 WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let mut rows = stmt.query(params![after, BATCH])?;
+            while let Some(row) = rows.next()? {
+                let hash = audit_chain::line_hash(&fields(row, 1)?, &prev);
+                batch.push((row.get(0)?, prev, hash));
+                prev = hash;
+            }
+        }
+        let Some(&(last, ..)) = batch.last() else { return Ok(()) };
+        let mut update = tx.prepare_cached("UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1")?;
+        for (id, before, hash) in batch {
+            update.execute(params![id, before.as_slice(), hash.as_slice()])?;
+        }
+        after = last;
+    }
+}
+
+/// Checks the whole chain, oldest line first, in one read snapshot: intact, or the first line
+/// that breaks it and why.
+pub fn verify(conn: &Connection) -> StoreResult<Verdict> {
+    verify_noted(conn, None)
+}
+
+/// Like [`verify`], and the chain must still hold the `noted` line with its noted hash.
+pub fn verify_noted(conn: &Connection, noted: Option<Noted>) -> StoreResult<Verdict> {
+    let _snapshot = super::export::read_snapshot(conn)?;
+    let mut walk = Walk::default();
+    let mut head = None;
+    let mut stmt = conn.prepare(
+        "SELECT id, at, account_id, actor_kind, actor_id, action, outcome, prev_hash, hash
+         FROM audit_events ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let prev = blob(row.get_ref(7)?);
+        let hash = blob(row.get_ref(8)?);
+        let why = match walk.next(&fields(row, 1)?, prev, hash) {
+            Link::Sound => match noted {
+                Some(noted) if noted.id == id && hash != Some(noted.hash.as_slice()) => {
+                    // The walk counted the line as sound; the lines before it are.
+                    return Ok(Verdict::Broken { id, why: Break::Rewritten, rows_before: walk.lines() - 1 });
+                }
+                _ => {
+                    head = hash.map(|hash| Head { id, hash: audit_chain::hex(hash) });
+                    continue;
+                }
+            },
+            Link::Broken(why) => why,
+            Link::Relinked { prev } => match line_with_hash(conn, &prev, id)? {
+                Some(chained_to) => Break::Reordered { chained_to },
+                None => Break::MissingPredecessor,
+            },
+        };
+        return Ok(Verdict::Broken { id, why, rows_before: walk.lines() });
+    }
+    if let Some(noted) = noted.filter(|noted| head.as_ref().is_none_or(|head| head.id < noted.id)) {
+        return Ok(Verdict::Broken { id: noted.id, why: Break::CutBack, rows_before: walk.lines() });
+    }
+    Ok(Verdict::Intact { rows: walk.lines(), head })
+}
+
+fn blob(value: ValueRef<'_>) -> Option<&[u8]> {
+    match value {
+        ValueRef::Blob(bytes) => Some(bytes),
+        _ => None,
+    }
+}
+
+/// Another line whose hash is `hash`, if any: read only when a link is broken, so its scan of
+/// the whole table costs nothing while the chain is intact.
+fn line_with_hash(conn: &Connection, hash: &Hash, not: i64) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM audit_events WHERE hash = ?1 AND id <> ?2 ORDER BY id LIMIT 1")?
+        .query_row(params![hash.as_slice(), not], |row| row.get(0))
+        .optional()?)
 }
 
 /// One stored line of the audit trail.
@@ -38,6 +190,13 @@ pub struct AuditRow {
     pub action: String,
     /// How it ended.
     pub outcome: String,
+    /// The hash of the line it is chained to, in hex; `None` for a line not written by closedesk.
+    /// (The CSV export carries the hashes; `audit --json` lists lines without them.)
+    #[serde(skip)]
+    pub prev_hash: Option<String>,
+    /// Its own hash, in hex; `None` for a line not written by closedesk.
+    #[serde(skip)]
+    pub hash: Option<String>,
 }
 
 /// The newest `limit` audit lines, optionally only those about `account`, oldest first.
@@ -117,7 +276,7 @@ pub fn query(
     values.push(rusqlite::types::Value::Integer(limit.map_or(-1, |limit| limit as i64)));
     values.push(rusqlite::types::Value::Integer(offset as i64));
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, at, account_id, actor_kind, actor_id, action, outcome FROM audit_events {clause}
+        "SELECT id, at, account_id, actor_kind, actor_id, action, outcome, prev_hash, hash FROM audit_events {clause}
          ORDER BY at DESC, id DESC LIMIT ? OFFSET ?"
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values), |row| {
@@ -129,6 +288,8 @@ pub fn query(
             actor_id: row.get(4)?,
             action: row.get(5)?,
             outcome: row.get(6)?,
+            prev_hash: blob(row.get_ref(7)?).map(audit_chain::hex),
+            hash: blob(row.get_ref(8)?).map(audit_chain::hex),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -197,6 +358,187 @@ mod tests {
 
         let combined = AuditFilter { agent: Some(AgentId(7)), account: Some(AccountId(1)), ..window };
         assert_eq!(actions_of(&query(&conn, &combined, 0, None).unwrap()), ["reveal"]);
+    }
+
+    /// The trail's file, opened as any SQLite client would: no closedesk function registered.
+    fn plain(dir: &tempfile::TempDir) -> Connection {
+        Connection::open(dir.path().join("audit.db")).unwrap()
+    }
+
+    fn verdict(conn: &Connection) -> Verdict {
+        verify(conn).unwrap()
+    }
+
+    #[test]
+    fn an_untouched_trail_is_intact_and_names_its_newest_line() {
+        let (_dir, conn) = trail();
+        let Verdict::Intact { rows, head: Some(head) } = verdict(&conn) else { panic!("{:?}", verdict(&conn)) };
+        assert_eq!(rows, 5);
+        assert_eq!(head.id, 5);
+        assert_eq!(head.hash.len(), 64);
+        let empty = crate::store::create_empty(&tempfile::tempdir().unwrap().path().join("e.db")).unwrap();
+        assert_eq!(verdict(&empty), Verdict::Intact { rows: 0, head: None });
+    }
+
+    #[test]
+    fn an_edited_line_is_found() {
+        let (dir, conn) = trail();
+        plain(&dir).execute("UPDATE audit_events SET outcome = 'denied' WHERE id = 3", []).unwrap();
+        assert_eq!(verdict(&conn), Verdict::Broken { id: 3, why: Break::Edited, rows_before: 2 });
+    }
+
+    #[test]
+    fn an_edited_hash_is_found() {
+        let (dir, conn) = trail();
+        plain(&dir).execute("UPDATE audit_events SET hash = zeroblob(32) WHERE id = 2", []).unwrap();
+        assert_eq!(verdict(&conn), Verdict::Broken { id: 2, why: Break::Edited, rows_before: 1 });
+    }
+
+    #[test]
+    fn a_deleted_line_is_found_at_the_line_after_it() {
+        let (dir, conn) = trail();
+        plain(&dir).execute("DELETE FROM audit_events WHERE id = 2", []).unwrap();
+        assert_eq!(verdict(&conn), Verdict::Broken { id: 3, why: Break::MissingPredecessor, rows_before: 1 });
+    }
+
+    #[test]
+    fn a_deleted_first_line_is_found() {
+        let (dir, conn) = trail();
+        plain(&dir).execute("DELETE FROM audit_events WHERE id = 1", []).unwrap();
+        assert_eq!(verdict(&conn), Verdict::Broken { id: 2, why: Break::MissingPredecessor, rows_before: 0 });
+    }
+
+    #[test]
+    fn swapped_lines_are_found_as_reordered() {
+        let (dir, conn) = trail();
+        let plain = plain(&dir);
+        // Swap lines 2 and 3 whole, hashes and all, through a free id.
+        plain
+            .execute_batch(
+                "UPDATE audit_events SET id = 100 WHERE id = 2;
+                 UPDATE audit_events SET id = 2 WHERE id = 3;
+                 UPDATE audit_events SET id = 3 WHERE id = 100;",
+            )
+            .unwrap();
+        assert_eq!(verdict(&conn), Verdict::Broken { id: 2, why: Break::Reordered { chained_to: 3 }, rows_before: 1 });
+    }
+
+    #[test]
+    fn a_line_inserted_by_hand_is_found_and_the_writer_chains_past_it() {
+        let (dir, conn) = trail();
+        plain(&dir)
+            .execute(
+                "INSERT INTO audit_events (at, account_id, actor_kind, actor_id, action, outcome)
+                 VALUES (600, 1, 'system', NULL, 'purge', 'ok')",
+                [],
+            )
+            .unwrap();
+        assert_eq!(verdict(&conn), Verdict::Broken { id: 6, why: Break::Unchained, rows_before: 5 });
+        // A forged line with a copied hash is no better: it is chained to line 5's predecessor.
+        plain(&dir)
+            .execute(
+                "UPDATE audit_events SET (prev_hash, hash) = (SELECT prev_hash, hash FROM audit_events WHERE id = 5)
+                 WHERE id = 6",
+                [],
+            )
+            .unwrap();
+        assert_eq!(verdict(&conn), Verdict::Broken { id: 6, why: Break::Edited, rows_before: 5 });
+    }
+
+    #[test]
+    fn a_noted_line_catches_a_cut_back_or_rewritten_trail() {
+        let (dir, conn) = trail();
+        let Verdict::Intact { head: Some(head), .. } = verdict(&conn) else { panic!() };
+        let noted: Noted = format!("{}:{}", head.id, head.hash).parse().unwrap();
+        assert!(verify_noted(&conn, Some(noted)).unwrap().is_intact());
+        record(&conn, &AuditEvent { account: None, actor: Actor::System, action: "later", outcome: "ok" }, at(900))
+            .unwrap();
+        assert!(verify_noted(&conn, Some(noted)).unwrap().is_intact(), "lines after the noted one are fine");
+
+        // Deleting the newest lines leaves a sound chain, but not the noted line.
+        plain(&dir).execute("DELETE FROM audit_events WHERE id >= 5", []).unwrap();
+        assert!(verdict(&conn).is_intact(), "the chain alone cannot see a cut at its end");
+        assert_eq!(
+            verify_noted(&conn, Some(noted)).unwrap(),
+            Verdict::Broken { id: 5, why: Break::CutBack, rows_before: 4 }
+        );
+
+        // Rewriting every line with fresh hashes (as anyone who can write the file can) is
+        // sound too, but changes the noted line's hash.
+        let (dir, conn) = trail();
+        let plain = plain(&dir);
+        plain.execute("UPDATE audit_events SET outcome = 'denied' WHERE id = 2", []).unwrap();
+        let tx = plain.unchecked_transaction().unwrap();
+        chain_existing(&tx).unwrap();
+        tx.commit().unwrap();
+        assert!(verdict(&conn).is_intact());
+        assert_eq!(
+            verify_noted(&conn, Some(noted)).unwrap(),
+            Verdict::Broken { id: 5, why: Break::Rewritten, rows_before: 4 }
+        );
+    }
+
+    #[test]
+    fn lines_written_at_once_by_two_connections_keep_one_chain() {
+        let (dir, conn) = trail();
+        let path = dir.path().join("audit.db");
+        let writers: Vec<_> = (0..2)
+            .map(|n| {
+                let path = path.clone();
+                std::thread::Builder::new()
+                    .name(format!("audit-writer-{n}"))
+                    .spawn(move || {
+                        let conn = crate::store::open_existing(&path).unwrap();
+                        for k in 0..25 {
+                            let event =
+                                AuditEvent { account: None, actor: Actor::System, action: "test_write", outcome: "ok" };
+                            record(&conn, &event, at(1_000 + k)).unwrap();
+                        }
+                    })
+                    .unwrap()
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        assert_eq!(verdict(&conn), Verdict::Intact { rows: 55, head: Some(verdict_head(&conn)) });
+    }
+
+    fn verdict_head(conn: &Connection) -> Head {
+        let (id, hash): (i64, Vec<u8>) = conn
+            .query_row("SELECT id, hash FROM audit_events ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        Head { id, hash: audit_chain::hex(&hash) }
+    }
+
+    #[test]
+    fn the_step_that_adds_the_chain_chains_the_lines_already_there_alike_each_time() {
+        let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+        let hashes: Vec<Vec<Vec<u8>>> = dirs
+            .iter()
+            .map(|dir| {
+                let path = dir.path().join("old.db");
+                let mut conn = Connection::open(&path).unwrap();
+                crate::store::migrations::migrate_to(&mut conn, 8).unwrap();
+                for (second, action) in [(100, "sign_in"), (200, "reveal"), (150, "purge")] {
+                    conn.execute(
+                        "INSERT INTO audit_events (at, account_id, actor_kind, actor_id, action, outcome)
+                         VALUES (?1, 4, 'agent', 2, ?2, 'ok')",
+                        params![second, action],
+                    )
+                    .unwrap();
+                }
+                drop(conn);
+                let conn = crate::store::open_existing(&path).unwrap();
+                assert_eq!(verdict(&conn), Verdict::Intact { rows: 3, head: Some(verdict_head(&conn)) });
+                record(&conn, &AuditEvent { account: None, actor: Actor::System, action: "x", outcome: "ok" }, at(300))
+                    .unwrap();
+                assert!(verdict(&conn).is_intact(), "new lines chain onto the old ones");
+                let mut stmt = conn.prepare("SELECT hash FROM audit_events ORDER BY id").unwrap();
+                stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+            })
+            .collect();
+        assert_eq!(hashes[0], hashes[1]);
     }
 
     #[test]

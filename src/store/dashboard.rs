@@ -7,6 +7,7 @@
 //! once in [`Listing`]; the statements are built from those pieces.
 
 mod listing;
+mod personal;
 mod snapshot;
 mod summary;
 

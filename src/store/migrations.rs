@@ -1,8 +1,8 @@
 //! Versioned schema steps keyed on `PRAGMA user_version`, as cargo's `util/sqlite.rs` does.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use super::{StoreResult, name_pairs};
+use super::{StoreResult, audit, name_pairs};
 
 /// The schema steps in order. A released step is never edited: add a new one.
 const STEPS: &[&str] = &[
@@ -14,7 +14,15 @@ const STEPS: &[&str] = &[
     include_str!("sql/0006_audit_filters.sql"),
     include_str!("sql/0007_name_pairs.sql"),
     include_str!("sql/0008_unknown_logins.sql"),
+    include_str!("sql/0009_audit_chain.sql"),
 ];
+
+/// Work SQL cannot do (hashing rows, say), run right after the SQL step of the same number
+/// and inside the same transaction. Released like the steps: never edit one, add a new one.
+const AFTER_STEP: &[(i64, RustStep)] = &[(9, audit::chain_existing)];
+
+/// A step's work in Rust, given the migration's transaction.
+type RustStep = fn(&Transaction<'_>) -> StoreResult<()>;
 
 /// The schema version this build writes and understands.
 pub const LATEST_VERSION: i64 = STEPS.len() as i64;
@@ -41,8 +49,12 @@ pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
     for (index, step) in STEPS.iter().enumerate().take(target as usize).skip(current as usize) {
+        let version = index as i64 + 1;
         tx.execute_batch(step)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        for (_, work) in AFTER_STEP.iter().filter(|(after, _)| *after == version) {
+            work(&tx)?;
+        }
+        tx.pragma_update(None, "user_version", version)?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;

@@ -12,6 +12,8 @@ pub mod migrations;
 mod name_pairs;
 pub mod open;
 pub mod outbox;
+#[cfg(test)]
+mod personal_tests;
 pub mod purge;
 pub mod queue;
 pub mod records;

@@ -20,6 +20,7 @@ use super::scan::{Counts, ScanReport, count_each};
 use super::{StoreError, StoreResult};
 use crate::core::AccountId;
 use crate::core::audit::{Actor, AuditEvent};
+use crate::core::personal::{self, Scan};
 use crate::core::time::from_unix;
 
 /// Values shorter than this are not searched for: they occur by chance in any file.
@@ -260,20 +261,8 @@ const DELETE_STATEMENTS: &[&str] = &[
 fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp) -> StoreResult<Removal> {
     let id = account.0;
     let mut values = Vec::new();
-    let status: Option<String> = tx
-        .prepare_cached("SELECT status, email, display_name, phone FROM accounts WHERE id = ?1")?
-        .query_row([id], |row| {
-            let email = Zeroizing::new(row.get::<_, String>(1)?);
-            let lowercase = Zeroizing::new(email.to_lowercase());
-            if *lowercase != *email {
-                push_value(&mut values, Some(lowercase));
-            }
-            push_value(&mut values, Some(email));
-            push_value(&mut values, Some(Zeroizing::new(row.get(2)?)));
-            push_value(&mut values, row.get::<_, Option<String>>(3)?.map(Zeroizing::new));
-            row.get(0)
-        })
-        .optional()?;
+    let status: Option<String> =
+        tx.prepare_cached("SELECT status FROM accounts WHERE id = ?1")?.query_row([id], |row| row.get(0)).optional()?;
     let tombstone = super::accounts::purged_at(tx, account)?.is_some();
     let Some(status) = status else {
         return if tombstone {
@@ -332,21 +321,37 @@ fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp) -> S
     Ok(Removal::Removed(Removed { reason_code, rows_deleted, reviews_kept, values, mail_files }))
 }
 
-/// Adds the personal values of the account's addresses and payment methods to `values`.
+/// Adds the account's personal values that the list of personal data
+/// ([`crate::core::personal`]) says the byte scan looks for to `values`: those of its own row
+/// and of every table whose rows carry its id.
 fn collect_values(tx: &Transaction<'_>, account: AccountId, values: &mut Values) -> StoreResult<()> {
-    let mut addresses =
-        tx.prepare_cached("SELECT recipient, line1, line2, phone FROM addresses WHERE account_id = ?1")?;
-    let mut rows = addresses.query([account.0])?;
-    while let Some(row) = rows.next()? {
-        push_value(values, Some(Zeroizing::new(row.get(0)?)));
-        push_value(values, Some(Zeroizing::new(row.get(1)?)));
-        push_value(values, row.get::<_, Option<String>>(2)?.map(Zeroizing::new));
-        push_value(values, row.get::<_, Option<String>>(3)?.map(Zeroizing::new));
-    }
-    let mut cards = tx.prepare_cached("SELECT last4 FROM payment_methods WHERE account_id = ?1")?;
-    let mut rows = cards.query([account.0])?;
-    while let Some(row) = rows.next()? {
-        push_value(values, Some(Zeroizing::new(row.get(0)?)));
+    for table in personal::TABLES {
+        let scanned: Vec<(&str, Scan)> = table
+            .columns
+            .iter()
+            .map(|(column, class)| (*column, class.scan()))
+            .filter(|(_, scan)| *scan != Scan::No)
+            .collect();
+        if scanned.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = scanned.iter().map(|(column, _)| *column).collect();
+        let owner = if table.name == "accounts" { "id" } else { "account_id" };
+        let sql = format!("SELECT {} FROM {} WHERE {owner} = ?1", names.join(", "), table.name);
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut rows = stmt.query([account.0])?;
+        while let Some(row) = rows.next()? {
+            for (index, (_, scan)) in scanned.iter().enumerate() {
+                let Some(value) = row.get::<_, Option<String>>(index)?.map(Zeroizing::new) else { continue };
+                if *scan == Scan::AnyCase {
+                    let lowercase = Zeroizing::new(value.to_lowercase());
+                    if *lowercase != *value {
+                        push_value(values, Some(lowercase));
+                    }
+                }
+                push_value(values, Some(value));
+            }
+        }
     }
     Ok(())
 }

@@ -143,7 +143,7 @@ fn the_audit_viewer_filters_by_action_and_exports_the_filtered_view_as_csv() {
 
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("id,at,account_id,actor_kind,actor_id,action,outcome"));
+    assert_eq!(lines.next(), Some("id,at,account_id,actor_kind,actor_id,action,outcome,prev_hash,hash"));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len() as u64, expected, "{text}");
     assert!(rows.iter().all(|row| row.split(',').nth(5) == Some("sign_in")), "{text}");

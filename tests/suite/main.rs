@@ -11,6 +11,7 @@ mod support;
 mod backup;
 mod cli;
 mod cli_agents;
+mod cli_audit;
 mod cli_close;
 mod gui_agent;
 mod gui_agent_ops;

@@ -202,9 +202,9 @@ pub(super) struct Spec {
     pub children: Option<&'static str>,
     /// Text columns the text filter searches (`LIKE`), OR-ed together.
     pub text: &'static [&'static str],
-    /// The columns of `text` that hold personal data (or a mail body, which may hold a
-    /// customer's one-time code): skipped while the listing is shown masked.
-    pub personal: &'static [&'static str],
+    /// The columns of `text` that an agent's screen masks (looked up in
+    /// [`crate::core::personal`]): skipped while the listing is shown masked.
+    pub personal: Vec<&'static str>,
 }
 
 const ORDER_COLUMNS: &[ListColumn] = &[
@@ -458,7 +458,7 @@ impl Listing {
     }
 
     pub(super) fn spec(self) -> Spec {
-        match self {
+        let mut spec = match self {
             Self::Orders => Spec {
                 from: "orders o",
                 id: "o.id",
@@ -469,7 +469,7 @@ impl Listing {
                     "o.seller",
                     "(SELECT group_concat(i.title, ' ') FROM order_items i WHERE i.order_id = o.id)",
                 ],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Addresses => Spec {
                 from: "addresses a",
@@ -477,7 +477,7 @@ impl Listing {
                 account: "a.account_id",
                 children: None,
                 text: &["a.recipient", "a.line1", "a.line2", "a.city", "a.region", "a.postal_code", "a.country"],
-                personal: &["a.recipient", "a.line1", "a.line2", "a.postal_code"],
+                personal: Vec::new(),
             },
             Self::PaymentMethods => Spec {
                 from: "payment_methods p",
@@ -485,7 +485,7 @@ impl Listing {
                 account: "p.account_id",
                 children: None,
                 text: &["p.brand", "p.last4"],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Conversations => Spec {
                 from: "conversations c LEFT JOIN orders o ON o.id = c.order_id",
@@ -493,7 +493,7 @@ impl Listing {
                 account: "c.account_id",
                 children: Some("(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)"),
                 text: &["c.seller", "c.subject", "o.order_number"],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Disputes => Spec {
                 from: "disputes d LEFT JOIN orders o ON o.id = d.order_id",
@@ -501,7 +501,7 @@ impl Listing {
                 account: "d.account_id",
                 children: None,
                 text: &["d.reason", "o.order_number"],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Ledger => Spec {
                 from: "ledger_entries l",
@@ -509,7 +509,7 @@ impl Listing {
                 account: "l.account_id",
                 children: None,
                 text: &["l.memo"],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Reviews => Spec {
                 from: "reviews r LEFT JOIN orders o ON o.id = r.order_id",
@@ -517,7 +517,7 @@ impl Listing {
                 account: "r.account_id",
                 children: None,
                 text: &["r.seller", "r.body", "o.order_number"],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Coupons => Spec {
                 from: "coupons k",
@@ -525,7 +525,7 @@ impl Listing {
                 account: "k.account_id",
                 children: None,
                 text: &["k.code", "k.description"],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Subscriptions => Spec {
                 from: "subscriptions s",
@@ -535,7 +535,7 @@ impl Listing {
                 account: "s.account_id",
                 children: None,
                 text: &["s.topic"],
-                personal: &[],
+                personal: Vec::new(),
             },
             Self::Mail => Spec {
                 from: "outbox m",
@@ -543,7 +543,7 @@ impl Listing {
                 account: "m.account_id",
                 children: None,
                 text: &["m.to_addr", "m.subject", "m.body"],
-                personal: &["m.to_addr", "m.body"],
+                personal: Vec::new(),
             },
             Self::Audit => Spec {
                 from: "audit_events e",
@@ -551,9 +551,11 @@ impl Listing {
                 account: "e.account_id",
                 children: None,
                 text: &["e.action", "e.outcome"],
-                personal: &[],
+                personal: Vec::new(),
             },
-        }
+        };
+        spec.personal = super::personal::masked_text(spec.from, spec.text);
+        spec
     }
 }
 

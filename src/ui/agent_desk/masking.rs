@@ -1,76 +1,52 @@
 //! Masking what the dashboards load for a support agent, on the worker, before it reaches the
 //! window: an agent's screen holds no unmasked personal data until the agent reveals it.
 //!
-//! Masked are the identifiers of a person: email, phone, recipient name, street lines, postal
-//! code, and a mail's recipient and body (which may hold a one-time code). The text filter
-//! skips the same columns while masked (see `store::dashboard::Filter::masked`), so that a
-//! match cannot confirm a guess at what the mask hides.
-//!
-//! Conversation messages and review texts stay readable: they are what the customer wrote to
-//! sellers, which an agent needs to read to help with an order or a dispute, and they are not
-//! identifiers that locate or contact the person. (A customer who typed their address into a
-//! message put it there themselves; masking free text cannot find every such case anyway.)
+//! What is masked, and how, is looked up in the one list of personal data
+//! ([`crate::core::personal`]): the identifiers of a person (email, phone, recipient name,
+//! street lines, postal code) and a mail's recipient and body (which may hold a one-time
+//! code). The text filter skips the same columns while masked (see
+//! `store::dashboard::Filter::masked`), so that a match cannot confirm a guess at what the
+//! mask hides. Conversation messages and review texts stay readable: the list says why.
 
-use crate::core::masking::{mask_email, mask_name, mask_phone, mask_postal_code, mask_street};
+use crate::core::personal;
 use crate::service::dashboard::{Listing, Row, Summary, Value};
 use crate::ui::screens::dashboard::{OverviewLoaded, RowsLoaded};
 
-/// What a mail's body shows an agent: the body may hold the customer's one-time code, which
-/// the customer must read out themselves in an assisted closure.
-pub const HIDDEN_MAIL_BODY: &str = "(hidden on agent screens)";
+/// What a mail's body shows an agent (the list's [`personal::HIDDEN`]), as the tests read it.
+#[cfg(test)]
+const HIDDEN_MAIL_BODY: &str = personal::HIDDEN;
 
-/// How one column of a listing is masked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mask {
-    Email,
-    Phone,
-    Name,
-    Street,
-    PostalCode,
-    Hidden,
+/// The masked columns of `listing`: each column's title as [`Listing::columns`] holds it, and
+/// its mask. (Masking goes by position; this is the view by title, for tests.)
+#[cfg(test)]
+fn masked_columns(listing: Listing) -> Vec<(&'static &'static str, personal::Mask)> {
+    listing.columns().iter().zip(listing.masks()).filter_map(|(column, mask)| Some((&column.title, mask?))).collect()
 }
 
-/// The masked columns of `listing`, by their titles in [`Listing::columns`].
-fn masked_columns(listing: Listing) -> &'static [(&'static str, Mask)] {
-    match listing {
-        Listing::Addresses => &[
-            ("Recipient", Mask::Name),
-            ("Street", Mask::Street),
-            ("Postal code", Mask::PostalCode),
-            ("Phone", Mask::Phone),
-        ],
-        Listing::Mail => &[("To", Mask::Email), ("Message", Mask::Hidden)],
-        _ => &[],
+/// `text` masked as the list says `accounts.column` is, or as it is.
+fn mask_profile(column: &str, text: &str) -> String {
+    match personal::class("accounts", column).and_then(personal::Class::mask) {
+        Some(mask) => mask.apply(text),
+        None => text.to_owned(),
     }
 }
 
-fn mask_text(text: &str, mask: Mask) -> String {
-    match mask {
-        Mask::Email => mask_email(text),
-        Mask::Phone => mask_phone(text),
-        Mask::Name => mask_name(text),
-        Mask::Street => mask_street(text),
-        Mask::PostalCode => mask_postal_code(text),
-        Mask::Hidden => HIDDEN_MAIL_BODY.to_owned(),
-    }
-}
-
-/// Masks the profile of an overview: the email and the phone.
+/// Masks the profile of an overview as the list masks the account's columns: the email and
+/// the phone.
 pub fn mask_summary(summary: &mut Summary) {
-    summary.account.email = mask_email(&summary.account.email);
-    summary.account.phone = summary.account.phone.as_deref().map(mask_phone);
+    let account = &mut summary.account;
+    account.display_name = mask_profile("display_name", &account.display_name);
+    account.email = mask_profile("email", &account.email);
+    account.phone = account.phone.as_deref().map(|phone| mask_profile("phone", phone));
 }
 
 /// Masks the personal columns of rows of `listing`.
 pub fn mask_rows(listing: Listing, rows: &mut [Row]) {
-    let columns = listing.columns();
-    for (title, mask) in masked_columns(listing) {
-        let Some(index) = columns.iter().position(|column| column.title == *title) else {
-            continue;
-        };
-        for row in rows.iter_mut() {
-            if let Some(Value::Text(text)) = row.cells.get_mut(index) {
-                *text = mask_text(text, *mask);
+    let masks = listing.masks();
+    for row in rows.iter_mut() {
+        for (cell, mask) in row.cells.iter_mut().zip(&masks) {
+            if let (Value::Text(text), Some(mask)) = (cell, mask) {
+                *text = mask.apply(text);
             }
         }
     }

@@ -152,6 +152,11 @@ pub fn agent_audit_ui(ui: &mut Ui, view: &mut AuditView) -> Option<Command> {
             }
         }
         Remote::Ready(page) => {
+            if page.chain.is_intact() {
+                ui.label(RichText::new(format!("Hash chain {}", page.chain)).weak());
+            } else {
+                error_text_ui(ui, &format!("Hash chain {}", page.chain));
+            }
             ui.horizontal(|ui| {
                 ui.label(format!("{} matching lines, newest first", page.total));
                 if view.is_stale() {

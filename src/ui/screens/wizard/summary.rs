@@ -3,6 +3,7 @@
 use egui::{RichText, Ui};
 use jiff::Timestamp;
 
+use crate::core::personal::{self, Fate};
 use crate::core::words::counted;
 use crate::service::dashboard::AccountCounts;
 use crate::ui::closure::{ClosureCommand, FlowInfo};
@@ -12,37 +13,53 @@ use crate::ui::widgets::notice_ui;
 
 use super::back_button;
 
-/// What happens to one kind of data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Fate {
-    /// Erased at the purge.
-    Deleted,
-    /// Kept, detached from the account.
-    Anonymized,
-    /// Kept, holding no personal data.
-    KeptWithoutPersonalData,
+/// The words for what the purge does with a kind of data.
+fn fate_label(fate: Fate) -> &'static str {
+    match fate {
+        Fate::Deleted => "Deleted",
+        Fate::Anonymized => "Anonymized",
+        Fate::KeptWithoutPersonalData => "Kept without personal data",
+        Fate::NotAccountData => "Not the account's data",
+    }
 }
 
-impl Fate {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Deleted => "Deleted",
-            Self::Anonymized => "Anonymized",
-            Self::KeptWithoutPersonalData => "Kept without personal data",
-        }
-    }
+/// The tables behind each row of the summary, by its title: what happens to a row's data is
+/// what the list of personal data says the purge does with those tables.
+const ROW_TABLES: &[(&str, &[&str])] = &[
+    ("Orders and their items", &["orders", "order_items"]),
+    ("Shipping addresses", &["addresses"]),
+    ("Payment methods", &["payment_methods"]),
+    ("Conversations and messages", &["conversations", "messages"]),
+    ("Disputes", &["disputes"]),
+    ("Balance ledger", &["ledger_entries"]),
+    ("Coupons and benefits", &["coupons"]),
+    ("Subscriptions", &["subscriptions"]),
+    ("Mail sent to you", &["outbox"]),
+    ("Sign-in", &["credentials", "sign_in_failures"]),
+    ("Reviews", &["reviews"]),
+    ("Tombstone", &["tombstones"]),
+    ("Audit trail", &["audit_events"]),
+];
+
+/// What the purge does with the data of the summary row `what`; a row the list does not
+/// know is said to be deleted, the promise the purge keeps for every table of the account.
+fn fate(what: &str) -> Fate {
+    ROW_TABLES
+        .iter()
+        .find(|(title, _)| *title == what)
+        .and_then(|(_, tables)| tables.iter().find_map(|name| personal::table(name)))
+        .map_or(Fate::Deleted, |table| table.fate)
 }
 
 /// The summary's rows: what, how much of it this account holds, and what happens to it.
 fn rows(counts: &AccountCounts) -> Vec<(&'static str, String, Fate)> {
-    vec![
+    let rows: Vec<(&'static str, String)> = vec![
         (
             "Orders and their items",
             format!("{}, {}", counted(counts.orders, "order", "orders"), counted(counts.order_items, "item", "items")),
-            Fate::Deleted,
         ),
-        ("Shipping addresses", counted(counts.addresses, "address", "addresses"), Fate::Deleted),
-        ("Payment methods", counted(counts.payment_methods, "card", "cards"), Fate::Deleted),
+        ("Shipping addresses", counted(counts.addresses, "address", "addresses")),
+        ("Payment methods", counted(counts.payment_methods, "card", "cards")),
         (
             "Conversations and messages",
             format!(
@@ -50,29 +67,27 @@ fn rows(counts: &AccountCounts) -> Vec<(&'static str, String, Fate)> {
                 counted(counts.conversations, "conversation", "conversations"),
                 counted(counts.messages, "message", "messages")
             ),
-            Fate::Deleted,
         ),
-        ("Disputes", counted(counts.disputes, "dispute", "disputes"), Fate::Deleted),
-        ("Balance ledger", counted(counts.ledger_entries, "entry", "entries"), Fate::Deleted),
-        ("Coupons and benefits", counted(counts.coupons, "coupon", "coupons"), Fate::Deleted),
-        ("Subscriptions", counted(counts.subscriptions, "subscription", "subscriptions"), Fate::Deleted),
-        ("Mail sent to you", counted(counts.mail, "mail", "mails"), Fate::Deleted),
-        ("Sign-in", "your password and sign-in history".to_owned(), Fate::Deleted),
+        ("Disputes", counted(counts.disputes, "dispute", "disputes")),
+        ("Balance ledger", counted(counts.ledger_entries, "entry", "entries")),
+        ("Coupons and benefits", counted(counts.coupons, "coupon", "coupons")),
+        ("Subscriptions", counted(counts.subscriptions, "subscription", "subscriptions")),
+        ("Mail sent to you", counted(counts.mail, "mail", "mails")),
+        ("Sign-in", "your password and sign-in history".to_owned()),
         (
             "Reviews",
             format!(
                 "{}, kept on the sellers' pages as by \"Deleted user\"",
                 counted(counts.reviews, "review", "reviews")
             ),
-            Fate::Anonymized,
         ),
-        ("Tombstone", "account id, date closed and reason code".to_owned(), Fate::KeptWithoutPersonalData),
+        ("Tombstone", "account id, date closed and reason code".to_owned()),
         (
             "Audit trail",
             format!("{}: steps and outcomes with ids only", counted(counts.audit_events, "event", "events")),
-            Fate::KeptWithoutPersonalData,
         ),
-    ]
+    ];
+    rows.into_iter().map(|(what, held)| (what, held, fate(what))).collect()
 }
 
 /// Draws the summary; "Send code" mails the code that confirms it.
@@ -95,7 +110,7 @@ pub fn summary_step_ui(ui: &mut Ui, info: Option<&FlowInfo>, now: Timestamp, bus
             for (what, held, fate) in rows(&info.counts) {
                 ui.label(what);
                 ui.label(held);
-                let text = RichText::new(fate.label());
+                let text = RichText::new(fate_label(fate));
                 ui.label(if fate == Fate::Deleted { text.strong() } else { text });
                 ui.end_row();
             }
@@ -139,5 +154,32 @@ mod tests {
             && held.starts_with("2 reviews")
             && *fate == Fate::Anonymized));
         assert!(rows.iter().any(|(what, _, fate)| *what == "Tombstone" && *fate == Fate::KeptWithoutPersonalData));
+    }
+
+    #[test]
+    fn every_table_of_the_account_is_in_the_summary_with_the_fate_the_list_gives() {
+        let rows = rows(&AccountCounts::default());
+        assert_eq!(rows.len(), ROW_TABLES.len());
+        for (what, _, fate) in &rows {
+            let (_, tables) = ROW_TABLES.iter().find(|(title, _)| title == what).unwrap();
+            for name in *tables {
+                assert_eq!(personal::table(name).map(|t| t.fate), Some(*fate), "{what}: {name}");
+            }
+        }
+        // The account's own row is what the summary's first sentence says is deleted; the
+        // closure's request and attempt are the closure being confirmed; the full-text indexes
+        // are of the account's row.
+        let said_elsewhere = ["accounts", "closure_requests", "closure_attempts"];
+        let indexes = ["account_search", "account_name_pairs"];
+        for table in personal::TABLES.iter().filter(|t| t.fate != Fate::NotAccountData) {
+            if said_elsewhere.contains(&table.name) || indexes.iter().any(|index| table.name.starts_with(index)) {
+                continue;
+            }
+            assert!(
+                ROW_TABLES.iter().any(|(_, tables)| tables.contains(&table.name)),
+                "{} is not in the summary",
+                table.name
+            );
+        }
     }
 }
