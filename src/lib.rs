@@ -1,22 +1,12 @@
 //! closedesk: look at a marketplace account, back it up, and close it for good.
 //!
-//! `core` holds the rules, `store` the SQL, `auth` passwords and sign-in, `closing` the
-//! closure wizard's driver, `backup` account backups and database copies, `mail` the outbox,
-//! `demo` the first-launch data, `staff` what support agents may do (checked and audited);
-//! `ui` and `cli` drive the same code from a window or a terminal.
+//! The engine ([`closedesk_engine`]: rules, SQL, backups, mail and the service layer) and the
+//! command line ([`closedesk_cli`]) are crates of their own; this one adds the window, `ui`.
+//! Their modules are re-exported under the names they have always had.
 
-pub mod auth;
-pub mod backup;
-pub mod cli;
-pub mod clock;
-pub mod closing;
-pub mod core;
-pub mod demo;
-pub mod desktop_entry;
-pub mod mail;
-pub mod paths;
-pub mod service;
-pub mod settings;
+pub use closedesk_cli as cli;
+pub use closedesk_engine::{
+    auth, backup, clock, closing, core, demo, desktop_entry, mail, paths, service, settings, store,
+};
 
-pub mod store;
 pub mod ui;

@@ -2,5 +2,5 @@
 #![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
 fn main() -> std::process::ExitCode {
-    closedesk::cli::main()
+    closedesk::cli::main_with_window(closedesk::ui::run)
 }

@@ -8,6 +8,7 @@
 
 mod support;
 
+mod architecture;
 mod backup;
 mod cli;
 mod cli_agents;

@@ -12,6 +12,12 @@ pub fn run(db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) 
     run_program(env!("CARGO_BIN_EXE_closedesk"), db, args, stdin, env)
 }
 
+/// The console program, `closedesk-cli`: built by its own crate beside `closedesk` (the
+/// workspace's `cargo test` builds every member's programs into the same folder).
+pub fn console_program() -> std::path::PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_closedesk")).with_file_name(format!("closedesk-cli{}", std::env::consts::EXE_SUFFIX))
+}
+
 /// Like [`run`] for another program of the package, such as `closedesk-cli`.
 pub fn run_program(program: &str, db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(program);

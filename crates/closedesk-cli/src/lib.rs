@@ -1,4 +1,6 @@
-//! The `closedesk` command line: the same core and store as the GUI, driven headless.
+//! The `closedesk` command line: the same engine and services as the window, driven headless.
+//! This crate links no window code; the desktop program hands it the window to open when it
+//! is run without a command.
 //!
 //! A contract other tools script against: `--json` prints one JSON document on stdout,
 //! errors are one line on stderr, and exit codes are fixed (see [`exit`]).
@@ -15,16 +17,21 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::{CommandFactory as _, FromArgMatches as _, Parser as _};
+// The engine's modules under the names the commands have always used (`crate::store`, …).
+use closedesk_engine::{auth, clock, closing, core, demo, desktop_entry, paths, service, settings, store};
 
 pub use args::{Args, Command};
 pub use exit::Failure;
 
 use commands::{print_json, read_password};
 
+/// Opens the desktop window on a database: what `closedesk` without a command does.
+pub type Window = fn(std::path::PathBuf, clock::Clock) -> anyhow::Result<()>;
+
 /// Parses the command line, runs it, and turns the outcome into an exit code; without a
-/// command it opens the window.
-pub fn main() -> ExitCode {
-    run(Args::try_parse())
+/// command it opens `window`.
+pub fn main_with_window(window: Window) -> ExitCode {
+    run(Args::try_parse(), Some(window))
 }
 
 /// Like [`main`] for `closedesk-cli`, which never opens the window: without a command it
@@ -35,10 +42,10 @@ pub fn main_console() -> ExitCode {
         .bin_name("closedesk-cli")
         .subcommand_required(true)
         .arg_required_else_help(true);
-    run(command.try_get_matches().and_then(|matches| Args::from_arg_matches(&matches)))
+    run(command.try_get_matches().and_then(|matches| Args::from_arg_matches(&matches)), None)
 }
 
-fn run(args: Result<Args, clap::Error>) -> ExitCode {
+fn run(args: Result<Args, clap::Error>, window: Option<Window>) -> ExitCode {
     let args = match args {
         Ok(args) => args,
         Err(err) => {
@@ -48,7 +55,7 @@ fn run(args: Result<Args, clap::Error>) -> ExitCode {
         }
     };
     init_logging();
-    match commands::run(args) {
+    match commands::run(args, window) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(failure) => {
             eprintln!("error: {}", failure.message);

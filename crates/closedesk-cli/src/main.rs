@@ -4,5 +4,5 @@
 //! and such a program has no console to print to; scripts and support agents there run this one.
 
 fn main() -> std::process::ExitCode {
-    closedesk::cli::main_console()
+    closedesk_cli::main_console()
 }

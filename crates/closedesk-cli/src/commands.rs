@@ -19,10 +19,17 @@ use crate::store::{self, accounts, agents, audit};
 use crate::{demo, paths};
 
 /// Runs the parsed command line.
-pub fn run(args: Args) -> Result<(), Failure> {
+pub fn run(args: Args, window: Option<super::Window>) -> Result<(), Failure> {
     let db = db_path(args.db)?;
     let Some(command) = args.command else {
-        return crate::ui::run(db, Clock::for_app()?).map_err(|err| Failure::error(format!("{err:#}")));
+        // `closedesk-cli` requires a command, so only the desktop program gets here.
+        let Some(open) = window else {
+            return Err(Failure::with_code(
+                super::exit::USAGE,
+                "closedesk-cli needs a command; see closedesk-cli --help",
+            ));
+        };
+        return open(db, Clock::for_app()?).map_err(|err| Failure::error(format!("{err:#}")));
     };
     let clock = Clock::for_command()?;
     match command {

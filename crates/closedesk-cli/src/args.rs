@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::backup::Format;
 use crate::core::closure::Reason;
 use crate::core::{AccountRef, AccountStatus, Role};
+use closedesk_engine::backup::Format;
 
 /// Look at a marketplace account, back it up, and close it for good — offline.
 ///

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 /// The `.desktop` file shipped in `assets/`; its `Exec=` line is rewritten on install.
-const DESKTOP_TEMPLATE: &str = include_str!("../assets/closedesk.desktop");
+const DESKTOP_TEMPLATE: &str = include_str!("../../../assets/closedesk.desktop");
 
 /// The 256×256 application icon.
-pub const ICON_PNG: &[u8] = include_bytes!("../assets/closedesk.png");
+pub const ICON_PNG: &[u8] = include_bytes!("../../../assets/closedesk.png");
 
 /// The file name of the entry; it matches the window's app id, which is how Wayland
 /// compositors find the icon of a running window.

@@ -1,4 +1,4 @@
-//! `closedesk export`, `verify` and `backup-db`: the backups of `crate::backup` from a terminal.
+//! `closedesk export`, `verify` and `backup-db`: the backups of `closedesk_engine::backup` from a terminal.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
@@ -6,7 +6,6 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use super::Failure;
-use crate::backup::{self, Format, Progress};
 use crate::clock::Clock;
 use crate::core::AccountRef;
 use crate::core::audit::Actor;
@@ -15,6 +14,7 @@ use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
 use crate::core::words::counted;
 use crate::store::accounts;
+use closedesk_engine::backup::{self, Format, Progress};
 
 /// Exports one account to `out`; progress on stderr when it is a terminal.
 pub(super) fn export(
