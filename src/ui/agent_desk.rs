@@ -16,6 +16,7 @@ use crate::core::closure::Step;
 use crate::core::permissions::{Action, Principal, authorize};
 use crate::core::{AccountId, AccountStatus};
 use crate::service;
+use crate::service::ServiceResult;
 use crate::service::reveal::RevealReason;
 use crate::service::search;
 use crate::ui::closure::{ClosureCommand, ClosureFlow, ClosureReply, ClosureRequest};
@@ -74,7 +75,7 @@ pub enum AgentOutput {
         /// The customer.
         account: AccountId,
         /// Nothing, or why the reveal was not recorded.
-        result: Result<(), String>,
+        result: ServiceResult<()>,
     },
     /// The lock screen's password was checked.
     Unlocked(Result<(), String>),
@@ -307,7 +308,7 @@ fn start_reveal(
     }
     let db_path = jobs.db_path().to_owned();
     let started = jobs.start(JobKind::Reveal, move || {
-        let result = service::reveal::reveal(&db_path, principal, account, reason, now).map_err(|err| err.to_string());
+        let result = service::reveal::reveal(&db_path, principal, account, reason, now);
         JobOutput::Agent(AgentOutput::Revealed { account, result })
     });
     match started {
@@ -374,7 +375,7 @@ pub fn on_output(agent: &mut AgentView, output: AgentOutput) {
                     open.masked = false;
                     open.reload();
                 }
-                Err(message) => form.error = Some(message),
+                Err(err) => form.error = Some(err.to_string()),
             }
         }
         AgentOutput::Unlocked(result) => {

@@ -24,6 +24,10 @@ use crate::ui::screens::startup::{StartupView, startup_ui};
 use crate::ui::screens::top_bar::top_bar_ui;
 use crate::ui::theme;
 
+/// What the sign-in screen says after a worker found the session over.
+const SESSION_ENDED: &str =
+    "Your session has ended: your account was disabled or closed since you signed in. Sign in again.";
+
 /// Where the window is in a person's visit.
 #[derive(Debug)]
 enum Screen {
@@ -153,13 +157,7 @@ impl ClosedeskApp {
                 }
             }
             Command::SignIn { credentials } => self.sign_in(credentials),
-            Command::SignOut => {
-                // Whatever is still loading belongs to the old session: drop it when it arrives.
-                self.jobs.discard_running();
-                self.area = None;
-                self.principal = None;
-                self.screen = Screen::SignIn(SignInView::default());
-            }
+            Command::SignOut => self.end_session(""),
             Command::ReloadAccount => {
                 if let Some(overview) = self.overview_mut() {
                     overview.reload();
@@ -224,6 +222,16 @@ impl ClosedeskApp {
         }
     }
 
+    /// Signs out, saying `why` on the sign-in screen (nothing when the person asked).
+    fn end_session(&mut self, why: &str) {
+        // Whatever is still loading belongs to the old session: drop it when it arrives.
+        self.jobs.discard_running();
+        self.area = None;
+        self.principal = None;
+        let error = Some(why.to_owned()).filter(|why| !why.is_empty());
+        self.screen = Screen::SignIn(SignInView { error, ..SignInView::default() });
+    }
+
     fn on_job_event(&mut self, event: JobEvent) {
         match event {
             JobEvent::Finished(output) => self.on_job_output(output),
@@ -232,6 +240,10 @@ impl ClosedeskApp {
     }
 
     fn on_job_output(&mut self, output: JobOutput) {
+        if output.ends_session() && self.principal.is_some() {
+            self.end_session(SESSION_ENDED);
+            return;
+        }
         match output {
             JobOutput::DatabaseOpened(result) => {
                 let Screen::Startup(StartupView::Opening { path }) = &self.screen else {
@@ -262,7 +274,7 @@ impl ClosedeskApp {
             JobOutput::CustomersListed { query, result } => {
                 if let Screen::Agent(agent) = &mut self.screen {
                     agent.customers.shown_for = Some(query);
-                    agent.customers.rows = result.into();
+                    agent.customers.rows = result.map_err(|err| err.to_string()).into();
                 }
             }
             JobOutput::Agent(output) => {

@@ -14,6 +14,7 @@ use jiff::Timestamp;
 use crate::auth::{Credentials, Session, SignInError};
 use crate::core::permissions::Principal;
 use crate::service;
+use crate::service::ServiceResult;
 
 use super::agent_desk::{self, AgentOutput};
 use super::agent_ops::{OpsJob, OpsOutput};
@@ -126,7 +127,7 @@ pub enum JobOutput {
         /// The search the list answers.
         query: CustomerQuery,
         /// The matching accounts, or why the search failed or was refused.
-        result: Result<CustomerPage, String>,
+        result: ServiceResult<CustomerPage>,
     },
     /// A closure step, the mailbox or the settings page's data (boxed: a wizard is large).
     Closure(Box<ClosureOutput>),
@@ -148,6 +149,21 @@ pub enum JobOutput {
 }
 
 pub use crate::service::session::OpenedDatabase;
+
+impl JobOutput {
+    /// Whether the worker found the session over (the agent disabled or removed, the account
+    /// purged since sign-in): the window then signs out instead of showing a stale screen.
+    pub fn ends_session(&self) -> bool {
+        match self {
+            Self::CustomersListed { result: Err(err), .. }
+            | Self::AccountLoaded(OverviewLoaded { result: Err(err), .. })
+            | Self::RowsLoaded(RowsLoaded { result: Err(err), .. })
+            | Self::ChildrenLoaded(ChildrenLoaded { result: Err(err), .. })
+            | Self::Agent(AgentOutput::Revealed { result: Err(err), .. }) => err.ends_session(),
+            _ => false,
+        }
+    }
+}
 
 /// What [`Jobs::poll`] reports.
 #[derive(Debug)]
@@ -315,8 +331,7 @@ impl Jobs {
     pub fn list_customers(&mut self, query: CustomerQuery, principal: Principal) -> Result<(), JobError> {
         let path = self.db_path.clone();
         self.start(JobKind::ListCustomers, move || {
-            let result =
-                service::search::customers(&path, principal, &query.search, query.limit).map_err(|err| err.to_string());
+            let result = service::search::customers(&path, principal, &query.search, query.limit);
             JobOutput::CustomersListed { query, result }
         })
     }
@@ -465,7 +480,7 @@ mod tests {
         jobs.list_customers(CustomerQuery::default(), Principal::Customer(crate::core::AccountId(1))).unwrap();
         let events = wait_for_events(&mut jobs);
         assert!(
-            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Err(message), .. })] if message == "You are not allowed to do this."),
+            matches!(events.as_slice(), [JobEvent::Finished(JobOutput::CustomersListed { result: Err(err), .. })] if err.to_string() == "You are not allowed to do this."),
             "{events:?}"
         );
     }

@@ -277,6 +277,8 @@ fn an_agent_disabled_while_signed_in_is_refused_on_the_next_action_and_sees_noth
     press(&mut harness, "Show unmasked");
     step_until(&mut harness, "the refusal", |h| has_text(h, "Your session has ended"));
     assert!(!shows(&harness, demo.email), "nothing is unmasked");
+    assert!(has_label(&harness, "Support agent"), "the window is back at sign-in");
+    assert!(!has_label(&harness, "Reveal"), "no customer stays on screen");
     let lines = audit::list(&conn, Some(id), 1000).unwrap();
     assert!(!lines.iter().any(|line| line.action == "reveal_personal_data"), "no reveal is recorded");
 }
