@@ -8,6 +8,7 @@ mod backup;
 mod close;
 mod commands;
 pub mod exit;
+mod output;
 mod staff;
 mod table;
 
@@ -19,7 +20,7 @@ use clap::{CommandFactory as _, FromArgMatches as _, Parser as _};
 pub use args::{Args, Command};
 pub use exit::Failure;
 
-use commands::{print_json, read_password};
+use commands::{listed_total, print_json, read_password};
 
 /// Parses the command line, runs it, and turns the outcome into an exit code; without a
 /// command it opens the window.
@@ -33,6 +34,8 @@ pub fn main_console() -> ExitCode {
     let command = Args::command()
         .name("closedesk-cli")
         .bin_name("closedesk-cli")
+        .about(args::CONSOLE_ABOUT)
+        .long_about(args::CONSOLE_LONG_ABOUT)
         .subcommand_required(true)
         .arg_required_else_help(true);
     run(command.try_get_matches().and_then(|matches| Args::from_arg_matches(&matches)))
@@ -42,18 +45,35 @@ fn run(args: Result<Args, clap::Error>) -> ExitCode {
     let args = match args {
         Ok(args) => args,
         Err(err) => {
-            // clap prints help and version to stdout with success, usage errors to stderr with 2.
+            // clap prints help and version to stdout with success, usage errors to stderr with 2;
+            // a closed output is no reason to fail either.
             let _ = err.print();
             return ExitCode::from(if err.use_stderr() { exit::USAGE } else { exit::OK });
         }
     };
+    // The window keeps the default hook: its panics are its own. Every command gets one line.
+    if args.command.is_some() {
+        output::install_panic_hook();
+    }
     init_logging();
-    match commands::run(args) {
-        Ok(()) => ExitCode::from(exit::OK),
-        Err(failure) => {
-            eprintln!("error: {}", failure.message);
+    // Unwinding rolls back open transactions and removes temporary files on its way here.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // The tests of the panic hook need a panic on demand; a release build has no such door.
+        #[cfg(debug_assertions)]
+        assert!(
+            std::env::var_os("CLOSEDESK_DEBUG_PANIC").is_none(),
+            "a panic on demand, holding a personal value: panic.test@example.com"
+        );
+        commands::run(args)
+    }));
+    match outcome {
+        Ok(Ok(())) => ExitCode::from(exit::OK),
+        Ok(Err(failure)) if failure.is_output_closed() => ExitCode::from(exit::OK),
+        Ok(Err(failure)) => {
+            output::note!("error: {}", failure.message);
             ExitCode::from(failure.code)
         }
+        Err(_) => ExitCode::from(exit::ERROR),
     }
 }
 
