@@ -116,7 +116,7 @@ fn bad_usage_exits_with_2() {
 #[test]
 fn closedesk_cli_runs_the_same_commands_and_without_one_prints_help_instead_of_a_window() {
     let (_dir, db) = fresh_db();
-    let console = |args: &[&str]| cli::run_program(&cli::console_program().to_string_lossy(), &db, args, None, &[]);
+    let console = |args: &[&str]| cli::run_program(cli::closedesk_cli(), &db, args, None, &[]);
     let listed = console(&["accounts", "--json"]);
     assert_eq!(json(&listed), json(&closedesk(&db, &["accounts", "--json"])));
 

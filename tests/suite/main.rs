@@ -14,6 +14,11 @@ mod cli;
 mod cli_agents;
 mod cli_audit;
 mod cli_close;
+mod cli_listings;
+mod cli_pipes;
+#[cfg(unix)]
+mod cli_read_only;
+mod cli_small_cuts;
 mod gui_agent;
 mod gui_agent_ops;
 mod gui_dashboard;

@@ -9,20 +9,50 @@ use crate::core::closure::Reason;
 use crate::core::{AccountRef, AccountStatus, Role};
 use closedesk_engine::backup::Format;
 
-/// Look at a marketplace account, back it up, and close it for good — offline.
-///
-/// Without a subcommand, opens the desktop app. Every command creates the database with demo
-/// accounts on first use (except `init --empty`).
-///
-/// Environment: CLOSEDESK_DB is the database path (like --db). CLOSEDESK_NOW (RFC 3339, e.g.
-/// 2026-12-01T09:00:00Z) makes every command run as of that instant, for tests and drills.
-/// CLOSEDESK_LOG sets the log filter (default: warn).
-///
-/// Exit codes: 0 ok, 1 error, 2 usage; for `close` and `--agent`: 3 blocked, 4 wrong password,
-/// code, email or phrase, 5 locked after too many wrong entries, 6 code expired, voided or missing;
-/// for `audit verify`: 7 the audit trail's chain is broken.
+/// What `--help` says of both programs after their first lines.
+macro_rules! common_help {
+    () => {
+        "Every command creates the database with demo accounts on first use (except `init --empty`). \
+         Commands that only read (accounts, show, agents list, close status, outbox, audit, verify, \
+         backup-db without --agent) need only read access to the database; the others refuse before doing anything \
+         when it cannot be written. Listings cut at --limit say so; --limit 0 lists all.\n\n\
+         Environment: CLOSEDESK_DB is the database path (like --db). CLOSEDESK_NOW (RFC 3339, e.g. \
+         2026-12-01T09:00:00Z) makes every command run as of that instant, for tests and drills. \
+         CLOSEDESK_LOG sets the log filter (default: warn).\n\n\
+         Exit codes: 0 ok (also when the output was closed early, as by `| head`), 1 error, 2 usage; \
+         for `close` and `--agent`: 3 blocked, 4 wrong password, code, email or phrase, 5 locked \
+         after too many wrong entries, 6 code expired, voided or missing; for `audit verify`: 7 the audit trail's chain is broken."
+    };
+}
+
+/// The first line of `closedesk --help`.
+const ABOUT: &str = "Look at a marketplace account, back it up, and close it for good — offline.";
+
+/// `closedesk-cli --help`: the command-line program, which never opens a window.
+pub const CONSOLE_ABOUT: &str =
+    "The closedesk command line: look at marketplace accounts, back them up, and close them for good — offline.";
+
+/// The long help of `closedesk-cli`.
+pub const CONSOLE_LONG_ABOUT: &str = concat!(
+    "The closedesk command line: look at marketplace accounts, back them up, and close them for good — offline.\n\n",
+    "closedesk-cli runs one command against the database and exits; it never opens the desktop app \
+     (run `closedesk` without a command for that). Pass a command; without one, this help is printed.\n\n",
+    common_help!()
+);
+
+/// The command line of `closedesk`; `closedesk-cli` takes the same with its own help.
 #[derive(Debug, Parser)]
-#[command(name = "closedesk", version, about, long_about, propagate_version = true)]
+#[command(
+    name = "closedesk",
+    version,
+    about = ABOUT,
+    long_about = concat!(
+        "Look at a marketplace account, back it up, and close it for good — offline.\n\n",
+        "Without a command, opens the desktop app. ",
+        common_help!()
+    ),
+    propagate_version = true
+)]
 pub struct Args {
     /// The database file [default: closedesk.db in the platform data folder]
     #[arg(long, global = true, env = "CLOSEDESK_DB", value_name = "PATH")]
@@ -66,7 +96,7 @@ pub enum Command {
         /// Only accounts in this state.
         #[arg(long, value_parser = parse_status)]
         status: Option<AccountStatus>,
-        /// At most this many accounts.
+        /// At most this many accounts (0: all); a cut list says how many there are.
         #[arg(long, default_value_t = 100)]
         limit: usize,
         /// Print one JSON document instead of a table.
@@ -120,7 +150,7 @@ pub enum Command {
         /// Print the newest mail in full (the .eml file) instead of a list.
         #[arg(long)]
         last: bool,
-        /// At most this many mails in the list.
+        /// At most this many mails in the list, the newest (0: all); a cut list says how many there are.
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
@@ -132,7 +162,7 @@ pub enum Command {
         command: Option<AuditCommand>,
         /// Only events about this account.
         account: Option<AccountRef>,
-        /// At most this many (the newest).
+        /// At most this many, the newest (0: all); a cut list says how many there are.
         #[arg(long, default_value_t = 200)]
         limit: usize,
         /// Print one JSON document instead of a table.
@@ -228,7 +258,7 @@ pub enum CloseCommand {
         /// A numeric account id or the registered email.
         account: AccountRef,
         /// The six-digit code from the mail.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_code)]
         code: String,
         /// The registered email address.
         #[arg(long)]
@@ -246,7 +276,7 @@ pub enum CloseCommand {
         #[arg(long)]
         password_stdin: bool,
         /// The six-digit cancel code from the mail.
-        #[arg(long)]
+        #[arg(long, value_parser = parse_code)]
         code: Option<String>,
     },
     /// Where the account's closure stands.
@@ -326,6 +356,15 @@ fn parse_status(text: &str) -> Result<AccountStatus, String> {
 fn parse_reason(text: &str) -> Result<Reason, String> {
     text.parse()
         .map_err(|_| "expected another-account, privacy, too-many-emails, unhappy-with-service or other".to_owned())
+}
+
+/// A code as mailed: six digits 0–9 (spaces and dashes between them are allowed, as the
+/// window allows them). Anything else is a usage error (exit 2) that spends none of the tries.
+fn parse_code(text: &str) -> Result<String, String> {
+    match crate::core::closure::Code::parse(text) {
+        Some(_) => Ok(text.to_owned()),
+        None => Err("expected the six digits 0–9 of the mailed code".to_owned()),
+    }
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {

@@ -1,11 +1,13 @@
 //! `closedesk export`, `verify` and `backup-db`: the backups of `closedesk_engine::backup` from a terminal.
 
-use std::io::{IsTerminal as _, Write as _};
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 use std::path::Path;
 
 use rusqlite::Connection;
 
 use super::Failure;
+use super::output::{self, say};
 use crate::clock::Clock;
 use crate::core::AccountRef;
 use crate::core::audit::Actor;
@@ -30,63 +32,67 @@ pub(super) fn export(
     let show_progress = std::io::stderr().is_terminal();
     let report = |progress: Progress| {
         if show_progress {
-            eprint!(
-                "\rexporting {}: {} of {} rows",
+            output::stderr(&format!(
+                "\rexporting {}: {} of {}",
                 progress.table,
                 group_thousands(progress.rows_done),
-                group_thousands(progress.rows_total)
-            );
-            let _ = std::io::stderr().flush();
+                output::counted(progress.rows_total, "row", "rows")
+            ));
         }
         true
     };
     let summary = backup::export_to_file(conn, account.id, out, format, force, now, &report);
     if show_progress {
-        eprintln!();
+        output::stderr("\n");
     }
-    let summary = summary?;
+    let summary = summary.map_err(|err| Failure::from(err).naming_file(out))?;
     // The command line acts as whoever can open the file; the trail names no person.
     backup::record_export(conn, account.id, Actor::System, format, now).map_err(|err| {
-        Failure::error(format!("wrote {}, but the audit trail could not record it: {err}", out.display()))
+        let db = conn.path().unwrap_or("the database");
+        Failure::error(format!("wrote {}, but the audit trail in {db} could not record it: {err}", out.display()))
     })?;
-    println!(
-        "wrote {}: {} backup of account {}, {} rows in {} tables, {} bytes, sha256 {}",
+    say!(
+        "wrote {}: {} backup of account {}, {} in {}, {}, sha256 {}",
         out.display(),
         summary.format,
         summary.account,
-        group_thousands(summary.counts.total()),
-        backup::Table::ALL.len(),
-        group_thousands(summary.bytes),
+        output::counted(summary.counts.total(), "row", "rows"),
+        output::counted(backup::Table::ALL.len() as u64, "table", "tables"),
+        output::counted(summary.bytes, "byte", "bytes"),
         summary.sha256
-    );
-    Ok(())
+    )
 }
 
 /// Verifies `file`, and compares it with the database when `against` is given.
 pub(super) fn verify(file: &Path, against: Option<&Connection>) -> Result<(), Failure> {
     let report = backup::verify(file, against)?;
     let header = &report.header;
-    println!(
+    let mut text = format!(
         "ok: {} is a sound closedesk backup ({}, format version {}, closedesk {}) of account {} taken {}: \
-         {} rows, sha256 {}",
+         {}, sha256 {}\n",
         file.display(),
         report.format,
         header.format_version,
         header.closedesk_version,
         header.account,
         utc_minute(header.exported_at),
-        group_thousands(report.counts.total()),
+        output::counted(report.counts.total(), "row", "rows"),
         report.sha256
     );
     match report.differences.as_deref() {
-        None => Ok(()),
+        None => output::stdout(&text),
         Some([]) => {
-            println!("matches the database: every table holds the same rows");
-            Ok(())
+            text.push_str("matches the database: every table holds the same rows\n");
+            output::stdout(&text)
         }
         Some(differences) => {
             for difference in differences {
-                println!("differs: {difference}");
+                let _ = writeln!(text, "differs: {difference}");
+            }
+            // The differences are the answer: a reader that went away does not change it.
+            match output::stdout(&text) {
+                Err(failure) if !failure.is_output_closed() => return Err(failure),
+                _ => {}
             }
             Err(Failure::error(format!(
                 "{}: differs from the database in {} (listed above)",
@@ -108,15 +114,14 @@ pub(super) fn backup_db(
     let report = match session {
         Some(session) => crate::service::staff::backup_database(db, session, out, force, clock.now())
             .map_err(|err| super::staff::failure(err, "back up the database"))?,
-        None => backup::backup_database(db, out, force)?,
+        None => backup::backup_database(db, out, force).map_err(|err| Failure::from(err).naming_file(out))?,
     };
-    println!(
-        "wrote {}: a consistent copy of {} ({} accounts, schema version {}, {} bytes), integrity check ok",
+    say!(
+        "wrote {}: a consistent copy of {} ({}, schema version {}, {}), integrity check ok",
         report.target.display(),
         db.display(),
-        group_thousands(report.accounts),
+        output::counted(report.accounts, "account", "accounts"),
         report.schema_version,
-        group_thousands(report.bytes)
-    );
-    Ok(())
+        output::counted(report.bytes, "byte", "bytes")
+    )
 }

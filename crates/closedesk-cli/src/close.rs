@@ -1,12 +1,14 @@
 //! `closedesk close …`, `purge-due`, `outbox`, `audit` and `audit verify`: the closure flow for scripts.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use rusqlite::Connection;
 use serde_json::json;
 
 use super::exit::{BLOCKED, BROKEN_CHAIN, EXPIRED, LOCKED, WRONG};
-use super::{Failure, print_json, read_password, table};
+use super::output::{self, note, say};
+use super::{Failure, listed_total, print_json, read_password, table};
 use crate::clock::Clock;
 use crate::closing::{Closing, Stepped};
 use crate::core::audit::Actor;
@@ -14,7 +16,7 @@ use crate::core::audit_chain::Noted;
 use crate::core::closure::{Event, Purpose, Reason, Refusal, Step};
 use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
-use crate::core::words::counted;
+use crate::core::words::{counted, plural};
 use crate::core::{AccountRef, AccountStatus};
 use crate::service::staff;
 use crate::store::{accounts, audit, outbox};
@@ -58,25 +60,36 @@ pub fn start(
     clock: Clock,
 ) -> Result<(), Failure> {
     let account = accounts::get_account(conn, which)?;
-    let password = read_password()?;
     let now = clock.now();
     let mut closing = closing(conn, db, Actor::Customer(account.id))?;
+    // Another start within the resend cooldown is a resend too soon: refused before the
+    // password is read or anything is written, so the code already mailed stays the valid one.
+    if let Some(until) = closing.code_cooldown(account.id, now)? {
+        return Err(refused(Refusal::ResendTooSoon { until }));
+    }
+    let password = read_password()?;
     let wizard = closing.begin(account.id, Purpose::Close)?;
 
     let (stepped, verdict) = closing.check_readiness(wizard, now)?;
     if !verdict.can_close() {
         for blocker in &verdict.blockers {
-            eprintln!("blocker: {} — {}", blocker.title(), blocker.what_to_do());
+            note!("blocker: {} — {}", blocker.title(), blocker.what_to_do());
         }
+        let blockers = verdict.blockers.len() as i64;
         return Err(Failure::with_code(
             BLOCKED,
-            format!("account {} cannot be closed while {} blocker(s) stand", account.id, verdict.blockers.len()),
+            format!(
+                "account {} cannot be closed while {} {}",
+                account.id,
+                counted(blockers, "blocker", "blockers"),
+                plural(blockers, "stands", "stand")
+            ),
         ));
     }
     let mut wizard = accepted(stepped)?;
     if wizard.step == Step::Readiness {
         for warning in &verdict.warnings {
-            eprintln!("warning: {}", warning.title());
+            note!("warning: {}", warning.title());
         }
         wizard = accepted(closing.step(wizard, Event::WarningsAcknowledged, now)?)?;
     }
@@ -86,15 +99,12 @@ pub fn start(
     wizard = accepted(closing.step(wizard, Event::BackupDecided { taken: false }, now)?)?;
     let wizard = accepted(closing.accept_summary(wizard, now)?)?;
     let expires = wizard.code.map(|c| utc_minute(c.expires_at)).unwrap_or_default();
-    println!(
-        "A 6-digit code was mailed to the registered address of account {}; it is valid until {expires}.",
+    say!(
+        "A 6-digit code was mailed to the registered address of account {}; it is valid until {expires}.\n\
+         Confirm with: closedesk close confirm {} --code CODE --email EMAIL --phrase \"Deactivate my account\"",
+        account.id,
         account.id
-    );
-    println!(
-        "Confirm with: closedesk close confirm {} --code CODE --email EMAIL --phrase \"Deactivate my account\"",
-        account.id
-    );
-    Ok(())
+    )
 }
 
 /// `close confirm`.
@@ -118,9 +128,12 @@ pub fn confirm(
     };
     let wizard = accepted(closing.confirm(wizard, code, email, phrase, now)?)?;
     let purge = wizard.purge_after.map(utc_minute).unwrap_or_default();
-    println!("Account {} is scheduled for deletion on {purge}.", account.id);
-    println!("To cancel before then: closedesk close cancel {} --password-stdin", account.id);
-    Ok(())
+    say!(
+        "Account {} is scheduled for deletion on {purge}.\n\
+         To cancel before then: closedesk close cancel {} --password-stdin",
+        account.id,
+        account.id
+    )
 }
 
 /// `close cancel --password-stdin` (mails a code) or `close cancel --code` (completes).
@@ -142,8 +155,10 @@ pub fn cancel(
             ));
         };
         accepted(closing.confirm(wizard, code, "", "", now)?)?;
-        println!("The closure of account {} was cancelled; the account is active again.", account.id);
-        return Ok(());
+        return say!("The closure of account {} was cancelled; the account is active again.", account.id);
+    }
+    if let Some(until) = closing.code_cooldown(account.id, now)? {
+        return Err(refused(Refusal::ResendTooSoon { until }));
     }
     let password = read_password()?;
     let wizard = closing.begin(account.id, Purpose::Cancel)?;
@@ -151,13 +166,15 @@ pub fn cancel(
     drop(password);
     let wizard = accepted(closing.accept_summary(wizard, now)?)?;
     let expires = wizard.code.map(|c| utc_minute(c.expires_at)).unwrap_or_default();
-    println!("A 6-digit cancel code was mailed to the registered address; it is valid until {expires}.");
-    println!("Complete with: closedesk close cancel {} --code CODE", account.id);
-    Ok(())
+    say!(
+        "A 6-digit cancel code was mailed to the registered address; it is valid until {expires}.\n\
+         Complete with: closedesk close cancel {} --code CODE",
+        account.id
+    )
 }
 
 /// `close status`.
-pub fn status(conn: &mut Connection, which: &AccountRef, json: bool, clock: Clock) -> Result<(), Failure> {
+pub fn status(conn: &Connection, which: &AccountRef, json: bool, clock: Clock) -> Result<(), Failure> {
     let account = accounts::get_account(conn, which)?;
     let now = clock.now();
     let request = accounts::closure_request(conn, account.id)?;
@@ -176,26 +193,23 @@ pub fn status(conn: &mut Connection, which: &AccountRef, json: bool, clock: Cloc
             "locked_until": locked_until,
         }));
     }
-    println!("Account {}: {}", account.id, account.status.label());
+    let mut text = format!("Account {}: {}\n", account.id, account.status.label());
     if let Some(request) = &request {
-        println!("  Requested     {}", utc_minute(request.requested_at));
-        println!(
-            "  Purge after   {}{}",
-            utc_minute(request.purge_after),
-            if request.purge_after <= now { " (due)" } else { "" }
-        );
-        println!("  Reason        {}", request.reason_code);
+        let _ = writeln!(text, "  Requested     {}", utc_minute(request.requested_at));
+        let due = if request.purge_after <= now { " (due)" } else { "" };
+        let _ = writeln!(text, "  Purge after   {}{due}", utc_minute(request.purge_after));
+        let _ = writeln!(text, "  Reason        {}", request.reason_code);
     }
     if let Some(wizard) = in_progress {
-        println!("  In progress   {:?} at step {:?}", wizard.purpose, wizard.step);
+        let _ = writeln!(text, "  In progress   {:?} at step {:?}", wizard.purpose, wizard.step);
     }
     if let Some(until) = locked_until {
-        println!("  Locked until  {}", utc_minute(until));
+        let _ = writeln!(text, "  Locked until  {}", utc_minute(until));
     }
     if account.status == AccountStatus::Active && request.is_none() && in_progress.is_none() {
-        println!("  No closure requested.");
+        text.push_str("  No closure requested.\n");
     }
-    Ok(())
+    output::stdout(&text)
 }
 
 /// `purge-due`, by the agent `session` when one signed in, else as the database file's owner.
@@ -216,14 +230,18 @@ pub fn purge_due(
         }
         None => crate::store::purge::purge_due(&mut conn, now, &paths::outbox_dir(db), &mut |_, _| {})?,
     };
+    // The purge is committed and audited (a tombstone and a "purge" line per account) before a
+    // word is printed: a reader that went away loses the words, not the record.
     if json {
         return print_json(&json!({ "purged_at": now, "receipts": receipts }));
     }
     if receipts.is_empty() {
-        println!("No account is due for purge at {}.", utc_minute(now));
+        return say!("No account is due for purge at {}.", utc_minute(now));
     }
+    let mut text = String::new();
     for receipt in &receipts {
-        println!(
+        let _ = writeln!(
+            text,
             "purged account {}: {} deleted, {} kept as \"Deleted user\", {} removed; \
              byte scan of {} for {}: {} found; checkpoint {}",
             receipt.account,
@@ -240,10 +258,10 @@ pub fn purge_due(
             },
         );
     }
-    Ok(())
+    output::stdout(&text)
 }
 
-/// `outbox`.
+/// `outbox`: the newest `limit` mails, or the newest in full.
 pub fn show_outbox(conn: &Connection, db: &Path, to: Option<&str>, last: bool, limit: usize) -> Result<(), Failure> {
     let mails = outbox::list(conn, to, if last { 1 } else { limit })?;
     if last {
@@ -253,18 +271,19 @@ pub fn show_outbox(conn: &Connection, db: &Path, to: Option<&str>, last: bool, l
         let path = paths::outbox_dir(db).join(&mail.eml_file);
         let text = std::fs::read_to_string(&path)
             .map_err(|err| Failure::error(format!("{}: cannot read the mail: {err}", path.display())))?;
-        print!("{text}");
-        return Ok(());
+        return output::stdout(&text);
     }
+    let total = listed_total(mails.len(), limit, || outbox::count(conn, to))?;
     let rows: Vec<Vec<String>> = mails
         .iter()
         .map(|m| vec![m.id.to_string(), utc_minute(m.created_at), m.to.clone(), m.subject.clone(), m.eml_file.clone()])
         .collect();
-    print!("{}", table::render(&["ID", "SENT", "TO", "SUBJECT", "FILE"], &rows));
-    Ok(())
+    let mut text = table::render(&["ID", "SENT", "TO", "SUBJECT", "FILE"], &rows);
+    text.push_str(&table::cut_note(mails.len(), total, "mails, the newest"));
+    output::stdout(&text)
 }
 
-/// `audit`.
+/// `audit`: the newest `limit` events, oldest first.
 pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, json: bool) -> Result<(), Failure> {
     // A purged account is gone from `accounts`, but its trail remains under its id.
     let account = match which {
@@ -273,8 +292,10 @@ pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, j
         None => None,
     };
     let rows = audit::list(conn, account, limit)?;
+    let filter = audit::AuditFilter { account, ..audit::AuditFilter::default() };
+    let total = listed_total(rows.len(), limit, || audit::count(conn, &filter))?;
     if json {
-        return print_json(&json!({ "events": rows }));
+        return print_json(&json!({ "events": rows, "total": total, "truncated": (rows.len() as u64) < total }));
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -284,8 +305,9 @@ pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, j
             vec![utc_minute(r.at), account, actor, r.action.clone(), r.outcome.clone()]
         })
         .collect();
-    print!("{}", table::render(&["AT", "ACCOUNT", "ACTOR", "ACTION", "OUTCOME"], &cells));
-    Ok(())
+    let mut text = table::render(&["AT", "ACCOUNT", "ACTOR", "ACTION", "OUTCOME"], &cells);
+    text.push_str(&table::cut_note(rows.len(), total, "events, the newest"));
+    output::stdout(&text)
 }
 
 /// `audit verify`: the chain's verdict on stdout; a broken chain exits with [`BROKEN_CHAIN`].

@@ -1,13 +1,14 @@
 //! What each subcommand does, on top of `store`, `auth` and `demo`.
 
 use std::fmt::Write as _;
-use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::io::{BufRead as _, IsTerminal as _};
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use serde_json::json;
 
 use super::args::{AgentsCommand, Args, AuditCommand, CloseCommand, Command};
+use super::output::{self, counted, note, say};
 use super::{Failure, backup, close, staff, table};
 use crate::auth::{Secret, password};
 use crate::clock::Clock;
@@ -32,82 +33,104 @@ pub fn run(args: Args, window: Option<super::Window>) -> Result<(), Failure> {
         return open(db, Clock::for_app()?).map_err(|err| Failure::error(format!("{err:#}")));
     };
     let clock = Clock::for_command()?;
+    run_command(command, &db, clock).map_err(|failure| failure.naming_database(&db))
+}
+
+fn run_command(command: Command, db: &Path, clock: Clock) -> Result<(), Failure> {
     match command {
-        Command::Init { empty } => init(&db, empty, clock),
+        Command::Init { empty } => init(db, empty, clock),
         Command::Seed { accounts, orders_per_account, seed } => {
-            seed_accounts(&db, &demo::seed::SeedSpec { accounts, orders_per_account, seed }, clock)
+            seed_accounts(db, &demo::seed::SeedSpec { accounts, orders_per_account, seed }, clock)
         }
         Command::Accounts { search, status, limit, json } => {
-            let conn = open(&db, clock)?;
-            let filter = accounts::AccountFilter { search: search.as_deref(), status, limit };
+            let conn = open_to_read(db, clock)?;
+            let filter = accounts::AccountFilter { search: search.as_deref(), status, limit: all_if_zero(limit) };
             list_accounts(&conn, &filter, json)
         }
-        Command::Show { account, json } => show(&open(&db, clock)?, &account, json),
-        Command::SetPassword { account, .. } => set_password(&mut open(&db, clock)?, &account, clock),
+        Command::Show { account, json } => show(&open_to_read(db, clock)?, &account, json),
+        Command::SetPassword { account, .. } => set_password(&mut open_to_write(db, clock)?, &account, clock),
         Command::Agents { command: AgentsCommand::Add { name, role, .. } } => {
-            add_agent(&mut open(&db, clock)?, &name, role, clock)
+            add_agent(&mut open_to_write(db, clock)?, &name, role, clock)
         }
-        Command::Agents { command: AgentsCommand::List { json } } => list_agents(&open(&db, clock)?, json),
+        Command::Agents { command: AgentsCommand::List { json } } => list_agents(&open_to_read(db, clock)?, json),
         Command::Agents { command: AgentsCommand::Disable { name } } => {
-            set_agent_disabled(&mut open(&db, clock)?, &name, true, clock)
+            set_agent_disabled(&mut open_to_write(db, clock)?, &name, true, clock)
         }
         Command::Agents { command: AgentsCommand::Enable { name } } => {
-            set_agent_disabled(&mut open(&db, clock)?, &name, false, clock)
+            set_agent_disabled(&mut open_to_write(db, clock)?, &name, false, clock)
         }
         Command::Agents { command: AgentsCommand::ResetPassword { name, .. } } => {
-            reset_agent_password(&mut open(&db, clock)?, &name, clock)
+            reset_agent_password(&mut open_to_write(db, clock)?, &name, clock)
         }
-        Command::Close { command } => {
-            let mut conn = open(&db, clock)?;
-            match command {
-                CloseCommand::Start { account, reason, note, .. } => {
-                    close::start(&mut conn, &db, &account, reason, note, clock)
-                }
-                CloseCommand::Confirm { account, code, email, phrase } => {
-                    close::confirm(&mut conn, &db, &account, &code, &email, &phrase, clock)
-                }
-                CloseCommand::Cancel { account, code, .. } => {
-                    close::cancel(&mut conn, &db, &account, code.as_deref(), clock)
-                }
-                CloseCommand::Status { account, json } => close::status(&mut conn, &account, json, clock),
-            }
-        }
+        Command::Close { command } => close_command(command, db, clock),
         Command::PurgeDue { json, staff } => {
-            let mut conn = open(&db, clock)?;
+            let mut conn = open_to_write(db, clock)?;
             let session = staff::sign_in(&mut conn, &staff, clock)?;
-            close::purge_due(conn, &db, session, json, clock)
+            close::purge_due(conn, db, session, json, clock)
         }
-        Command::Outbox { to, last, limit } => close::show_outbox(&open(&db, clock)?, &db, to.as_deref(), last, limit),
+        Command::Outbox { to, last, limit } => {
+            close::show_outbox(&open_to_read(db, clock)?, db, to.as_deref(), last, all_if_zero(limit))
+        }
         Command::Audit { command: Some(AuditCommand::Verify { noted, json }), .. } => {
-            close::verify_audit(&open(&db, clock)?, noted, json)
+            close::verify_audit(&open_to_read(db, clock)?, noted, json)
         }
         Command::Audit { command: None, account, limit, json } => {
-            close::show_audit(&open(&db, clock)?, account.as_ref(), limit, json)
+            close::show_audit(&open_to_read(db, clock)?, account.as_ref(), all_if_zero(limit), json)
         }
         Command::Export { account, out, format, force } => {
-            backup::export(&open(&db, clock)?, &account, &out, format, force, clock)
+            // The audit line of the backup must be writable before the file is written.
+            let conn = open_to_write(db, clock).map_err(|failure| {
+                Failure::error(format!(
+                    "{}, and {} was not written: every backup is recorded in the audit trail",
+                    failure.message,
+                    out.display()
+                ))
+            })?;
+            backup::export(&conn, &account, &out, format, force, clock)
         }
         Command::Verify { file, against_db } => {
-            backup::verify(&file, against_db.then(|| open(&db, clock)).transpose()?.as_ref())
+            backup::verify(&file, against_db.then(|| open_to_read(db, clock)).transpose()?.as_ref())
         }
         Command::BackupDb { out, force, staff } => {
             // Only a first use or a sign-in writes the database; a copy only reads it.
             let session = if staff.agent.is_some() || !db.exists() {
-                staff::sign_in(&mut open(&db, clock)?, &staff, clock)?
+                staff::sign_in(&mut open_to_write(db, clock)?, &staff, clock)?
             } else {
                 None
             };
-            backup::backup_db(&db, &out, force, session, clock)
+            backup::backup_db(db, &out, force, session, clock)
         }
         Command::InstallDesktopEntry => {
-            for path in
-                crate::desktop_entry::install_for_current_user().map_err(|err| Failure::error(format!("{err:#}")))?
-            {
-                println!("installed {}", path.display());
+            let written =
+                crate::desktop_entry::install_for_current_user().map_err(|err| Failure::error(format!("{err:#}")))?;
+            let mut text = String::new();
+            for path in written {
+                let _ = writeln!(text, "installed {}", path.display());
             }
-            Ok(())
+            output::stdout(&text)
         }
     }
+}
+
+/// `closedesk close …`: `status` reads; the others change the database.
+fn close_command(command: CloseCommand, db: &Path, clock: Clock) -> Result<(), Failure> {
+    match command {
+        CloseCommand::Status { account, json } => close::status(&open_to_read(db, clock)?, &account, json, clock),
+        CloseCommand::Start { account, reason, note, .. } => {
+            close::start(&mut open_to_write(db, clock)?, db, &account, reason, note, clock)
+        }
+        CloseCommand::Confirm { account, code, email, phrase } => {
+            close::confirm(&mut open_to_write(db, clock)?, db, &account, &code, &email, &phrase, clock)
+        }
+        CloseCommand::Cancel { account, code, .. } => {
+            close::cancel(&mut open_to_write(db, clock)?, db, &account, code.as_deref(), clock)
+        }
+    }
+}
+
+/// `--limit 0` means no limit.
+fn all_if_zero(limit: usize) -> usize {
+    if limit == 0 { usize::MAX } else { limit }
 }
 
 fn db_path(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
@@ -120,9 +143,28 @@ fn db_path(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
 fn open(path: &Path, clock: Clock) -> Result<Connection, Failure> {
     let (conn, opened) = demo::open_or_create_with_demo(path, clock.now())?;
     if opened == store::Opened::Created {
-        eprintln!("created {} with demo accounts", path.display());
+        note!("created {} with demo accounts", path.display());
     }
     Ok(conn)
+}
+
+/// Opens the database for a command that changes it, and refuses at once, before anything is
+/// done, when the database cannot be written.
+fn open_to_write(path: &Path, clock: Clock) -> Result<Connection, Failure> {
+    store::check_file_writable(path)?;
+    let conn = open(path, clock)?;
+    store::check_writable(&conn, path)?;
+    Ok(conn)
+}
+
+/// Opens the database for a command that only reads it: read-only, so that a file or folder
+/// the user may read but not write is enough. A missing database is created, as by every
+/// command.
+fn open_to_read(path: &Path, clock: Clock) -> Result<Connection, Failure> {
+    if !path.exists() {
+        return open(path, clock);
+    }
+    Ok(store::open_read_only(path)?)
 }
 
 fn init(path: &Path, empty: bool, clock: Clock) -> Result<(), Failure> {
@@ -131,42 +173,45 @@ fn init(path: &Path, empty: bool, clock: Clock) -> Result<(), Failure> {
     }
     if empty {
         store::create_empty(path)?;
-        println!("created empty database {}", path.display());
+        say!("created empty database {}", path.display())
     } else {
         demo::open_or_create_with_demo(path, clock.now())?;
-        println!("created {} with demo accounts (logins in the README)", path.display());
+        say!("created {} with demo accounts (logins in the README)", path.display())
     }
-    Ok(())
 }
 
 fn seed_accounts(path: &Path, spec: &demo::seed::SeedSpec, clock: Clock) -> Result<(), Failure> {
-    let mut conn = open(path, clock)?;
+    let mut conn = open_to_write(path, clock)?;
     let show_progress = std::io::stderr().is_terminal();
     let started = std::time::Instant::now();
     let report = demo::seed::seed(&mut conn, spec, clock.now(), &mut |done| {
         if show_progress {
-            eprint!("\rseeding: {} of {} accounts", group_thousands(done), group_thousands(spec.accounts));
+            output::stderr(&format!(
+                "\rseeding: {} of {}",
+                group_thousands(done),
+                counted(spec.accounts, "account", "accounts")
+            ));
         }
     })?;
     if show_progress {
-        eprintln!();
+        output::stderr("\n");
     }
     let secs = started.elapsed().as_secs_f64().max(1e-9);
-    println!(
-        "added {} accounts and {} orders ({} rows, batch {}) in {secs:.2} s: {} rows/s",
-        group_thousands(report.accounts),
-        group_thousands(report.orders),
-        group_thousands(report.rows),
+    say!(
+        "added {} and {} ({}, batch {}) in {secs:.2} s: {} rows/s",
+        counted(report.accounts, "account", "accounts"),
+        counted(report.orders, "order", "orders"),
+        counted(report.rows, "row", "rows"),
         report.batch,
         group_thousands((report.rows as f64 / secs) as u64),
-    );
-    Ok(())
+    )
 }
 
 fn list_accounts(conn: &Connection, filter: &accounts::AccountFilter<'_>, json: bool) -> Result<(), Failure> {
     let rows = accounts::list_accounts(conn, filter)?;
+    let total = listed_total(rows.len(), filter.limit, || accounts::count_accounts(conn, filter))?;
     if json {
-        return print_json(&json!({ "accounts": rows }));
+        return print_json(&json!({ "accounts": rows, "total": total, "truncated": (rows.len() as u64) < total }));
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -180,8 +225,19 @@ fn list_accounts(conn: &Connection, filter: &accounts::AccountFilter<'_>, json: 
             ]
         })
         .collect();
-    print!("{}", table::render(&["ID", "NAME", "EMAIL", "COUNTRY", "STATUS"], &cells));
-    Ok(())
+    let mut text = table::render(&["ID", "NAME", "EMAIL", "COUNTRY", "STATUS"], &cells);
+    text.push_str(&table::cut_note(rows.len(), total, "accounts"));
+    output::stdout(&text)
+}
+
+/// How many rows a listing of `shown` rows at `limit` left out, with those shown: counted only
+/// when the listing is full, since a shorter one holds them all.
+pub(super) fn listed_total(
+    shown: usize,
+    limit: usize,
+    count: impl FnOnce() -> store::StoreResult<u64>,
+) -> Result<u64, Failure> {
+    if shown < limit { Ok(shown as u64) } else { Ok(count()?.max(shown as u64)) }
 }
 
 fn show(conn: &Connection, which: &AccountRef, json: bool) -> Result<(), Failure> {
@@ -208,8 +264,7 @@ fn show(conn: &Connection, which: &AccountRef, json: bool) -> Result<(), Failure
     for (label, count) in counts.labelled() {
         let _ = writeln!(out, "  {label:<22}{:>10}", group_thousands(count as u64));
     }
-    print!("{out}");
-    Ok(())
+    output::stdout(&out)
 }
 
 fn set_password(conn: &mut Connection, which: &AccountRef, clock: Clock) -> Result<(), Failure> {
@@ -222,8 +277,7 @@ fn set_password(conn: &mut Connection, which: &AccountRef, clock: Clock) -> Resu
             AuditEvent { account: Some(account.id), actor: Actor::System, action: "password_set", outcome: "ok" };
         audit::record(tx, &event, now)
     })?;
-    println!("password updated for account {}", account.id);
-    Ok(())
+    say!("password updated for account {}", account.id)
 }
 
 fn add_agent(conn: &mut Connection, name: &str, role: Role, clock: Clock) -> Result<(), Failure> {
@@ -241,14 +295,14 @@ fn add_agent(conn: &mut Connection, name: &str, role: Role, clock: Clock) -> Res
         )?;
         Ok(id)
     })?;
-    println!("added agent {id} ({})", role.as_str());
-    Ok(())
+    say!("added agent {id} ({})", role.as_str())
 }
 
 fn list_agents(conn: &Connection, json: bool) -> Result<(), Failure> {
     let rows = agents::list_agents(conn)?;
     if json {
-        return print_json(&json!({ "agents": rows }));
+        // Every agent, always: the same shape as the listings that can be cut.
+        return print_json(&json!({ "agents": rows, "total": rows.len(), "truncated": false }));
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -261,8 +315,7 @@ fn list_agents(conn: &Connection, json: bool) -> Result<(), Failure> {
             ]
         })
         .collect();
-    print!("{}", table::render(&["ID", "NAME", "ROLE", "STATE"], &cells));
-    Ok(())
+    output::stdout(&table::render(&["ID", "NAME", "ROLE", "STATE"], &cells))
 }
 
 /// The agent named `name` (in any case), or a not-found failure.
@@ -278,8 +331,7 @@ fn set_agent_disabled(conn: &mut Connection, name: &str, disabled: bool, clock: 
         let action = if disabled { "agent_disabled" } else { "agent_enabled" };
         audit::record(tx, &AuditEvent { account: None, actor: Actor::System, action, outcome: "ok" }, now)
     })?;
-    println!("agent {} {}", agent.id, if disabled { "disabled" } else { "enabled" });
-    Ok(())
+    say!("agent {} {}", agent.id, if disabled { "disabled" } else { "enabled" })
 }
 
 fn reset_agent_password(conn: &mut Connection, name: &str, clock: Clock) -> Result<(), Failure> {
@@ -291,8 +343,7 @@ fn reset_agent_password(conn: &mut Connection, name: &str, clock: Clock) -> Resu
         let event = AuditEvent { account: None, actor: Actor::System, action: "agent_password_reset", outcome: "ok" };
         audit::record(tx, &event, now)
     })?;
-    println!("password reset for agent {}", agent.id);
-    Ok(())
+    say!("password reset for agent {}", agent.id)
 }
 
 /// Reads one line from standard input as a password, without its line ending.
@@ -314,9 +365,10 @@ pub(super) fn read_password() -> Result<Secret, Failure> {
     Ok(line)
 }
 
+/// Prints `value` as one pretty JSON document and a line break.
 pub(super) fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, value)
-        .map_err(|err| Failure::error(format!("cannot write JSON: {err}")))?;
-    writeln!(stdout).map_err(|err| Failure::error(format!("cannot write to standard output: {err}")))
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|err| Failure::error(format!("cannot write JSON: {err}")))?;
+    text.push('\n');
+    output::stdout(&text)
 }

@@ -1,5 +1,7 @@
 //! Plain-text tables for human output.
 
+use crate::core::money::group_thousands;
+
 /// Lays out `rows` under `headers` in columns two spaces apart.
 pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
@@ -28,8 +30,32 @@ pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// The line that ends a listing cut at its limit, "showing 100 of 18,008 accounts — …", or
+/// nothing when it shows all `total`. `what` names the rows, in the plural (a cut listing left
+/// out at least one row, so it held two at least).
+pub fn cut_note(shown: usize, total: u64, what: &str) -> String {
+    if shown as u64 >= total {
+        return String::new();
+    }
+    format!(
+        "showing {} of {} {what} — use --limit N for more, --limit 0 for all\n",
+        group_thousands(shown as u64),
+        group_thousands(total)
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cut_listing_says_how_much_it_left_out() {
+        assert_eq!(
+            super::cut_note(100, 18_008, "accounts"),
+            "showing 100 of 18,008 accounts — use --limit N for more, --limit 0 for all\n"
+        );
+        assert_eq!(super::cut_note(3, 3, "accounts"), "");
+        assert_eq!(super::cut_note(0, 0, "accounts"), "");
+    }
+
     #[test]
     fn columns_line_up() {
         let text = super::render(&["ID", "NAME"], &[vec!["1".into(), "Ann".into()], vec!["10".into(), "Bo".into()]]);

@@ -18,12 +18,30 @@ const DESKTOP_FILE_NAME: &str = "closedesk.desktop";
 /// Writes the launcher entry and the icon for the current user and returns the files written.
 ///
 /// The entry goes to `$XDG_DATA_HOME/applications/closedesk.desktop` (by default
-/// `~/.local/share/applications`) with `Exec=` pointing at the running binary, and the icon to
-/// `…/icons/hicolor/256x256/apps/closedesk.png`. Running it again overwrites both.
+/// `~/.local/share/applications`) with `Exec=` pointing at the window program (the running
+/// `closedesk`, or the one beside a running `closedesk-cli`), and the icon to
+/// `…/icons/hicolor/256x256/apps/closedesk.png`. Running it again overwrites both. Nothing is
+/// written when that program does not exist: an entry that starts nothing would only fail
+/// later, when clicked.
 pub fn install_for_current_user() -> anyhow::Result<Vec<PathBuf>> {
-    let dirs = directories::BaseDirs::new().context("cannot find the home folder of the current user")?;
     let exe = std::env::current_exe().context("cannot find the path of the running closedesk binary")?;
-    install_into(dirs.data_dir(), &window_program(&exe))
+    let program = existing_window_program(&exe)?;
+    let dirs = directories::BaseDirs::new().context("cannot find the home folder of the current user")?;
+    install_into(dirs.data_dir(), &program)
+}
+
+/// [`window_program`] for `exe`, if it is a file that exists.
+fn existing_window_program(exe: &Path) -> anyhow::Result<PathBuf> {
+    let program = window_program(exe);
+    anyhow::ensure!(
+        program.is_file(),
+        "{}: no closedesk window program is there, so no desktop entry was installed; the entry starts \
+         `closedesk` from the folder of {} — put it there, or run `closedesk install-desktop-entry` \
+         from where it is",
+        program.display(),
+        exe.display()
+    );
+    Ok(program)
 }
 
 /// The program the entry starts: the running one, or, when that is `closedesk-cli` (which
@@ -104,6 +122,23 @@ mod tests {
         assert_eq!(window_program(Path::new("/opt/cd/closedesk-cli")), Path::new("/opt/cd/closedesk"));
         assert_eq!(window_program(Path::new("C:/cd/closedesk-cli.exe")), Path::new("C:/cd/closedesk.exe"));
         assert_eq!(window_program(Path::new("/opt/cd/closedesk")), Path::new("/opt/cd/closedesk"));
+    }
+
+    #[test]
+    fn the_entry_points_only_at_a_window_program_that_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let cli = dir.path().join("closedesk-cli");
+        std::fs::write(&cli, b"").unwrap();
+        let err = existing_window_program(&cli).unwrap_err().to_string();
+        assert!(err.contains(&dir.path().join("closedesk").display().to_string()), "{err}");
+        assert!(err.contains("no desktop entry was installed"), "{err}");
+
+        std::fs::create_dir(dir.path().join("closedesk")).unwrap();
+        assert!(existing_window_program(&cli).is_err(), "a folder is no program");
+        std::fs::remove_dir(dir.path().join("closedesk")).unwrap();
+
+        std::fs::write(dir.path().join("closedesk"), b"").unwrap();
+        assert_eq!(existing_window_program(&cli).unwrap(), dir.path().join("closedesk"));
     }
 
     #[test]

@@ -2,37 +2,152 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+
+/// The `closedesk` program.
+pub const CLOSEDESK: &str = env!("CARGO_BIN_EXE_closedesk");
+
+/// The console program, `closedesk-cli`: built by its own crate beside `closedesk` (the
+/// workspace's `cargo test` builds every member's programs into the same folder).
+pub fn closedesk_cli() -> &'static str {
+    static PATH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let name = format!("closedesk-cli{}", std::env::consts::EXE_SUFFIX);
+        Path::new(CLOSEDESK).with_file_name(name).to_string_lossy().into_owned()
+    });
+    &PATH
+}
 
 /// Runs `closedesk --db DB ARGS…` with `stdin` piped in and `env` set, and waits for it.
 ///
 /// The caller's `CLOSEDESK_*` variables are removed first, so a developer's own database or
 /// clock never leaks into a test.
 pub fn run(db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
-    run_program(env!("CARGO_BIN_EXE_closedesk"), db, args, stdin, env)
-}
-
-/// The console program, `closedesk-cli`: built by its own crate beside `closedesk` (the
-/// workspace's `cargo test` builds every member's programs into the same folder).
-pub fn console_program() -> std::path::PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_closedesk")).with_file_name(format!("closedesk-cli{}", std::env::consts::EXE_SUFFIX))
+    run_program(CLOSEDESK, db, args, stdin, env)
 }
 
 /// Like [`run`] for another program of the package, such as `closedesk-cli`.
 pub fn run_program(program: &str, db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    let mut command = command(program, db, args, env);
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    finish(command, stdin)
+}
+
+/// `PROGRAM --db DB ARGS…` with the caller's `CLOSEDESK_*` variables removed and `env` set.
+pub fn command(program: &str, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(program);
     command.arg("--db").arg(db).args(args);
-    for name in ["CLOSEDESK_DB", "CLOSEDESK_NOW", "CLOSEDESK_SETTINGS", "CLOSEDESK_LOG"] {
+    clean_env(&mut command);
+    command.envs(env.iter().copied());
+    command
+}
+
+fn clean_env(command: &mut Command) {
+    for name in ["CLOSEDESK_DB", "CLOSEDESK_NOW", "CLOSEDESK_SETTINGS", "CLOSEDESK_LOG", "CLOSEDESK_DEBUG_PANIC"] {
         command.env_remove(name);
     }
-    command.envs(env.iter().copied());
-    let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+}
+
+/// Spawns `command` with `stdin` piped in and waits for it.
+fn finish(mut command: Command, stdin: Option<&str>) -> Output {
+    let mut child: Child = command.stdin(Stdio::piped()).spawn().unwrap();
     let mut pipe = child.stdin.take().unwrap();
     if let Some(text) = stdin {
-        pipe.write_all(text.as_bytes()).unwrap();
+        // A program that does not read its input may be gone already.
+        let _ = pipe.write_all(text.as_bytes());
     }
     drop(pipe);
     child.wait_with_output().unwrap()
+}
+
+/// Which of the program's outputs is a pipe whose reader is gone before it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closed {
+    /// Standard output; standard error is captured.
+    Stdout,
+    /// Standard output and standard error: nothing it says reaches anyone.
+    Both,
+}
+
+/// Runs `PROGRAM --db DB ARGS…` like [`run_program`], but with `closed` wired to a pipe whose
+/// read end is closed before the program starts, so that its first write there fails with
+/// `EPIPE`, as `closedesk accounts | head -1` does once `head` has left. Standard error is
+/// captured unless it is closed too.
+pub fn run_into_closed_pipe(
+    program: &str,
+    db: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+    closed: Closed,
+) -> Output {
+    let closed_pipe = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let mut command = command(program, db, args, env);
+    command.stdout(closed_pipe());
+    match closed {
+        Closed::Stdout => command.stderr(Stdio::piped()),
+        Closed::Both => command.stderr(closed_pipe()),
+    };
+    finish(command, stdin)
+}
+
+/// How this test process can run a program as a user who may not write what the test's own
+/// user (often root, in containers) writes: `None` with the reason when it cannot.
+///
+/// Permissions do not stop root, so a test of a read-only file or folder run as root would
+/// prove nothing. As another user the program runs directly; as root, through `setpriv` as
+/// `nobody` (uid and gid 65534), if that works here.
+pub fn unprivileged() -> Result<Vec<String>, String> {
+    if !running_as_root() {
+        return Ok(Vec::new());
+    }
+    let prefix: Vec<String> =
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"].map(str::to_owned).to_vec();
+    // The built program must be reachable by that user too (its folders must let others in).
+    let probe = Command::new(&prefix[0]).args(&prefix[1..]).arg(closedesk_cli()).arg("--version").output();
+    match probe {
+        Ok(output) if output.status.success() => Ok(prefix),
+        Ok(output) => Err(format!(
+            "running as root, and `setpriv` cannot run {} as nobody: {}",
+            closedesk_cli(),
+            text(&output.stderr).trim()
+        )),
+        Err(err) => Err(format!("running as root, and `setpriv` is not available: {err}")),
+    }
+}
+
+/// Runs `PROGRAM --db DB ARGS…` as [`unprivileged`] says, capturing its outputs.
+pub fn run_unprivileged(
+    prefix: &[String],
+    program: &str,
+    db: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> Output {
+    let mut command = match prefix.split_first() {
+        Some((first, rest)) => {
+            let mut command = Command::new(first);
+            command.args(rest).arg(program);
+            command
+        }
+        None => Command::new(program),
+    };
+    command.arg("--db").arg(db).args(args);
+    clean_env(&mut command);
+    command.envs(env.iter().copied());
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    finish(command, stdin)
+}
+
+/// Whether this process runs as root: a file it creates belongs to its effective user.
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    file.as_file().metadata().unwrap().uid() == 0
 }
 
 /// Output bytes as text, for messages and assertions.

@@ -108,6 +108,21 @@ impl<'a> Closing<'a> {
         Ok(store::closure::load_attempt(self.conn, account)?.filter(|w| w.step != Step::Done))
     }
 
+    /// Until when no new code may be mailed for `account`: `Some` while the code of its
+    /// unfinished request was mailed less than the resend cooldown before `now`.
+    ///
+    /// A new request mails a new code, so starting again is a resend: a script that calls
+    /// `close start` three times in a second must mail one code, not three. Ask before
+    /// [`Closing::begin`] so that a refused start leaves the mailed code valid.
+    pub fn code_cooldown(&mut self, account: AccountId, now: Timestamp) -> Result<Option<Timestamp>, ClosingError> {
+        // A spent code (voided by too many wrong tries: closure is locked) mails nothing new.
+        let Some(code) = self.resume(account)?.and_then(|wizard| wizard.code).filter(|code| !code.spent) else {
+            return Ok(None);
+        };
+        let allowed_at = code.issued_at + jiff::SignedDuration::from_secs(self.policy.resend_cooldown_secs);
+        Ok((now < allowed_at).then_some(allowed_at))
+    }
+
     /// The readiness verdict for `account` at `now`: the same rules the dashboard shows.
     pub fn readiness(&self, account: AccountId, now: Timestamp) -> Result<Readiness, ClosingError> {
         Ok(readiness::readiness(&holdings::holdings(self.conn, account, now)?))

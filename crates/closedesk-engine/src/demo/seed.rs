@@ -84,8 +84,8 @@ const YEAR_SECS: i64 = 365 * DAY_SECS;
 
 /// Adds `spec.accounts` synthetic accounts with their orders and the rest of their data.
 ///
-/// A batch number is taken first, in its own short transaction; accounts are then written
-/// in chunks of at most about 200,000 rows or one second each, with a short pause between
+/// A batch number is taken first, in its own short transaction, holding no accounts; accounts
+/// are then written, and counted in the batch, in chunks of at most about 200,000 rows or one second each, with a short pause between
 /// chunks, so a concurrent writer (another seed, the app) gets its turn. `progress` is told
 /// the number of accounts written so far after every chunk. All accounts share one argon2id
 /// hash of [`SYNTHETIC_PASSWORD`], computed once per run.
@@ -108,16 +108,22 @@ fn seed_with(
     let password_phc = password::hash(&Secret::from(SYNTHETIC_PASSWORD))
         .map_err(|err| StoreError::Conflict(format!("could not hash the synthetic password: {err}")))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
-    let batch =
-        with_busy_retries(|| store::write(conn, |tx| records::insert_seed_batch(tx, spec.seed, spec.accounts, now)))?;
+    let batch = with_busy_retries(|| store::write(conn, |tx| records::insert_seed_batch(tx, spec.seed, now)))?;
 
     let mut generator = Generator::new(spec, batch, password_phc);
     let mut report = SeedReport { batch, ..SeedReport::default() };
     let mut next = 1;
     while next <= spec.accounts {
         let started = Instant::now();
-        let chunk =
-            with_busy_retries(|| store::write(conn, |tx| generator.chunk(tx, next, spec.accounts, limits, started)))?;
+        // The batch counts the chunk's accounts in the chunk's own transaction: a seeder killed at
+        // any instant leaves the batch claiming exactly the accounts that were committed.
+        let chunk = with_busy_retries(|| {
+            store::write(conn, |tx| {
+                let chunk = generator.chunk(tx, next, spec.accounts, limits, started)?;
+                records::add_seed_batch_accounts(tx, batch, chunk.accounts)?;
+                Ok(chunk)
+            })
+        })?;
         let held = started.elapsed();
         next += chunk.accounts;
         report.accounts += chunk.accounts;
@@ -924,6 +930,8 @@ mod tests {
         assert_eq!(count(&conn, "SELECT count(*) FROM accounts"), 30);
         assert_eq!(count(&conn, "SELECT count(*) FROM orders"), 120);
         assert_eq!(count(&conn, "SELECT count(*) FROM seed_batches"), 2);
+        assert_eq!(count(&conn, "SELECT sum(accounts) FROM seed_batches WHERE id IN (1, 2) GROUP BY seed"), 30);
+        assert_eq!(count(&conn, "SELECT accounts FROM seed_batches WHERE id = 2"), 15, "each batch counts its own");
         assert!(
             accounts::find_account(&conn, &crate::core::AccountRef::Email("synthetic-b2-15@example.test".to_owned()))
                 .unwrap()
@@ -938,6 +946,21 @@ mod tests {
         let mut seen = Vec::new();
         seed_with(&mut conn, &spec(20, 4), now(), &mut |done| seen.push(done), SMALL_CHUNKS).unwrap();
         assert_eq!(seen, [7, 14, 20]);
+    }
+
+    #[test]
+    fn a_seeder_stopped_between_chunks_leaves_a_batch_claiming_only_what_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        let mut conn = store::create_empty(&path).unwrap();
+        let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            seed_with(&mut conn, &spec(20, 4), now(), &mut |_| panic!("stopped after the first chunk"), SMALL_CHUNKS)
+        }));
+        assert!(stopped.is_err());
+        drop(conn);
+        let conn = store::open_existing(&path).unwrap();
+        assert_eq!(count(&conn, "SELECT accounts FROM seed_batches WHERE id = 1"), 7);
+        assert_eq!(count(&conn, "SELECT count(*) FROM accounts"), 7);
     }
 
     #[test]

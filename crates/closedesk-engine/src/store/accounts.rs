@@ -140,7 +140,7 @@ pub struct AccountFilter<'a> {
     pub search: Option<&'a str>,
     /// Only accounts in this state.
     pub status: Option<AccountStatus>,
-    /// At most this many rows.
+    /// At most this many rows (`usize::MAX`: all of them).
     pub limit: usize,
 }
 
@@ -153,9 +153,22 @@ pub fn list_accounts(conn: &Connection, filter: &AccountFilter<'_>) -> StoreResu
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT ?2"
     ))?;
-    let rows =
-        stmt.query_map(params![filter.status.map(AccountStatus::as_str), filter.limit as i64], account_from_row)?;
+    // SQLite reads a negative LIMIT as "no limit": a limit beyond i64 is none.
+    let limit = i64::try_from(filter.limit).unwrap_or(-1);
+    let rows = stmt.query_map(params![filter.status.map(AccountStatus::as_str), limit], account_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many accounts match `filter` in all, whatever its limit: what a listing cut at the
+/// limit says it left out.
+pub fn count_accounts(conn: &Connection, filter: &AccountFilter<'_>) -> StoreResult<u64> {
+    if let Some(text) = filter.search.map(str::trim).filter(|s| !s.is_empty()) {
+        return super::search::count_accounts(conn, text, filter.status);
+    }
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM accounts WHERE ?1 IS NULL OR status = ?1")?
+        .query_row(params![filter.status.map(AccountStatus::as_str)], |row| row.get(0))?;
+    Ok(count as u64)
 }
 
 /// How many rows an account holds in each table, for the first overview.

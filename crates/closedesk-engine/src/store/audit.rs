@@ -273,7 +273,7 @@ pub fn query(
 ) -> StoreResult<Vec<AuditRow>> {
     let (clause, mut values) = filter.clause();
     // SQLite reads a negative LIMIT as "no limit".
-    values.push(rusqlite::types::Value::Integer(limit.map_or(-1, |limit| limit as i64)));
+    values.push(rusqlite::types::Value::Integer(limit.map_or(-1, |limit| i64::try_from(limit).unwrap_or(-1))));
     values.push(rusqlite::types::Value::Integer(offset as i64));
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, at, account_id, actor_kind, actor_id, action, outcome, prev_hash, hash FROM audit_events {clause}

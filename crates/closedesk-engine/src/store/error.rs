@@ -24,6 +24,11 @@ pub enum StoreError {
     #[error("{path}: cannot open the database: {reason}")]
     Unavailable { path: PathBuf, reason: String },
 
+    /// The database can be read but not written here (a read-only file or folder), and what
+    /// was asked would change it; nothing was changed.
+    #[error("{path}: the database cannot be written here ({reason}); nothing was changed")]
+    ReadOnly { path: PathBuf, reason: String },
+
     /// A lookup named something that does not exist.
     #[error("{0} was not found")]
     NotFound(String),

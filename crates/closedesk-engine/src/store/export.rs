@@ -724,8 +724,8 @@ pub fn open_for_copy(path: &Path) -> StoreResult<Connection> {
     if metadata.is_dir() {
         return Err(foreign("it is a folder"));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|err| StoreError::Unavailable { path: path.to_owned(), reason: err.to_string() })?;
+    // Also in a folder the user may read but not write (see `read_only_connection`).
+    let conn = super::open::read_only_connection(path)?;
     conn.busy_timeout(super::open::BUSY_TIMEOUT)?;
     let header = || -> rusqlite::Result<(i32, i64)> {
         let app_id = conn.pragma_query_value(None, "application_id", |row| row.get(0))?;

@@ -23,7 +23,10 @@ pub mod search;
 pub mod sign_in;
 
 pub use error::{StoreError, StoreResult};
-pub use open::{Opened, create_empty, open_existing, open_or_create, open_or_create_with};
+pub use open::{
+    Opened, check_file_writable, check_writable, create_empty, open_existing, open_or_create, open_or_create_with,
+    open_read_only,
+};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 

@@ -49,9 +49,202 @@ pub fn open_existing(path: &Path) -> StoreResult<Connection> {
     let mut conn =
         Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|err| unavailable(path, &err))?;
-    configure(&conn).map_err(|err| unavailable(path, &err))?;
-    migrations::migrate(&mut conn)?;
+    configure(&conn)
+        .map_err(|err| if cannot_write(&err) { not_writable(path, &err) } else { unavailable(path, &err) })?;
+    migrations::migrate(&mut conn).map_err(|err| match err {
+        StoreError::Sqlite(err) if cannot_write(&err) => not_writable(path, &err),
+        other => other,
+    })?;
     Ok(conn)
+}
+
+/// Opens an existing closedesk database for reading only, refusing foreign, corrupt and newer
+/// files as [`open_existing`] does: no statement can write through the connection, and a file
+/// or folder the user may read but not write is enough.
+///
+/// A database from an older closedesk is upgraded first, which needs write access once; without
+/// it the error says so.
+pub fn open_read_only(path: &Path) -> StoreResult<Connection> {
+    let version = inspect(path)?;
+    if version < LATEST_VERSION {
+        return open_existing(path).map_err(|err| match err {
+            StoreError::ReadOnly { path, reason } => StoreError::ReadOnly {
+                path,
+                reason: format!(
+                    "it has schema version {version}, which this closedesk reads only after upgrading it \
+                     to version {LATEST_VERSION} once, with write access: {reason}"
+                ),
+            },
+            other => other,
+        });
+    }
+    let conn = reading_connection(path)?;
+    configure_read_only(&conn).map_err(|err| unavailable(path, &err))?;
+    Ok(conn)
+}
+
+/// The connection of [`open_read_only`]: where the file and its folder may be written, an
+/// ordinary one, made read-only by `query_only` (see [`configure_read_only`]), so that SQLite
+/// can remove the log files it creates beside the database when it closes, as for any other
+/// command; else a [`read_only_connection`].
+fn reading_connection(path: &Path) -> StoreResult<Connection> {
+    if !write_protected(path) {
+        match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX) {
+            // SQLite opened it for reading only: this user may not write the file.
+            Ok(conn) if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) => {
+                drop(conn);
+                return read_only_connection_to(path, false);
+            }
+            Ok(conn) => match probe(&conn) {
+                Ok(()) => return Ok(conn),
+                // The folder is read-only: SQLite cannot create its files beside the database.
+                Err(err) if cannot_write(&err) => {}
+                Err(err) => return Err(open_error(path, &err)),
+            },
+            Err(err) if cannot_write(&err) => {}
+            Err(err) => return Err(open_error(path, &err)),
+        }
+    }
+    read_only_connection(path)
+}
+
+/// Refuses, naming it, an existing database file this user may not write, before anything is
+/// opened on it: [`open_existing`] would open it for reading only, and its pragmas would leave
+/// log files beside it on the way to failing.
+pub fn check_file_writable(path: &Path) -> StoreResult<()> {
+    // A missing file is created; a folder or another odd file is refused by the opening itself.
+    if !path.is_file() {
+        return Ok(());
+    }
+    // Opening for writing reads nothing yet, so it creates nothing; SQLite falls back to
+    // reading only when the file cannot be written.
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|err| unavailable(path, &err))?;
+    if write_protected(path) || conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(read_only(path, "the file is read-only to this user"));
+    }
+    Ok(())
+}
+
+/// Refuses, naming the file, a database that this connection cannot change: checked before a
+/// command that must write does anything, so that it never half-runs (such as writing a backup
+/// file and then failing to record it).
+pub fn check_writable(conn: &Connection, path: &Path) -> StoreResult<()> {
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(read_only(path, "the file is read-only to this user"));
+    }
+    // Every change takes the write lock first: take it, and give it back unused.
+    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK")
+        .map_err(|err| if cannot_write(&err) { not_writable(path, &err) } else { unavailable(path, &err) })
+}
+
+/// A read-only connection to `path`, checked by reading its schema.
+///
+/// SQLite reads a database in WAL mode through a shared-memory file beside it (`-shm`), which a
+/// reader creates when it is missing: in a folder the user may not write, that fails with
+/// "attempt to write a readonly database". When no log and no journal lie beside the file, no
+/// connection has it open and everything committed is in the file itself, so it is read as
+/// immutable: without locks or side files. That is also the first choice for a file this user
+/// may not write, so that reading it leaves nothing beside it. With a log beside the file,
+/// another program has it open: the reader must take part in its locking, which SQLite manages
+/// with a read-only `-shm` when it exists.
+pub(crate) fn read_only_connection(path: &Path) -> StoreResult<Connection> {
+    // Opening for writing reads nothing yet, so it creates nothing: it only tells whether this
+    // user may write the file (SQLite falls back to reading only when not).
+    let may_write = !write_protected(path)
+        && Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .is_ok_and(|conn| conn.is_readonly(rusqlite::MAIN_DB).is_ok_and(|read_only| !read_only));
+    read_only_connection_to(path, may_write)
+}
+
+/// [`read_only_connection`], knowing whether this user `may_write` the file itself.
+fn read_only_connection_to(path: &Path, may_write: bool) -> StoreResult<Connection> {
+    // A file the user may not read at all says so plainly, not as SQLite's "unable to open".
+    std::fs::File::open(path)
+        .map_err(|err| StoreError::Unavailable { path: path.to_owned(), reason: err.to_string() })?;
+    let in_use = wal_path(path).exists() || journal_path(path).exists();
+    if !in_use && !may_write {
+        return immutable_connection(path);
+    }
+    let plain = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .and_then(|conn| probe(&conn).map(|()| conn));
+    match plain {
+        Ok(conn) => Ok(conn),
+        Err(err) if !in_use && cannot_write(&err) => immutable_connection(path),
+        Err(err) if cannot_write(&err) => Err(StoreError::Unavailable {
+            path: path.to_owned(),
+            reason: format!(
+                "another program has it open (its write-ahead log {} exists), and reading it alongside \
+                 that program needs write access to the folder or an existing {}-shm: {err}",
+                wal_path(path).display(),
+                path.display()
+            ),
+        }),
+        Err(err) => Err(open_error(path, &err)),
+    }
+}
+
+/// Whether the permissions of `path` let no one write it (as `chmod a-w` leaves it).
+fn write_protected(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
+}
+
+fn open_error(path: &Path, err: &rusqlite::Error) -> StoreError {
+    match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            StoreError::Foreign { path: path.to_owned(), reason: "not an SQLite database".to_owned() }
+        }
+        _ => unavailable(path, err),
+    }
+}
+
+fn immutable_connection(path: &Path) -> StoreResult<Connection> {
+    Connection::open_with_flags(
+        immutable_uri(path),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .and_then(|conn| probe(&conn).map(|()| conn))
+    .map_err(|err| match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            StoreError::Foreign { path: path.to_owned(), reason: "not an SQLite database".to_owned() }
+        }
+        Some(rusqlite::ErrorCode::CannotOpen) => unavailable(path, &err),
+        _ => StoreError::Corrupt { path: path.to_owned(), reason: err.to_string() },
+    })
+}
+
+/// Reads the schema, which makes SQLite open the file (and its `-shm`) for real.
+fn probe(conn: &Connection) -> rusqlite::Result<()> {
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+}
+
+/// Whether `err` says the database (or the files beside it) cannot be written or created.
+fn cannot_write(err: &rusqlite::Error) -> bool {
+    matches!(err.sqlite_error_code(), Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen))
+}
+
+/// SQLite's refusal to write, with where it comes from: the file, or its folder, where the log
+/// and shared-memory files of WAL mode are created beside it.
+fn not_writable(path: &Path, err: &rusqlite::Error) -> StoreError {
+    read_only(
+        path,
+        &format!("the file or its folder, where SQLite keeps its log, is not writable for this user: {err}"),
+    )
+}
+
+fn read_only(path: &Path, reason: &str) -> StoreError {
+    StoreError::ReadOnly { path: path.to_owned(), reason: reason.to_owned() }
+}
+
+/// The pragmas of a reading connection: `query_only` first, so that no statement can write
+/// through it, then those of [`configure`] that change nothing on disk.
+fn configure_read_only(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "query_only", true)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "trusted_schema", false)?;
+    super::name_pairs::register(conn)?;
+    Ok(())
 }
 
 /// Creates a new, empty, migrated database at `path`, with its parent folder.
@@ -109,8 +302,9 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Checks, reading only, that `path` is a closedesk database this build can open.
-fn inspect(path: &Path) -> StoreResult<()> {
+/// Checks, reading only, that `path` is a closedesk database this build can open, and returns
+/// its schema version.
+fn inspect(path: &Path) -> StoreResult<i64> {
     let foreign = |reason: &str| StoreError::Foreign { path: path.to_owned(), reason: reason.to_owned() };
     let corrupt = |reason: String| StoreError::Corrupt { path: path.to_owned(), reason };
 
@@ -136,14 +330,14 @@ fn inspect(path: &Path) -> StoreResult<()> {
     // With a WAL beside it, a read-only connection sees commits the raw header may not show yet.
     // Without one, open it immutable so that SQLite creates no -wal or -shm file next to it.
     let conn = if wal_path(path).exists() {
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        read_only_connection(path)?
     } else {
         Connection::open_with_flags(
             immutable_uri(path),
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )
-    }
-    .map_err(|err| corrupt(err.to_string()))?;
+        .map_err(|err| corrupt(err.to_string()))?
+    };
     let read_header = || -> rusqlite::Result<(i32, i64, i64)> {
         let app_id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
@@ -164,13 +358,21 @@ fn inspect(path: &Path) -> StoreResult<()> {
     if version > LATEST_VERSION {
         return Err(StoreError::TooNew { path: path.to_owned(), found: version, supported: LATEST_VERSION });
     }
-    Ok(())
+    Ok(version)
 }
 
 /// The write-ahead log SQLite keeps beside `path`.
 pub fn wal_path(path: &Path) -> std::path::PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push("-wal");
+    name.into()
+}
+
+/// The rollback journal SQLite keeps beside `path` while a transaction of a database that is
+/// not in WAL mode is open.
+fn journal_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-journal");
     name.into()
 }
 
@@ -284,6 +486,38 @@ mod tests {
         assert_eq!(how, Opened::Created);
         let agents: i64 = conn.query_row("SELECT count(*) FROM agents", [], |r| r.get(0)).unwrap();
         assert_eq!(agents, 1, "the next launch fills it");
+    }
+
+    #[test]
+    fn reading_a_database_of_an_older_closedesk_upgrades_it_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrations::migrate_to(&mut conn, LATEST_VERSION - 1).unwrap();
+        }
+        let conn = open_read_only(&path).unwrap();
+        assert_eq!(pragma::<i64>(&conn, "user_version"), LATEST_VERSION);
+        assert_eq!(pragma::<i64>(&conn, "query_only"), 0, "the upgrading connection itself");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_write_protected_database_is_read_as_it_is_through_a_connection_that_cannot_write() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("closedesk.db");
+        drop(create_empty(&path).unwrap());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let conn = open_read_only(&path).unwrap();
+        assert_eq!(pragma::<i64>(&conn, "query_only"), 1);
+        let accounts: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0)).unwrap();
+        assert_eq!(accounts, 0);
+        assert!(conn.execute("DELETE FROM agents", []).is_err(), "no statement writes through it");
+        drop(conn);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "nothing was created beside it");
     }
 
     #[test]

@@ -59,14 +59,24 @@ pub fn insert(conn: &Connection, mail: &NewMail<'_>) -> StoreResult<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// Mails, newest first, optionally only those to `to` (any case), at most `limit`.
+/// How many mails the outbox holds, optionally only those to `to` (any case).
+pub fn count(conn: &Connection, to: Option<&str>) -> StoreResult<u64> {
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM outbox WHERE ?1 IS NULL OR to_addr = ?1 COLLATE NOCASE")?
+        .query_row(params![to.map(str::trim)], |row| row.get(0))?;
+    Ok(count as u64)
+}
+
+/// Mails, newest first, optionally only those to `to` (any case), at most `limit`
+/// (`usize::MAX`: all of them).
 pub fn list(conn: &Connection, to: Option<&str>, limit: usize) -> StoreResult<Vec<MailRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, account_id, to_addr, subject, body, created_at, eml_file FROM outbox
          WHERE ?1 IS NULL OR to_addr = ?1 COLLATE NOCASE
          ORDER BY created_at DESC, id DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![to.map(str::trim), limit as i64], |row| {
+    // SQLite reads a negative LIMIT as "no limit".
+    let rows = stmt.query_map(params![to.map(str::trim), i64::try_from(limit).unwrap_or(-1)], |row| {
         Ok(MailRow {
             id: row.get(0)?,
             account: row.get::<_, Option<i64>>(1)?.map(AccountId),

@@ -457,11 +457,23 @@ pub fn holds_accounts_or_agents(conn: &Connection) -> StoreResult<bool> {
         .query_row([], |row| row.get(0))?)
 }
 
-/// Takes the next seed batch number; run it in its own short write transaction, so that
-/// concurrent seeders never share a number.
-pub fn insert_seed_batch(conn: &Connection, seed: u64, accounts: u64, created_at: Timestamp) -> StoreResult<i64> {
-    conn.prepare_cached("INSERT INTO seed_batches (seed, accounts, created_at) VALUES (?1, ?2, ?3)")?
+/// Takes the next seed batch number, holding no accounts yet; run it in its own short write
+/// transaction, so that concurrent seeders never share a number.
+///
+/// The batch's `accounts` counts the accounts written under it: each chunk adds its own with
+/// [`add_seed_batch_accounts`] in the transaction that writes them, so a seeder killed at any
+/// instant leaves a batch that claims exactly the accounts that exist.
+pub fn insert_seed_batch(conn: &Connection, seed: u64, created_at: Timestamp) -> StoreResult<i64> {
+    conn.prepare_cached("INSERT INTO seed_batches (seed, accounts, created_at) VALUES (?1, 0, ?2)")?
         // SQLite integers are signed: the seed's 64 bits are stored as they are.
-        .execute(params![seed as i64, accounts as i64, created_at.as_second()])?;
+        .execute(params![seed as i64, created_at.as_second()])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Counts `accounts` more accounts in seed batch `batch`: call it in the transaction that
+/// writes them.
+pub fn add_seed_batch_accounts(conn: &Connection, batch: i64, accounts: u64) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE seed_batches SET accounts = accounts + ?2 WHERE id = ?1")?
+        .execute(params![batch, accounts as i64])?;
+    Ok(())
 }

@@ -84,7 +84,7 @@ pub fn search_accounts(
              WHERE email >= ?1 AND email < ?1 || char(1114111) AND (?2 IS NULL OR status = ?2)
              ORDER BY email LIMIT ?3"
         ),
-        params![text, status, limit as i64],
+        params![text, status, sql_limit(limit)],
     )?;
     push(by_email, &mut found);
 
@@ -94,7 +94,7 @@ pub fn search_accounts(
     let words = search_words(&text);
     if found.len() < limit && !numeric && !words.is_empty() {
         // With a status filter some hits are dropped afterwards, so fetch a margin more.
-        let wanted = if status.is_some() { limit * 4 } else { limit - found.len() + 1 };
+        let wanted = if status.is_some() { limit.saturating_mul(4) } else { (limit - found.len()).saturating_add(1) };
         // Several words are looked up as pairs, so the cost follows the accounts that hold them
         // all rather than every account that holds one; a single word is a prefix of any word of
         // the name or the email. Unranked, the match stops at the limit instead of scoring every
@@ -110,11 +110,61 @@ pub fn search_accounts(
                      SELECT rowid FROM {index} WHERE {index} MATCH ?1 LIMIT ?3)
                  AND (?2 IS NULL OR status = ?2)"
             ),
-            params![fts, status, wanted as i64],
+            params![fts, status, sql_limit(wanted)],
         )?;
         push(by_words, &mut found);
     }
     Ok(found)
+}
+
+/// How many accounts [`search_accounts`] finds for `text` without a limit: the accounts
+/// with that id or order number if there are any, else those whose email starts with the text
+/// or whose name or email holds its words. Counted in SQLite, so a search matching most of a
+/// large database costs no memory per match.
+pub fn count_accounts(conn: &Connection, text: &str, status: Option<AccountStatus>) -> StoreResult<u64> {
+    let text: String = text.trim().chars().take(MAX_QUERY_CHARS).collect();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    let status = status.map(AccountStatus::as_str);
+    let count = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> StoreResult<u64> {
+        let count: i64 = conn.prepare_cached(sql)?.query_row(params, |row| row.get(0))?;
+        Ok(count as u64)
+    };
+    let id = text.parse::<i64>().ok();
+    let exact = count(
+        "SELECT count(*) FROM accounts WHERE (id = ?1 OR id IN (
+             SELECT account_id FROM orders WHERE order_number = ?2 COLLATE NOCASE))
+         AND (?3 IS NULL OR status = ?3)",
+        &[&id, &text, &status],
+    )?;
+    if exact > 0 {
+        return Ok(exact);
+    }
+    let numeric = text.chars().all(|c| c.is_ascii_digit());
+    let words = search_words(&text);
+    let by_email = "SELECT id FROM accounts
+         WHERE email >= ?1 AND email < ?1 || char(1114111) AND (?2 IS NULL OR status = ?2)";
+    if numeric || words.is_empty() {
+        return count(&format!("SELECT count(*) FROM ({by_email})"), &[&text, &status]);
+    }
+    let (index, fts) = match name_pairs::pair_query(&words) {
+        Some(pairs) => ("account_name_pairs", pairs),
+        None => ("account_search", format!("\"{}\"*", words[0])),
+    };
+    count(
+        &format!(
+            "SELECT count(*) FROM ({by_email} UNION
+                 SELECT id FROM accounts WHERE id IN (SELECT rowid FROM {index} WHERE {index} MATCH ?3)
+                 AND (?2 IS NULL OR status = ?2))"
+        ),
+        &[&text, &status, &fts],
+    )
+}
+
+/// `limit` as SQLite's LIMIT, where a negative number means none.
+fn sql_limit(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(-1)
 }
 
 fn query(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreResult<Vec<AccountRow>> {
@@ -276,6 +326,28 @@ mod tests {
                 "{} left in the index",
                 String::from_utf8_lossy(needle)
             );
+        }
+    }
+
+    #[test]
+    fn the_count_is_what_a_search_without_a_limit_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::store::create_empty(&dir.path().join("count.db")).unwrap();
+        let spec = crate::demo::seed::SeedSpec { accounts: 300, orders_per_account: 1, seed: 4 };
+        crate::demo::seed::seed(&mut conn, &spec, Timestamp::UNIX_EPOCH, &mut |_| {}).unwrap();
+        conn.execute("UPDATE accounts SET status = 'closure_pending' WHERE id % 3 = 0", []).unwrap();
+        let order: String = conn.query_row("SELECT order_number FROM orders LIMIT 1", [], |r| r.get(0)).unwrap();
+        let a_name: String =
+            conn.query_row("SELECT display_name FROM accounts WHERE id = 7", [], |r| r.get(0)).unwrap();
+        for text in ["synthetic-b1-1", "s", "ma", "7", "123456", &order, &a_name, "zzzz", "", "\"*) NEAR (zz"] {
+            for status in [None, Some(AccountStatus::Active), Some(AccountStatus::ClosurePending)] {
+                let all = search_accounts(&conn, text, status, usize::MAX).unwrap();
+                let count = count_accounts(&conn, text, status).unwrap();
+                assert_eq!(count, all.len() as u64, "{text:?} with {status:?}");
+                if count > 2 {
+                    assert_eq!(search_accounts(&conn, text, status, 2).unwrap().len(), 2, "{text:?} cut at 2");
+                }
+            }
         }
     }
 

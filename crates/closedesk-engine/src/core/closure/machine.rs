@@ -4,6 +4,7 @@ use super::code::{Code, IssuedCode};
 use super::reason::Reason;
 use crate::core::AccountId;
 use crate::core::policy::Policy;
+use crate::core::words::counted;
 
 /// The words the customer types to confirm, compared case-insensitively after trimming.
 pub const CONFIRM_PHRASE: &str = "Deactivate my account";
@@ -190,7 +191,7 @@ pub enum Refusal {
         until: Timestamp,
     },
     /// The password was wrong.
-    #[error("The password is wrong ({tries_left} tries left).")]
+    #[error("The password is wrong ({} left).", counted(i64::from(*tries_left), "try", "tries"))]
     WrongPassword {
         /// Tries before the lock.
         tries_left: u32,
@@ -214,7 +215,7 @@ pub enum Refusal {
     #[error("The code is no longer valid. Ask for a new one.")]
     CodeVoided,
     /// The code was wrong.
-    #[error("The code is wrong ({tries_left} tries left).")]
+    #[error("The code is wrong ({} left).", counted(i64::from(*tries_left), "try", "tries"))]
     WrongCode {
         /// Tries before the code is voided.
         tries_left: u32,

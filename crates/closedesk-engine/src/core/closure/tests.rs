@@ -242,6 +242,14 @@ fn refusals_name_their_instant_in_the_form_the_caller_chooses() {
 }
 
 #[test]
+fn the_tries_left_are_counted_in_words() {
+    assert_eq!(Refusal::WrongPassword { tries_left: 1 }.to_string(), "The password is wrong (1 try left).");
+    assert_eq!(Refusal::WrongPassword { tries_left: 4 }.to_string(), "The password is wrong (4 tries left).");
+    assert_eq!(Refusal::WrongCode { tries_left: 1 }.to_string(), "The code is wrong (1 try left).");
+    assert_eq!(Refusal::WrongCode { tries_left: 2 }.to_string(), "The code is wrong (2 tries left).");
+}
+
+#[test]
 fn the_wizard_survives_a_round_trip_through_json() {
     let (w, _) = at_confirm(t0());
     let text = serde_json::to_string(&w).unwrap();
