@@ -9,6 +9,8 @@
 mod support;
 
 mod backup;
+mod backup_fuzz;
+mod backup_hostile;
 mod cli;
 mod cli_agents;
 mod cli_close;
