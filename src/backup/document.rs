@@ -878,8 +878,8 @@ impl<'de> DeserializeSeed<'de> for RowSeed {
 }
 
 impl RowSeed {
-    fn not_an_object<E>(&self, found: &str) -> Result<Result<Vec<Cell>, String>, E> {
-        Ok(Err(format!("{}[{}]: expected a row object, found {found}", self.table, self.index)))
+    fn not_an_object(&self, found: &str) -> Result<Vec<Cell>, String> {
+        Err(format!("{}[{}]: expected a row object, found {found}", self.table, self.index))
     }
 }
 
@@ -928,25 +928,25 @@ impl<'de> Visitor<'de> for RowSeed {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.not_an_object("an array")
+        Ok(self.not_an_object("an array"))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        self.not_an_object("true or false")
+        Ok(self.not_an_object("true or false"))
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        self.not_an_object("a number")
+        Ok(self.not_an_object("a number"))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        self.not_an_object("a number")
+        Ok(self.not_an_object("a number"))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        self.not_an_object("a number")
+        Ok(self.not_an_object("a number"))
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        self.not_an_object("text")
+        Ok(self.not_an_object("text"))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        self.not_an_object("null")
+        Ok(self.not_an_object("null"))
     }
 }
 

@@ -1,13 +1,13 @@
 //! The bytes of a backup document on their way to the JSON parser: read in chunks, hashed
 //! up to the checksum's value, and held to the verifier's bounds.
 //!
-//! serde_json reads a [`std::io::Read`] one byte at a time; [`Feed`] serves those bytes from
+//! `serde_json` reads a [`std::io::Read`] one byte at a time; [`Feed`] serves those bytes from
 //! its own chunk, so that it knows exactly how far the parser has come. That is how the
 //! checksum is found without keeping the document: the parser's visitor calls
 //! [`Feed::watch_for_value`] when it meets the top-level `"sha256"` key, and the next `"`
 //! handed over opens the value, so everything before it is what the checksum covers.
 //!
-//! Each chunk is also scanned as it arrives for the two things serde_json would otherwise
+//! Each chunk is also scanned as it arrives for the two things `serde_json` would otherwise
 //! gather in memory whole: one string, and one run of non-structural bytes (a number).
 //! Either longer than [`super::limits::MAX_VALUE_BYTES`] refuses the file, so the parser never
 //! holds more than that.
@@ -25,7 +25,7 @@ const CHUNK: usize = 256 * 1024;
 /// How many of the first bytes are kept to recognise a backup.
 const HEAD: usize = 256;
 
-/// A hashing, bounded reader for serde_json.
+/// A hashing, bounded reader for `serde_json`.
 pub(super) struct Feed<'w, R> {
     inner: R,
     buf: Box<[u8]>,

@@ -154,7 +154,7 @@ fn check_kind(path: &Path, metadata: &std::fs::Metadata) -> Result<(), VerifyErr
     if !kind.is_file() {
         let what = if kind.is_dir() {
             "it is a folder"
-        } else if is_fifo(&kind) {
+        } else if is_fifo(kind) {
             "it is a FIFO (named pipe), not a file; only regular files are verified"
         } else {
             "it is a device or socket, not a file; only regular files are verified"
@@ -175,13 +175,13 @@ fn check_kind(path: &Path, metadata: &std::fs::Metadata) -> Result<(), VerifyErr
 }
 
 #[cfg(unix)]
-fn is_fifo(kind: &std::fs::FileType) -> bool {
+fn is_fifo(kind: std::fs::FileType) -> bool {
     use std::os::unix::fs::FileTypeExt as _;
     kind.is_fifo()
 }
 
 #[cfg(not(unix))]
-fn is_fifo(_: &std::fs::FileType) -> bool {
+fn is_fifo(_: std::fs::FileType) -> bool {
     false
 }
 

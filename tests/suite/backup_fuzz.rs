@@ -73,7 +73,11 @@ fn reseal(bytes: &mut Vec<u8>) {
     let key = b"\"sha256\":\"";
     let start = bytes.windows(key.len()).rposition(|window| window == key).unwrap() + key.len() - 1;
     let digest = Sha256::digest(&bytes[..start]);
-    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    let hex = digest.iter().fold(String::new(), |mut hex, byte| {
+        use std::fmt::Write as _;
+        write!(hex, "{byte:02x}").unwrap();
+        hex
+    });
     bytes.splice(start + 1..start + 65, hex.into_bytes());
 }
 
