@@ -7,7 +7,6 @@
 //! problems are reported in the documented order, so a tampered file is called tampered even
 //! when the edit also broke a row.
 
-use std::cell::Cell as Flag;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
@@ -56,11 +55,12 @@ pub(super) fn check<R: Read>(
     what: &'static str,
     wanted: Wanted,
 ) -> Result<Checked, VerifyError> {
-    let watch = Flag::new(false);
-    let mut feed = Feed::new(source, limit, what, &watch);
-    let mut state = State::new(wanted, &watch);
+    let mut feed = Feed::new(source, limit, what);
+    let mut state = State::new(wanted);
     let parsed = {
-        let mut deserializer = serde_json::Deserializer::from_reader(&mut feed);
+        // By value: the standard library reads a `BufReader` byte by byte from its buffer.
+        let buffered = std::io::BufReader::with_capacity(256 * 1024, &mut feed);
+        let mut deserializer = serde_json::Deserializer::from_reader(buffered);
         DocumentSeed(&mut state).deserialize(&mut deserializer).and_then(|()| deserializer.end())
     };
     if let Err(err) = parsed {
@@ -78,7 +78,7 @@ pub(super) fn check<R: Read>(
 }
 
 /// Turns a parse failure of the document into the precise reason.
-fn classify<R: Read>(path: &Path, err: serde_json::Error, feed: &Feed<'_, R>) -> VerifyError {
+fn classify<R: Read>(path: &Path, err: serde_json::Error, feed: &Feed<R>) -> VerifyError {
     use serde_json::error::Category;
     if err.classify() == Category::Io {
         // serde_json hands the reader's own error back, a refusal among them.
@@ -339,9 +339,8 @@ fn cell_of(table: Table, index: usize, row: usize, value: Scalar) -> Result<Cell
 }
 
 /// Everything learnt so far, and the first problem of each kind.
-struct State<'w> {
+struct State {
     wanted: Wanted,
-    watch: &'w Flag<bool>,
     /// A problem that stops the reading at once.
     fatal: Option<Refusal>,
     /// A newer format version: nothing after it can be read with this build's rules.
@@ -379,8 +378,8 @@ struct CsvDigests {
     line: Vec<u8>,
 }
 
-impl<'w> State<'w> {
-    fn new(wanted: Wanted, watch: &'w Flag<bool>) -> Self {
+impl State {
+    fn new(wanted: Wanted) -> Self {
         let csv = wanted.csv.then(|| {
             let hashers = Table::ALL
                 .into_iter()
@@ -395,7 +394,6 @@ impl<'w> State<'w> {
         });
         Self {
             wanted,
-            watch,
             fatal: None,
             newer: None,
             members: None,
@@ -586,9 +584,9 @@ fn stop<E: de::Error>() -> E {
 }
 
 /// The whole document: a JSON object of the members above.
-struct DocumentSeed<'s, 'w>(&'s mut State<'w>);
+struct DocumentSeed<'s>(&'s mut State);
 
-impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for DocumentSeed<'_> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -596,7 +594,7 @@ impl<'de> DeserializeSeed<'de> for DocumentSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
+impl<'de> Visitor<'de> for DocumentSeed<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -686,11 +684,8 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_> {
                 "tables" => map.next_value_seed(TablesSeed(state))?,
                 "counts" => map.next_value_seed(CountsSeed(state))?,
                 _ => {
-                    // The checksum: its value starts at the next `"` the parser reads.
-                    state.watch.set(true);
-                    let value = map.next_value::<Scalar>()?;
-                    state.watch.set(false);
-                    match value {
+                    // The checksum; the feed found where its value starts.
+                    match map.next_value::<Scalar>()? {
                         Scalar::Text(sha)
                             if sha.len() == 64
                                 && sha.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) =>
@@ -724,9 +719,9 @@ impl Scalar {
 }
 
 /// `"tables"`: every table once, in order, each checked row by row.
-struct TablesSeed<'s, 'w>(&'s mut State<'w>);
+struct TablesSeed<'s>(&'s mut State);
 
-impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for TablesSeed<'_> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -734,7 +729,7 @@ impl<'de> DeserializeSeed<'de> for TablesSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for TablesSeed<'_, '_> {
+impl<'de> Visitor<'de> for TablesSeed<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -798,12 +793,12 @@ impl<'de> Visitor<'de> for TablesSeed<'_, '_> {
 }
 
 /// One table: an array of rows.
-struct TableSeed<'s, 'w> {
-    state: &'s mut State<'w>,
+struct TableSeed<'s> {
+    state: &'s mut State,
     table: Table,
 }
 
-impl<'de> DeserializeSeed<'de> for TableSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for TableSeed<'_> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -811,7 +806,7 @@ impl<'de> DeserializeSeed<'de> for TableSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for TableSeed<'_, '_> {
+impl<'de> Visitor<'de> for TableSeed<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -951,9 +946,9 @@ impl<'de> Visitor<'de> for RowSeed {
 }
 
 /// `"counts"`: one whole number per table.
-struct CountsSeed<'s, 'w>(&'s mut State<'w>);
+struct CountsSeed<'s>(&'s mut State);
 
-impl<'de> DeserializeSeed<'de> for CountsSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for CountsSeed<'_> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -961,7 +956,7 @@ impl<'de> DeserializeSeed<'de> for CountsSeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for CountsSeed<'_, '_> {
+impl<'de> Visitor<'de> for CountsSeed<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

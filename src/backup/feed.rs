@@ -1,49 +1,33 @@
 //! The bytes of a backup document on their way to the JSON parser: read in chunks, hashed
 //! up to the checksum's value, and held to the verifier's bounds.
 //!
-//! `serde_json` reads a [`std::io::Read`] one byte at a time; [`Feed`] serves those bytes from
-//! its own chunk, so that it knows exactly how far the parser has come. That is how the
-//! checksum is found without keeping the document: the parser's visitor calls
-//! [`Feed::watch_for_value`] when it meets the top-level `"sha256"` key, and the next `"`
-//! handed over opens the value, so everything before it is what the checksum covers.
-//!
-//! Each chunk is also scanned as it arrives for the two things `serde_json` would otherwise
-//! gather in memory whole: one string, and one run of non-structural bytes (a number).
-//! Either longer than [`super::limits::MAX_VALUE_BYTES`] refuses the file, so the parser never
-//! holds more than that.
+//! [`Feed`] sits under a [`std::io::BufReader`], so `serde_json` takes its bytes through the
+//! standard library's buffered fast path, and sees each chunk before the parser does. A small
+//! lexer follows the chunk's strings and nesting: it finds where the top-level `"sha256"`
+//! member's value starts, so that exactly the bytes before it are hashed, and it bounds the
+//! two things `serde_json` would otherwise gather in memory whole: one string, and one run of
+//! non-structural bytes (a number). Either longer than [`super::limits::MAX_VALUE_BYTES`]
+//! refuses the file, so the parser never holds more than that.
 
-use std::cell::Cell;
 use std::io::{self, Read};
 
 use sha2::{Digest as _, Sha256};
 
 use super::limits::{MAX_VALUE_BYTES, Refusal};
 
-/// Bytes read from the source at a time.
-const CHUNK: usize = 256 * 1024;
-
 /// How many of the first bytes are kept to recognise a backup.
 const HEAD: usize = 256;
 
-/// A hashing, bounded reader for `serde_json`.
-pub(super) struct Feed<'w, R> {
+/// A hashing, bounded reader for `serde_json` (through a `BufReader`).
+pub(super) struct Feed<R> {
     inner: R,
-    buf: Box<[u8]>,
-    pos: usize,
-    filled: usize,
-    /// The offset of `buf[0]` in the document.
-    base: u64,
+    /// Bytes read from `inner` so far.
+    read: u64,
     /// Bytes read from `inner` beyond which the document is refused.
     limit: u64,
     /// What the limit is, for the message: e.g. `backup.json`.
     what: &'static str,
     sha: Sha256,
-    /// The offset up to which `sha` has taken the document.
-    hashed: u64,
-    /// Set by the visitor: the next `"` handed over opens the checksum's value.
-    watch: &'w Cell<bool>,
-    /// Where the checksum's value starts, once seen.
-    value_start: Option<u64>,
     lex: Lexer,
     /// The first bytes of the document, to tell a damaged backup from some other file.
     head: Vec<u8>,
@@ -51,25 +35,24 @@ pub(super) struct Feed<'w, R> {
     content: bool,
 }
 
-impl<'w, R: Read> Feed<'w, R> {
-    /// Reads `inner`, refusing it past `limit` bytes; `watch` is shared with the visitor.
-    pub(super) fn new(inner: R, limit: u64, what: &'static str, watch: &'w Cell<bool>) -> Self {
+impl<R: Read> Feed<R> {
+    /// Reads `inner`, refusing it past `limit` bytes.
+    pub(super) fn new(inner: R, limit: u64, what: &'static str) -> Self {
         Self {
             inner,
-            buf: vec![0; CHUNK].into_boxed_slice(),
-            pos: 0,
-            filled: 0,
-            base: 0,
+            read: 0,
             limit,
             what,
             sha: Sha256::new(),
-            hashed: 0,
-            watch,
-            value_start: None,
             lex: Lexer::default(),
             head: Vec::new(),
             content: false,
         }
+    }
+
+    /// The bytes read so far.
+    pub(super) fn position(&self) -> u64 {
+        self.read
     }
 
     /// Whether anything but whitespace was read.
@@ -82,101 +65,73 @@ impl<'w, R: Read> Feed<'w, R> {
         memchr::memmem::find(&self.head, super::FORMAT_NAME.as_bytes()).is_some()
     }
 
-    /// The bytes handed to the parser so far.
-    pub(super) fn position(&self) -> u64 {
-        self.base + self.pos as u64
-    }
-
-    /// The SHA-256 of every byte before the checksum's value, in lower-case hex, and whether
-    /// that value was seen (without it the document has no checksum to compare).
-    pub(super) fn covered_digest(mut self) -> Option<String> {
-        let start = self.value_start?;
-        self.hash_to(start);
+    /// The SHA-256 of every byte before the checksum's value, in lower-case hex; `None` when
+    /// no top-level `"sha256"` member with a text value was found.
+    pub(super) fn covered_digest(self) -> Option<String> {
+        self.lex.value_start?;
         Some(super::json::hex(&self.sha.finalize()))
     }
 
     /// Reads what is left of the source, so that its own checks at the end (a zip entry's
-    /// size and CRC) run; the document's parser has already seen that only whitespace follows.
+    /// size and CRC) run; the parser has already seen that only whitespace follows.
     pub(super) fn drain(&mut self) -> io::Result<()> {
-        loop {
-            self.pos = self.filled;
-            if !self.refill()? {
-                return Ok(());
-            }
-        }
+        let mut scratch = vec![0; 16 * 1024];
+        while self.read(&mut scratch)? > 0 {}
+        Ok(())
     }
+}
 
-    /// Hashes the current chunk up to document offset `end` (no further than the chunk).
-    fn hash_to(&mut self, end: u64) {
-        let chunk_end = self.base + self.filled as u64;
-        let end = end.min(chunk_end);
-        if end > self.hashed && self.hashed >= self.base {
-            let from = (self.hashed - self.base) as usize;
-            let to = (end - self.base) as usize;
-            self.sha.update(&self.buf[from..to]);
-            self.hashed = end;
-        }
-    }
-
-    /// Replaces the spent chunk with the next; `false` at the end of the source.
-    fn refill(&mut self) -> io::Result<bool> {
-        // Everything handed over lies before the checksum's value, unless the value was seen.
-        self.hash_to(self.value_start.unwrap_or(u64::MAX));
-        self.base += self.filled as u64;
-        self.pos = 0;
-        self.filled = 0;
+impl<R: Read> Read for Feed<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let read = loop {
-            match self.inner.read(&mut self.buf) {
+            match self.inner.read(out) {
                 Ok(read) => break read,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(err),
             }
         };
-        if read == 0 {
-            return Ok(false);
-        }
-        self.filled = read;
-        let end = self.base + read as u64;
-        if end > self.limit {
+        let base = self.read;
+        self.read += read as u64;
+        if self.read > self.limit {
             return Err(io::Error::other(Refusal::TooLarge(format!(
                 "{} is larger than {}, the most a backup may hold",
                 self.what,
                 super::limits::describe(self.limit)
             ))));
         }
-        let chunk = &self.buf[..read];
+        let chunk = &out[..read];
         if self.head.len() < HEAD {
             self.head.extend_from_slice(&chunk[..chunk.len().min(HEAD - self.head.len())]);
         }
         self.content = self.content || chunk.iter().any(|byte| !byte.is_ascii_whitespace());
-        self.lex.scan(chunk, self.base)?;
-        Ok(true)
+        let before = self.lex.value_start;
+        self.lex.scan(chunk, base)?;
+        // Everything before the checksum's value is hashed, nothing from it on.
+        let hashed_to = match (before, self.lex.value_start) {
+            (Some(_), _) => 0,
+            (None, Some(start)) => (start - base) as usize,
+            (None, None) => chunk.len(),
+        };
+        self.sha.update(&chunk[..hashed_to]);
+        Ok(read)
     }
 }
 
-impl<R: Read> Read for Feed<'_, R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if out.is_empty() {
-            return Ok(0);
-        }
-        if self.pos == self.filled && !self.refill()? {
-            return Ok(0);
-        }
-        let n = out.len().min(self.filled - self.pos);
-        let piece = &self.buf[self.pos..self.pos + n];
-        if self.watch.get()
-            && let Some(at) = memchr::memchr(b'"', piece)
-        {
-            self.watch.set(false);
-            self.value_start = Some(self.base + (self.pos + at) as u64);
-        }
-        out[..n].copy_from_slice(piece);
-        self.pos += n;
-        Ok(n)
-    }
+/// Where the lexer is in the top-level object, to find the checksum's value.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Member {
+    /// Anywhere else.
+    #[default]
+    Elsewhere,
+    /// At depth 1 after `{` or `,`: the next string is a key.
+    KeyNext,
+    /// Inside a top-level key.
+    InKey,
+    /// After the key `"sha256"`: the next string opens its value.
+    ShaValueNext,
 }
 
-/// Tracks strings and other tokens across chunks, to bound the longest one.
+/// Tracks strings, nesting and tokens across chunks.
 #[derive(Default)]
 struct Lexer {
     in_string: bool,
@@ -184,6 +139,12 @@ struct Lexer {
     escaped: bool,
     /// Where the current string, or run of non-structural bytes, started.
     token_start: u64,
+    depth: u64,
+    member: Member,
+    /// The first bytes of the current top-level key.
+    key: Vec<u8>,
+    /// Where the checksum's value starts, once found.
+    value_start: Option<u64>,
 }
 
 impl Lexer {
@@ -191,40 +152,83 @@ impl Lexer {
         let mut i = 0;
         if self.escaped {
             self.escaped = false;
+            self.key_bytes(&chunk[..1.min(chunk.len())]);
             i = 1;
         }
         while i < chunk.len() {
             if self.in_string {
-                match memchr::memchr2(b'"', b'\\', &chunk[i..]) {
-                    None => break,
-                    Some(at) if chunk[i + at] == b'\\' => {
-                        i += at + 2;
-                        if i > chunk.len() {
-                            self.escaped = true;
-                        }
+                let Some(at) = memchr::memchr2(b'"', b'\\', &chunk[i..]) else {
+                    self.key_bytes(&chunk[i..]);
+                    break;
+                };
+                if chunk[i + at] == b'\\' {
+                    // The escape and the byte it escapes.
+                    self.key_bytes(&chunk[i..(i + at + 2).min(chunk.len())]);
+                    i += at + 2;
+                    if i > chunk.len() {
+                        self.escaped = true;
                     }
-                    Some(at) => {
-                        self.in_string = false;
-                        i += at + 1;
-                        self.token_start = base + i as u64;
+                } else {
+                    self.key_bytes(&chunk[i..i + at]);
+                    self.in_string = false;
+                    i += at + 1;
+                    self.check(base + i as u64)?;
+                    self.token_start = base + i as u64;
+                    if self.member == Member::InKey {
+                        self.member = if self.key == b"sha256" { Member::ShaValueNext } else { Member::Elsewhere };
                     }
                 }
-            } else {
-                match chunk[i] {
-                    b'"' => {
-                        self.check(base + i as u64)?;
-                        self.in_string = true;
-                        self.token_start = base + i as u64;
-                    }
-                    b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\n' | b'\r' | b'\t' => {
-                        self.token_start = base + i as u64 + 1;
-                    }
-                    _ => {}
-                }
-                i += 1;
+                continue;
             }
+            match chunk[i] {
+                b'"' => {
+                    self.check(base + i as u64)?;
+                    self.in_string = true;
+                    self.token_start = base + i as u64;
+                    match self.member {
+                        Member::KeyNext => {
+                            self.member = Member::InKey;
+                            self.key.clear();
+                        }
+                        Member::ShaValueNext => {
+                            if self.value_start.is_none() {
+                                self.value_start = Some(base + i as u64);
+                            }
+                            self.member = Member::Elsewhere;
+                        }
+                        _ => {}
+                    }
+                }
+                structural @ (b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\n' | b'\r' | b'\t') => {
+                    self.token_start = base + i as u64 + 1;
+                    match structural {
+                        b'{' | b'[' => {
+                            self.depth += 1;
+                            self.member =
+                                if structural == b'{' && self.depth == 1 { Member::KeyNext } else { Member::Elsewhere };
+                        }
+                        b'}' | b']' => {
+                            self.depth = self.depth.saturating_sub(1);
+                            self.member = Member::Elsewhere;
+                        }
+                        b',' if self.depth == 1 => self.member = Member::KeyNext,
+                        b',' => self.member = Member::Elsewhere,
+                        _ => {}
+                    }
+                }
+                // A number or a literal: no key, and no text value for `"sha256"`.
+                _ => self.member = Member::Elsewhere,
+            }
+            i += 1;
         }
         self.check(base + chunk.len() as u64)
+    }
+
+    /// Keeps the first bytes of a top-level key, enough to tell `sha256` from others.
+    fn key_bytes(&mut self, bytes: &[u8]) {
+        if self.member == Member::InKey && self.key.len() <= 8 {
+            self.key.extend_from_slice(&bytes[..bytes.len().min(9 - self.key.len())]);
+        }
     }
 
     /// Refuses a token that has grown past the bound by `now`.
@@ -245,29 +249,31 @@ impl Lexer {
 mod tests {
     use super::*;
 
-    fn read_all(bytes: &[u8], watch_after: usize) -> (Vec<u8>, Option<String>) {
-        let watch = Cell::new(false);
-        let mut feed = Feed::new(bytes, u64::MAX, "test", &watch);
+    fn digest_of(doc: &[u8], chunk: usize) -> Option<String> {
+        let mut feed = Feed::new(doc, u64::MAX, "test");
         let mut out = Vec::new();
-        let mut byte = [0];
-        while feed.read(&mut byte).unwrap() == 1 {
-            out.push(byte[0]);
-            if out.len() == watch_after {
-                watch.set(true);
+        let mut buf = vec![0; chunk];
+        loop {
+            let read = feed.read(&mut buf).unwrap();
+            if read == 0 {
+                break;
             }
+            out.extend_from_slice(&buf[..read]);
         }
-        (out, feed.covered_digest())
+        assert_eq!(out, doc);
+        feed.covered_digest()
     }
 
     #[test]
-    fn the_digest_covers_exactly_the_bytes_before_the_watched_value() {
-        let doc = br#"{"a":"x\"y","sha256" : "abc"}"#;
-        let key_end = doc.windows(8).position(|w| w == b"\"sha256\"").unwrap() + 8;
-        let (out, digest) = read_all(doc, key_end);
-        assert_eq!(out, doc);
-        let value = doc.iter().rposition(|&b| b == b'a').unwrap() - 1;
-        assert_eq!(digest.unwrap(), super::super::json::hex(&Sha256::digest(&doc[..value])));
-        assert_eq!(read_all(doc, 0).1, None);
+    fn the_digest_covers_exactly_the_bytes_before_the_checksum_value_whatever_the_chunks() {
+        let doc = br#"{"a":"x\"y","b":{"sha256":"no"},"c":["sha256"],"sha256" : "abc"}"#;
+        let value = doc.len() - 6;
+        let expected = super::super::json::hex(&Sha256::digest(&doc[..value]));
+        for chunk in [1, 2, 3, 7, 64, 4096] {
+            assert_eq!(digest_of(doc, chunk).as_deref(), Some(expected.as_str()), "chunks of {chunk}");
+        }
+        assert_eq!(digest_of(br#"{"a":1,"sha2567":"x"}"#, 3), None);
+        assert_eq!(digest_of(br#"{"sha256":5}"#, 3), None);
     }
 
     #[test]
@@ -281,8 +287,7 @@ mod tests {
         let mut escaped = b"[\"".to_vec();
         escaped.extend(std::iter::repeat_n(*b"\\\"", long / 2 + 1).flatten());
         for doc in [text, number, escaped] {
-            let watch = Cell::new(false);
-            let mut feed = Feed::new(&doc[..], u64::MAX, "test", &watch);
+            let mut feed = Feed::new(&doc[..], u64::MAX, "test");
             let err = std::io::copy(&mut feed, &mut std::io::sink()).unwrap_err();
             assert!(err.to_string().contains("longer than"), "{err}");
         }
@@ -292,15 +297,13 @@ mod tests {
             fine.extend(std::iter::repeat_n(b'a', MAX_VALUE_BYTES as usize - 4));
             fine.extend_from_slice(b"\",");
         }
-        let watch = Cell::new(false);
-        std::io::copy(&mut Feed::new(&fine[..], u64::MAX, "test", &watch), &mut std::io::sink()).unwrap();
+        std::io::copy(&mut Feed::new(&fine[..], u64::MAX, "test"), &mut std::io::sink()).unwrap();
     }
 
     #[test]
     fn a_source_past_the_limit_is_refused() {
         let doc = vec![b' '; 1000];
-        let watch = Cell::new(false);
-        let mut feed = Feed::new(&doc[..], 999, "backup.json", &watch);
+        let mut feed = Feed::new(&doc[..], 999, "backup.json");
         let err = std::io::copy(&mut feed, &mut std::io::sink()).unwrap_err();
         assert!(err.to_string().contains("backup.json is larger than"), "{err}");
     }

@@ -42,6 +42,8 @@ pub(super) struct Entry {
     extra: Vec<u8>,
     /// Where its compressed data starts, once its local header was read.
     data_start: u64,
+    /// Its sizes are in a zip64 extra field.
+    zip64: bool,
 }
 
 /// A bundle's zip structure, checked end to end.
@@ -130,6 +132,9 @@ impl Archive {
     /// Reads every local header (and data descriptor) and checks that each agrees with the
     /// directory and that the entries lie back to back from byte 0 to the directory.
     pub(super) fn check_layout(&mut self) -> Result<(), Refusal> {
+        if let Some(entry) = self.entries.iter().find(|entry| entry.zip64) {
+            return Err(Refusal::Invalid(format!("{}: zip64 sizes (bundles never need zip64)", shown(&entry.name))));
+        }
         let dir_offset = self.dir_offset;
         let mut order: Vec<usize> = (0..self.entries.len()).collect();
         order.sort_by_key(|&index| self.entries[index].local_offset);
@@ -259,6 +264,29 @@ fn bomb_by_ratio(name: &str, entry: &Entry) -> Refusal {
     ))
 }
 
+/// Reads the real sizes of a zip64 entry from its extra field (id 1), where present.
+fn zip64_sizes(entry: &mut Entry) {
+    let extra = &entry.extra;
+    let mut at = 0;
+    while at + 4 <= extra.len() {
+        let (id, len) = (u16_at(extra, at), usize::from(u16_at(extra, at + 2)));
+        let Some(body) = extra.get(at + 4..at + 4 + len) else { return };
+        if id == 1 {
+            let mut fields = body.chunks_exact(8).map(|field| {
+                u64::from_le_bytes([field[0], field[1], field[2], field[3], field[4], field[5], field[6], field[7]])
+            });
+            if entry.size == 0xFFFF_FFFF {
+                entry.size = fields.next().unwrap_or(entry.size);
+            }
+            if entry.compressed == 0xFFFF_FFFF {
+                entry.compressed = fields.next().unwrap_or(entry.compressed);
+            }
+            return;
+        }
+        at += 4 + len;
+    }
+}
+
 fn parse_directory(directory: &[u8], total: usize) -> Result<Vec<Entry>, Refusal> {
     let mut entries = Vec::with_capacity(total);
     let mut at = 0;
@@ -287,6 +315,7 @@ fn parse_directory(directory: &[u8], total: usize) -> Result<Vec<Entry>, Refusal
             local_offset: u64::from(u32_at(record, 42)),
             extra: variable[name_len..name_len + extra_len].to_vec(),
             data_start: 0,
+            zip64: false,
         };
         let shown_name = shown(&entry.name);
         if u16_at(record, 34) != 0 {
@@ -303,8 +332,11 @@ fn parse_directory(directory: &[u8], total: usize) -> Result<Vec<Entry>, Refusal
                 entry.method
             )));
         }
+        let mut entry = entry;
         if [entry.compressed, entry.size, entry.local_offset].contains(&0xFFFF_FFFF) {
-            return Err(Refusal::Invalid(format!("{shown_name}: zip64 sizes (bundles never need zip64)")));
+            // Zip64: bundles never need it, but its sizes are read so that a bomb is named.
+            entry.zip64 = true;
+            zip64_sizes(&mut entry);
         }
         if entry.method == STORED && entry.compressed != entry.size {
             return Err(Refusal::Damaged(format!("{shown_name}: stored, yet its two sizes differ")));
