@@ -10,6 +10,8 @@ mod support;
 
 mod architecture;
 mod backup;
+mod backup_fuzz;
+mod backup_hostile;
 mod cli;
 mod cli_agents;
 mod cli_audit;

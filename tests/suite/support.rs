@@ -1,6 +1,6 @@
-//! Helpers the stories share: running the built binaries, driving the window, and checking
-//! JSON against the backup schema.
+//! Helpers the stories share: running the built binaries, driving the window, and making zip
+//! files to feed the verifier.
 
 pub mod cli;
 pub mod gui;
-pub mod json_schema;
+pub mod zips;

@@ -10,7 +10,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::{BUNDLE_JSON_NAME, BackupError, FORMAT_NAME, FORMAT_VERSION, Tracker, Written, csv, json};
 use crate::core::AccountId;
-use crate::store::export::Table;
+use crate::store::export::{Table, TableCounts};
 
 /// The name of a table's CSV file inside a bundle.
 pub(super) fn csv_name(table: Table) -> String {
@@ -19,6 +19,9 @@ pub(super) fn csv_name(table: Table) -> String {
 
 /// The name of the README inside a bundle.
 pub(super) const README_NAME: &str = "README.txt";
+
+/// The entries of a bundle: the JSON document, one CSV file per table, the README.
+pub(super) const ENTRY_COUNT: usize = Table::ALL.len() + 2;
 
 /// Writes the bundle of `account` into `out`, streaming: the zip needs no seeking.
 pub(super) fn write_bundle<W: Write + Send>(
@@ -46,7 +49,8 @@ pub(super) fn write_bundle<W: Write + Send>(
     }
 
     zip.start_file(README_NAME, options)?;
-    zip.write_all(readme(account, exported_at, &written).as_bytes())?;
+    let text = readme(account, exported_at, env!("CARGO_PKG_VERSION"), &written.counts, &written.sha256);
+    zip.write_all(text.as_bytes())?;
     zip.finish()?.into_inner().flush()?;
     Ok(written)
 }
@@ -70,11 +74,18 @@ fn zip_time(at: Timestamp) -> DateTime {
         .unwrap_or_default()
 }
 
-/// The short README.txt of a bundle. It names the account by id only.
-fn readme(account: AccountId, exported_at: Timestamp, written: &Written) -> String {
+/// The short README.txt of a bundle written by closedesk `version`. It names the account by
+/// id only; the verifier writes it again from the JSON document and compares.
+pub(super) fn readme(
+    account: AccountId,
+    exported_at: Timestamp,
+    version: &str,
+    counts: &TableCounts,
+    sha256: &str,
+) -> String {
     use std::fmt::Write as _;
     let mut files = String::new();
-    for (table, rows) in written.counts.iter() {
+    for (table, rows) in counts.iter() {
         let unit = if rows == 1 { "row " } else { "rows" };
         let _ = writeln!(files, "  {:<28}{rows:>9} {unit}   {}", csv_name(table), table.label());
     }
@@ -106,8 +117,6 @@ fn readme(account: AccountId, exported_at: Timestamp, written: &Written) -> Stri
          \r\n\
          Check this backup:  closedesk verify <this file>\r\n\
          The format is described in closedesk's docs/backup-format.md.\r\n",
-        version = env!("CARGO_PKG_VERSION"),
-        sha256 = written.sha256,
         csv_lines = files.replace('\n', "\r\n"),
     )
 }

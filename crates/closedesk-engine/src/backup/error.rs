@@ -185,6 +185,26 @@ pub enum VerifyError {
         reason: String,
     },
 
+    /// The file, or an entry of a bundle, is over one of the bounds verification holds to
+    /// (docs/backup-format.md, "Bounds"): it was refused before it was read whole.
+    #[error("{}: refused: too large: {reason}", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Which bound, and by how much.
+        reason: String,
+    },
+
+    /// An entry of a zip inflates far beyond its compressed size or beyond the size it
+    /// declares: a zip bomb. It was refused without being inflated.
+    #[error("{}: refused: a zip bomb: {reason}", path.display())]
+    ZipBomb {
+        /// The file.
+        path: PathBuf,
+        /// The entry, and its sizes.
+        reason: String,
+    },
+
     /// The database to compare with failed.
     #[error("cannot compare with the database: {0}")]
     Database(#[from] StoreError),
@@ -193,7 +213,7 @@ pub enum VerifyError {
 impl VerifyError {
     /// The reason in one word, for scripts and for choosing words in the GUI:
     /// `unreadable`, `not-json`, `foreign`, `newer-version`, `truncated`, `damaged`,
-    /// `tampered`, `invalid`, `counts`, `reference` or `database`.
+    /// `tampered`, `invalid`, `counts`, `reference`, `too-large`, `zip-bomb` or `database`.
     pub fn reason(&self) -> &'static str {
         match self {
             Self::Unreadable { .. } => "unreadable",
@@ -206,6 +226,8 @@ impl VerifyError {
             Self::Invalid { .. } => "invalid",
             Self::CountsMismatch { .. } => "counts",
             Self::BrokenReference { .. } => "reference",
+            Self::TooLarge { .. } => "too-large",
+            Self::ZipBomb { .. } => "zip-bomb",
             Self::Database(_) => "database",
         }
     }

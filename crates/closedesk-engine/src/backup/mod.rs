@@ -21,10 +21,14 @@ mod atomic;
 mod bundle;
 mod csv;
 mod database;
+mod document;
 mod error;
+mod feed;
 mod json;
+pub mod limits;
 mod verify;
 mod view;
+mod zipread;
 
 use std::fmt;
 use std::io::Write;

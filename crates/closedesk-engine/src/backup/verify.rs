@@ -3,20 +3,21 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::io::{Cursor, Read as _};
+use std::fs::File;
+use std::io::{Read, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use jiff::Timestamp;
 use rusqlite::Connection;
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 use sha2::{Digest as _, Sha256};
 
+use super::document::{self, Checked, Wanted};
+use super::limits::{self, MAX_ENTRY_BYTES, MAX_FILE_BYTES, MAX_README_BYTES, Refusal};
 use super::view::BackupHeader;
-use super::{BUNDLE_JSON_NAME, FORMAT_NAME, FORMAT_VERSION, Format, VerifyError, bundle, csv, json};
+use super::zipread::{self, Archive};
+use super::{BUNDLE_JSON_NAME, Format, VerifyError, bundle, csv};
 use crate::core::AccountId;
 use crate::store::StoreError;
-use crate::store::export::{self, Cell, CellRef, Kind, Link, Table, TableCounts};
+use crate::store::export::{self, Cell, CellRef, Table, TableCounts};
 
 /// What [`verify`] found: a sound backup, and how it compares with the database if asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,14 +114,79 @@ pub(super) struct Loaded {
 }
 
 /// Reads and verifies the backup at `path`, keeping its rows if `keep_rows`.
+///
+/// Only regular files are read, and only up to [`MAX_FILE_BYTES`]: a FIFO, a device or a
+/// folder is refused before anything is read from it, so nothing can make this wait or read
+/// forever. The file is read once, in chunks; see [`super::limits`] for every bound.
 pub(super) fn load(path: &Path, keep_rows: bool) -> Result<Loaded, VerifyError> {
-    let bytes = std::fs::read(path)
-        .map_err(|err| VerifyError::Unreadable { path: path.to_owned(), reason: read_reason(&err) })?;
-    if bytes.starts_with(b"PK\x03\x04") {
-        load_bundle(path, &bytes, keep_rows)
-    } else {
-        check_document(path, &bytes, Format::Json, keep_rows)
+    let unreadable = |reason: String| VerifyError::Unreadable { path: path.to_owned(), reason };
+    // `metadata` does not open the file: opening a FIFO would wait for a writer.
+    let metadata = std::fs::metadata(path).map_err(|err| unreadable(read_reason(&err)))?;
+    check_kind(path, &metadata)?;
+    let mut file = File::open(path).map_err(|err| unreadable(read_reason(&err)))?;
+    // The same checks on what was opened, in case the path changed in between.
+    let metadata = file.metadata().map_err(|err| unreadable(read_reason(&err)))?;
+    check_kind(path, &metadata)?;
+    let len = metadata.len();
+    let mut magic = [0; 4];
+    let mut got = 0;
+    while got < magic.len() {
+        match file.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(read) => got += read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(unreadable(read_reason(&err))),
+        }
     }
+    file.seek(SeekFrom::Start(0)).map_err(|err| unreadable(read_reason(&err)))?;
+    if magic == *b"PK\x03\x04" {
+        load_bundle(path, file, len, keep_rows)
+    } else {
+        let wanted = Wanted { rows: keep_rows, csv: false };
+        let checked = document::check(path, file, MAX_FILE_BYTES, "the file", wanted)?;
+        Ok(loaded(Format::Json, checked))
+    }
+}
+
+/// Refuses anything but a regular file of at most [`MAX_FILE_BYTES`].
+fn check_kind(path: &Path, metadata: &std::fs::Metadata) -> Result<(), VerifyError> {
+    let kind = metadata.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_dir() {
+            "it is a folder"
+        } else if is_fifo(kind) {
+            "it is a FIFO (named pipe), not a file; only regular files are verified"
+        } else {
+            "it is a device or socket, not a file; only regular files are verified"
+        };
+        return Err(VerifyError::Unreadable { path: path.to_owned(), reason: what.to_owned() });
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(VerifyError::TooLarge {
+            path: path.to_owned(),
+            reason: format!(
+                "the file holds {} bytes; a backup may hold at most {} (docs/backup-format.md, \"Bounds\")",
+                metadata.len(),
+                limits::describe(MAX_FILE_BYTES)
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn is_fifo(kind: std::fs::FileType) -> bool {
+    use std::os::unix::fs::FileTypeExt as _;
+    kind.is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: std::fs::FileType) -> bool {
+    false
+}
+
+fn loaded(format: Format, checked: Checked) -> Loaded {
+    Loaded { format, header: checked.header, sha256: checked.sha256, counts: checked.counts, rows: checked.rows }
 }
 
 fn read_reason(err: &std::io::Error) -> String {
@@ -132,258 +198,138 @@ fn read_reason(err: &std::io::Error) -> String {
     }
 }
 
-fn load_bundle(path: &Path, bytes: &[u8], keep_rows: bool) -> Result<Loaded, VerifyError> {
-    let damaged = |reason: String| VerifyError::Damaged { path: path.to_owned(), reason };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| {
-        // The directory of a zip sits at its very end: without it, the file was cut short.
-        let tail = &bytes[bytes.len().saturating_sub(66 * 1024)..];
-        if memchr::memmem::find(tail, b"PK\x05\x06").is_none() {
-            VerifyError::Truncated {
-                path: path.to_owned(),
-                reason: format!(
-                    "the zip bundle ends after {} bytes, before its directory; it was cut short",
-                    bytes.len()
-                ),
-            }
-        } else {
-            damaged(format!("not a readable zip bundle ({err})"))
-        }
-    })?;
-    let mut read_entry = |name: &str| -> Result<Option<Vec<u8>>, VerifyError> {
-        let mut entry = match archive.by_name(name) {
-            Ok(entry) => entry,
-            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-            Err(err) => return Err(damaged(format!("{name} cannot be read ({err})"))),
-        };
-        let mut content = Vec::new();
-        // Reading to the end checks the entry's CRC-32.
-        entry.read_to_end(&mut content).map_err(|err| damaged(format!("{name} is corrupt ({err})")))?;
-        Ok(Some(content))
-    };
-    let Some(document) = read_entry(BUNDLE_JSON_NAME)? else {
+/// The names a bundle holds, each once: `backup.json`, one CSV file per table, `README.txt`.
+fn bundle_names() -> Vec<String> {
+    let mut names = vec![BUNDLE_JSON_NAME.to_owned()];
+    names.extend(Table::ALL.into_iter().map(bundle::csv_name));
+    names.push(bundle::README_NAME.to_owned());
+    names
+}
+
+/// Why a zip entry's name is refused, if it is.
+fn unsafe_name(name: &str) -> Option<&'static str> {
+    let bytes = name.as_bytes();
+    if name.starts_with(['/', '\\']) || (bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic()) {
+        return Some("an absolute path");
+    }
+    if name.split(['/', '\\']).any(|part| part == "..") {
+        return Some("a path that climbs out of the folder (\"..\")");
+    }
+    None
+}
+
+fn load_bundle(path: &Path, file: File, len: u64, keep_rows: bool) -> Result<Loaded, VerifyError> {
+    let refused = |refusal: Refusal| refusal.into_error(path);
+    let mut archive = Archive::open(file, len).map_err(refused)?;
+    if !archive.entries.iter().any(|entry| entry.name == BUNDLE_JSON_NAME) {
         return Err(VerifyError::Foreign {
             path: path.to_owned(),
             reason: format!("a zip file without {BUNDLE_JSON_NAME}"),
         });
-    };
-    let loaded = check_document(path, &document, Format::Bundle, keep_rows)?;
+    }
+    // Sizes first: a bomb is named as such whatever else is wrong with the zip.
+    for entry in &archive.entries {
+        let cap = if entry.name == bundle::README_NAME { MAX_README_BYTES } else { MAX_ENTRY_BYTES };
+        zipread::check_size(entry, cap).map_err(refused)?;
+    }
+    let invalid = |reason: String| VerifyError::Invalid { path: path.to_owned(), reason };
+    let names = bundle_names();
+    let mut seen = HashSet::new();
+    for entry in &archive.entries {
+        let shown = zipread::shown(&entry.name);
+        if let Some(why) = unsafe_name(&entry.name) {
+            return Err(invalid(format!("the entry \"{shown}\" is refused: {why}")));
+        }
+        if !seen.insert(entry.name.as_str()) {
+            return Err(invalid(format!("the entry \"{shown}\" appears twice")));
+        }
+        if !names.contains(&entry.name) {
+            return Err(invalid(format!("the entry \"{shown}\" is not part of a bundle")));
+        }
+    }
+    if let Some(missing) = names.iter().find(|name| !seen.contains(name.as_str())) {
+        return Err(invalid(format!("the bundle has no {missing}")));
+    }
+    archive.check_layout().map_err(refused)?;
+    let entry = |name: &str| archive.entries.iter().find(|entry| entry.name == name).cloned();
+
+    let json = entry(BUNDLE_JSON_NAME).ok_or_else(|| invalid(format!("the bundle has no {BUNDLE_JSON_NAME}")))?;
+    let reader = archive.open_entry(&json, MAX_ENTRY_BYTES).map_err(refused)?;
+    let checked =
+        document::check(path, reader, MAX_ENTRY_BYTES, BUNDLE_JSON_NAME, Wanted { rows: keep_rows, csv: true })?;
+
     for table in Table::ALL {
         let name = bundle::csv_name(table);
-        let invalid = |reason: String| VerifyError::Invalid { path: path.to_owned(), reason };
-        let Some(content) = read_entry(&name)? else {
-            return Err(invalid(format!("the bundle has no {name}")));
-        };
-        let body = content.strip_prefix(csv::BOM).unwrap_or(&content);
-        if !body.starts_with(csv::header(table).as_bytes()) {
+        let csv_entry = entry(&name).ok_or_else(|| invalid(format!("the bundle has no {name}")))?;
+        let reader = archive.open_entry(&csv_entry, MAX_ENTRY_BYTES).map_err(refused)?;
+        let read = read_csv(table, reader).map_err(|err| document::io_error(path, err))?;
+        if !read.header_ok {
             return Err(invalid(format!("{name} does not start with the column names of {table}")));
         }
-        let rows = csv::count_records(body).saturating_sub(1);
-        if rows != loaded.counts.get(table) {
+        let rows = read.records.saturating_sub(1);
+        if rows != checked.counts.get(table) {
             return Err(invalid(format!(
                 "{name} holds {rows} rows but {BUNDLE_JSON_NAME} holds {}",
-                loaded.counts.get(table)
+                checked.counts.get(table)
             )));
         }
-    }
-    Ok(loaded)
-}
-
-/// Verifies one JSON document (a `.json` file, or the one inside a bundle).
-fn check_document(path: &Path, bytes: &[u8], format: Format, keep_rows: bool) -> Result<Loaded, VerifyError> {
-    let invalid = |reason: String| VerifyError::Invalid { path: path.to_owned(), reason };
-    let members: Members<'_> = serde_json::from_slice(bytes).map_err(|err| classify(path, bytes, &err))?;
-
-    let Some(format_member) = members.get("format") else {
-        return Err(VerifyError::Foreign { path: path.to_owned(), reason: "it has no \"format\" member".to_owned() });
-    };
-    match serde_json::from_str::<String>(format_member.get()) {
-        Ok(name) if name == FORMAT_NAME => {}
-        Ok(name) => {
-            let shown: String = name.chars().take(60).collect();
-            return Err(VerifyError::Foreign {
-                path: path.to_owned(),
-                reason: format!("its format is {shown:?}, not {FORMAT_NAME:?}"),
-            });
-        }
-        Err(_) => {
-            return Err(VerifyError::Foreign {
-                path: path.to_owned(),
-                reason: "its \"format\" member is not text".to_owned(),
-            });
-        }
-    }
-    let version: u64 = members.parse("format_version").map_err(invalid)?;
-    if version > FORMAT_VERSION {
-        return Err(VerifyError::NewerVersion { path: path.to_owned(), found: version, supported: FORMAT_VERSION });
-    }
-    if version == 0 {
-        return Err(invalid("format_version 0 does not exist".to_owned()));
-    }
-    members.check_names().map_err(invalid)?;
-
-    // The checksum covers every byte before its own value; it must close the document.
-    let stated: String = members.parse("sha256").map_err(invalid)?;
-    if stated.len() != 64 || !stated.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Err(invalid("\"sha256\" is not 64 lower-case hex digits".to_owned()));
-    }
-    if members.0.last().map(|(name, _)| name.as_str()) != Some("sha256") {
-        return Err(invalid("\"sha256\" is not the last member".to_owned()));
-    }
-    let covered = members.get("sha256").and_then(|raw| offset_of(bytes, raw)).unwrap_or(0);
-    let computed = json::hex(&Sha256::digest(&bytes[..covered]));
-    if computed != stated {
-        return Err(VerifyError::Tampered { path: path.to_owned(), stated, computed });
-    }
-
-    let closedesk_version: String = members.parse("closedesk_version").map_err(invalid)?;
-    let exported_at: String = members.parse("exported_at").map_err(invalid)?;
-    let exported_at: Timestamp =
-        exported_at.parse().map_err(|_| invalid("\"exported_at\" is not an RFC 3339 instant".to_owned()))?;
-    let account = AccountId(members.parse("account_id").map_err(invalid)?);
-    let header = BackupHeader { format_version: version, closedesk_version, exported_at, account };
-
-    let tables_raw = members.get("tables").ok_or_else(|| invalid("no \"tables\" member".to_owned()))?;
-    let mut deserializer = serde_json::Deserializer::from_str(tables_raw.get());
-    let tables = TablesSeed { keep_rows }
-        .deserialize(&mut deserializer)
-        .map_err(|err| invalid(format!("in \"tables\": {err}")))?;
-    let stated_counts = parse_counts(members.get("counts")).map_err(invalid)?;
-
-    let mut counts = TableCounts::default();
-    for table in Table::ALL {
-        let found = tables[table.index()].keys.len() as u64;
-        counts.set(table, found);
-        let stated = stated_counts.get(table);
-        if stated != found {
-            return Err(VerifyError::CountsMismatch { path: path.to_owned(), table, stated, found });
-        }
-        if table.max_rows().is_some_and(|max| found > max) {
+        if read.digest != checked.csv_digests[table.index()] {
             return Err(invalid(format!(
-                "\"{table}\" holds {found} rows; at most {} is allowed",
-                table.max_rows().unwrap_or(0)
+                "{name} differs from the rows of {BUNDLE_JSON_NAME}: a cell was changed, or rows moved"
             )));
         }
     }
-    check_references(&tables, account)
-        .map_err(|reason| VerifyError::BrokenReference { path: path.to_owned(), reason })?;
-    if counts.get(Table::Profile) != 1 {
-        return Err(invalid("\"profile\" must hold exactly one row".to_owned()));
-    }
 
-    Ok(Loaded { format, header, sha256: stated, counts, rows: tables.into_iter().map(|table| table.rows).collect() })
+    let readme_entry =
+        entry(bundle::README_NAME).ok_or_else(|| invalid(format!("the bundle has no {}", bundle::README_NAME)))?;
+    let mut readme = Vec::new();
+    archive
+        .open_entry(&readme_entry, MAX_README_BYTES)
+        .map_err(refused)?
+        .read_to_end(&mut readme)
+        .map_err(|err| document::io_error(path, err))?;
+    let header = &checked.header;
+    let expected =
+        bundle::readme(header.account, header.exported_at, &header.closedesk_version, &checked.counts, &checked.sha256);
+    if readme != expected.as_bytes() {
+        return Err(invalid(format!(
+            "{} differs from what {BUNDLE_JSON_NAME} implies (it was edited)",
+            bundle::README_NAME
+        )));
+    }
+    Ok(loaded(Format::Bundle, checked))
 }
 
-/// Turns a parse failure of the whole document into the precise reason.
-fn classify(path: &Path, bytes: &[u8], err: &serde_json::Error) -> VerifyError {
-    let path = path.to_owned();
-    match err.classify() {
-        serde_json::error::Category::Eof if bytes.iter().all(u8::is_ascii_whitespace) => {
-            VerifyError::NotJson { path, reason: "the file is empty".to_owned() }
-        }
-        serde_json::error::Category::Eof => VerifyError::Truncated {
-            path,
-            reason: format!(
-                "the file ends after {} bytes, before the document does; it was cut short while being written or \
-                 copied",
-                bytes.len()
-            ),
-        },
-        serde_json::error::Category::Syntax if looks_like_a_backup(bytes) => {
-            VerifyError::Damaged { path, reason: format!("the JSON is broken: {err}") }
-        }
-        serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
-            VerifyError::NotJson { path, reason: err.to_string() }
-        }
-        serde_json::error::Category::Data => {
-            VerifyError::Foreign { path, reason: "the document is not a JSON object".to_owned() }
-        }
-    }
+/// What reading one CSV entry found.
+struct CsvRead {
+    header_ok: bool,
+    records: u64,
+    digest: [u8; 32],
 }
 
-/// Whether the file starts the way closedesk backups start.
-fn looks_like_a_backup(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(256)];
-    memchr::memmem::find(head, FORMAT_NAME.as_bytes()).is_some()
-}
-
-/// Where `raw`, a piece borrowed from `bytes`, starts in `bytes`.
-fn offset_of(bytes: &[u8], raw: &RawValue) -> Option<usize> {
-    let offset = raw.get().as_ptr().addr().checked_sub(bytes.as_ptr().addr())?;
-    (offset + raw.get().len() <= bytes.len()).then_some(offset)
-}
-
-/// The members of the top-level object, in order, each value left unparsed.
-struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-const MEMBERS: [&str; 8] =
-    ["format", "format_version", "closedesk_version", "exported_at", "account_id", "tables", "counts", "sha256"];
-
-impl<'a> Members<'a> {
-    fn get(&self, name: &str) -> Option<&'a RawValue> {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, raw)| *raw)
-    }
-
-    fn parse<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, String> {
-        let raw = self.get(name).ok_or_else(|| format!("no \"{name}\" member"))?;
-        serde_json::from_str(raw.get()).map_err(|err| format!("\"{name}\" has the wrong type ({err})"))
-    }
-
-    /// Refuses unknown and repeated members.
-    fn check_names(&self) -> Result<(), String> {
-        let mut seen = HashSet::new();
-        for (name, _) in &self.0 {
-            if !MEMBERS.contains(&name.as_str()) {
-                let shown: String = name.chars().take(40).collect();
-                return Err(format!("unknown member {shown:?} at the top level"));
-            }
-            if !seen.insert(name.as_str()) {
-                return Err(format!("the member \"{name}\" appears twice"));
-            }
+/// Reads a CSV entry once: its first line, its records, and its SHA-256.
+fn read_csv(table: Table, mut reader: impl Read) -> std::io::Result<CsvRead> {
+    let mut expected_head = csv::BOM.to_vec();
+    expected_head.extend_from_slice(csv::header(table).as_bytes());
+    let mut head = Vec::with_capacity(expected_head.len());
+    let mut sha = Sha256::new();
+    let mut counter = csv::RecordCounter::default();
+    let mut buf = vec![0; 64 * 1024];
+    loop {
+        let read = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        let chunk = &buf[..read];
+        if head.len() < expected_head.len() {
+            head.extend_from_slice(&chunk[..chunk.len().min(expected_head.len() - head.len())]);
         }
-        Ok(())
+        sha.update(chunk);
+        counter.feed(chunk);
     }
-}
-
-impl<'de> serde::Deserialize<'de> for Members<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    let raw: &'de RawValue = map.next_value()?;
-                    members.push((name, raw));
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(MembersVisitor)
-    }
-}
-
-fn parse_counts(raw: Option<&RawValue>) -> Result<TableCounts, String> {
-    let raw = raw.ok_or_else(|| "no \"counts\" member".to_owned())?;
-    let stated: Vec<(String, u64)> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(raw.get())
-        .map_err(|err| format!("\"counts\" is not an object ({err})"))?
-        .into_iter()
-        .map(|(name, value)| {
-            let rows = value.as_u64().ok_or_else(|| format!("\"counts\".\"{name}\" is not a whole number"))?;
-            Ok((name, rows))
-        })
-        .collect::<Result<_, String>>()?;
-    let mut counts = TableCounts::default();
-    for (name, rows) in &stated {
-        let table = Table::from_name(name).ok_or_else(|| format!("\"counts\" names an unknown table {name:?}"))?;
-        counts.set(table, *rows);
-    }
-    if let Some(table) = Table::ALL.into_iter().find(|table| !stated.iter().any(|(name, _)| name == table.name())) {
-        return Err(format!("\"counts\" has no count for \"{table}\""));
-    }
-    Ok(counts)
+    Ok(CsvRead { header_ok: head == expected_head, records: counter.finish(), digest: sha.finalize().into() })
 }
 
 /// The key that tells the rows of a table apart.
@@ -419,263 +365,6 @@ impl fmt::Display for Key {
             Self::Text(text) => write!(f, "{text:?}"),
             Self::Other => f.write_str("?"),
         }
-    }
-}
-
-/// What parsing one table leaves: each row's key and links, and the rows if kept.
-#[derive(Default)]
-struct ParsedTable {
-    keys: Vec<Key>,
-    /// `(row, column, value)` for every non-null linking cell.
-    links: Vec<(usize, usize, i64)>,
-    rows: Vec<Vec<Cell>>,
-}
-
-fn check_references(tables: &[ParsedTable], account: AccountId) -> Result<(), String> {
-    let mut keys: Vec<HashSet<&Key>> = Vec::with_capacity(tables.len());
-    for (table, parsed) in Table::ALL.into_iter().zip(tables) {
-        let mut set = HashSet::with_capacity(parsed.keys.len());
-        for key in &parsed.keys {
-            if !set.insert(key) {
-                let column = table.columns()[table.key_column()].name;
-                return Err(format!("two rows of \"{table}\" have {column} {key}"));
-            }
-        }
-        keys.push(set);
-    }
-    for (table, parsed) in Table::ALL.into_iter().zip(tables) {
-        for &(row, column, value) in &parsed.links {
-            let spec = table.columns()[column];
-            let key_name = table.columns()[table.key_column()].name;
-            let row_key = &parsed.keys[row];
-            match spec.link {
-                Link::Account if value != account.0 => {
-                    return Err(format!(
-                        "\"{table}\" row {key_name} {row_key}: {} {value} is not the backed-up account {account}",
-                        spec.name
-                    ));
-                }
-                Link::Row(target) if !keys[target.index()].contains(&Key::Integer(value)) => {
-                    return Err(format!(
-                        "\"{table}\" row {key_name} {row_key}: {} {value} names no row of \"{target}\"",
-                        spec.name
-                    ));
-                }
-                _ => {}
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Parses `"tables"`: every table exactly once, each checked row by row.
-struct TablesSeed {
-    keep_rows: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for TablesSeed {
-    type Value = Vec<ParsedTable>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TablesSeed {
-    type Value = Vec<ParsedTable>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of tables")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut tables: Vec<Option<ParsedTable>> = Table::ALL.iter().map(|_| None).collect();
-        while let Some(name) = map.next_key::<String>()? {
-            let Some(table) = Table::from_name(&name) else {
-                let shown: String = name.chars().take(40).collect();
-                return Err(de::Error::custom(format!("unknown table {shown:?}")));
-            };
-            if tables[table.index()].is_some() {
-                return Err(de::Error::custom(format!("the table \"{table}\" appears twice")));
-            }
-            tables[table.index()] = Some(map.next_value_seed(TableSeed { table, keep_rows: self.keep_rows })?);
-        }
-        Table::ALL
-            .into_iter()
-            .zip(tables)
-            .map(|(table, parsed)| parsed.ok_or_else(|| de::Error::custom(format!("the table \"{table}\" is missing"))))
-            .collect()
-    }
-}
-
-/// Parses one table: an array of rows.
-struct TableSeed {
-    table: Table,
-    keep_rows: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for TableSeed {
-    type Value = ParsedTable;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TableSeed {
-    type Value = ParsedTable;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an array of \"{}\" rows", self.table)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut parsed = ParsedTable::default();
-        let key_column = self.table.key_column();
-        while let Some(cells) = seq.next_element_seed(RowSeed { table: self.table, index: parsed.keys.len() })? {
-            let row = parsed.keys.len();
-            parsed.keys.push(Key::of(&cells[key_column]));
-            for (column, spec) in self.table.columns().iter().enumerate() {
-                if let (Link::Account | Link::Row(_), Cell::Integer(value)) = (spec.link, &cells[column]) {
-                    parsed.links.push((row, column, *value));
-                }
-            }
-            if self.keep_rows {
-                parsed.rows.push(cells);
-            }
-        }
-        Ok(parsed)
-    }
-}
-
-/// Parses one row: an object with exactly the table's columns, each of its kind.
-struct RowSeed {
-    table: Table,
-    index: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for RowSeed {
-    type Value = Vec<Cell>;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RowSeed {
-    type Value = Vec<Cell>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "row {} of \"{}\" to be an object", self.index, self.table)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let columns = self.table.columns();
-        let mut cells: Vec<Option<Cell>> = vec![None; columns.len()];
-        while let Some(name) = map.next_key::<String>()? {
-            let Some(column) = self.table.column_index(&name) else {
-                let shown: String = name.chars().take(40).collect();
-                return Err(de::Error::custom(format!("{}[{}]: unknown column {shown:?}", self.table, self.index)));
-            };
-            if cells[column].is_some() {
-                return Err(de::Error::custom(format!("{}[{}].{name}: appears twice", self.table, self.index)));
-            }
-            let seed = CellSeed { table: self.table, index: self.index, column };
-            cells[column] = Some(map.next_value_seed(seed)?);
-        }
-        cells
-            .into_iter()
-            .zip(columns)
-            .map(|(cell, spec)| {
-                cell.ok_or_else(|| {
-                    de::Error::custom(format!(
-                        "{}[{}]: the column \"{}\" is missing",
-                        self.table, self.index, spec.name
-                    ))
-                })
-            })
-            .collect()
-    }
-}
-
-/// Parses one value of a row, checked against its column's kind.
-struct CellSeed {
-    table: Table,
-    index: usize,
-    column: usize,
-}
-
-impl CellSeed {
-    fn wrong<E: de::Error>(&self, found: &str) -> E {
-        let spec = self.table.columns()[self.column];
-        let wanted = match spec.kind {
-            Kind::Integer => "a whole number",
-            Kind::Text => "text",
-            Kind::Bool => "true or false",
-            Kind::Time => "an RFC 3339 instant",
-        };
-        let or_null = if spec.nullable { " or null" } else { "" };
-        E::custom(format!("{}[{}].{}: expected {wanted}{or_null}, found {found}", self.table, self.index, spec.name))
-    }
-
-    fn kind(&self) -> Kind {
-        self.table.columns()[self.column].kind
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for CellSeed {
-    type Value = Cell;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CellSeed {
-    type Value = Cell;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let spec = self.table.columns()[self.column];
-        write!(f, "a value for {}[{}].{}", self.table, self.index, spec.name)
-    }
-
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Cell, E> {
-        if self.kind() == Kind::Integer { Ok(Cell::Integer(value)) } else { Err(self.wrong("a number")) }
-    }
-
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Cell, E> {
-        match i64::try_from(value) {
-            Ok(value) if self.kind() == Kind::Integer => Ok(Cell::Integer(value)),
-            _ => Err(self.wrong("a number")),
-        }
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Cell, E> {
-        Err(self.wrong("a fraction"))
-    }
-
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Cell, E> {
-        if self.kind() == Kind::Bool { Ok(Cell::Bool(value)) } else { Err(self.wrong("true or false")) }
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Cell, E> {
-        match self.kind() {
-            Kind::Text => Ok(Cell::Text(text.to_owned())),
-            Kind::Time => text.parse().map(Cell::Time).map_err(|_| self.wrong("text that is no instant")),
-            _ => Err(self.wrong("text")),
-        }
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Cell, E> {
-        if self.table.columns()[self.column].nullable { Ok(Cell::Null) } else { Err(self.wrong("null")) }
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Cell, A::Error> {
-        Err(self.wrong("an object"))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Cell, A::Error> {
-        Err(self.wrong("an array"))
     }
 }
 
