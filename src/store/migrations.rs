@@ -14,6 +14,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0006_audit_filters.sql"),
     include_str!("sql/0007_name_pairs.sql"),
     include_str!("sql/0008_unknown_logins.sql"),
+    include_str!("sql/0010_order_totals.sql"),
 ];
 
 /// The schema version this build writes and understands.
