@@ -767,8 +767,21 @@ pub fn copy_database(source: &Connection, copy: &Path) -> StoreResult<()> {
     target.pragma_update(None, "synchronous", "OFF")?;
     {
         let backup = rusqlite::backup::Backup::new(source, &mut target)?;
+        let started = std::time::Instant::now();
         // -1: all pages in one step, so one read transaction and no restart after a write.
-        backup.run_to_completion(-1, std::time::Duration::from_millis(10), None)?;
+        loop {
+            match backup.step(-1)? {
+                rusqlite::backup::StepResult::Done => break,
+                _ if started.elapsed() > super::open::BUSY_TIMEOUT => {
+                    return Err(StoreError::Unavailable {
+                        path: copy.to_owned(),
+                        reason: "the database stayed locked; try again".to_owned(),
+                    });
+                }
+                // Busy or locked by another connection for a moment: try again shortly.
+                _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+            }
+        }
     }
     // The copied header says WAL, like the source: make the copy one self-contained file.
     target.pragma_update_and_check(None, "journal_mode", "DELETE", |_| Ok(()))?;
