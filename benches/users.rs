@@ -106,7 +106,9 @@ fn main() -> Result<()> {
     table.memory("verify, peak RSS", &verified, 64.0);
 
     // The window: sign-in to overview, the orders tab, and the backup opened read-only.
-    window_rows(&account_db, &backup, runs, &mut table)?;
+    if let Err(err) = window_rows(&account_db, &backup, runs, &mut table) {
+        table.line("the window rows", &format!("could not be measured: {err}"), "-", None);
+    }
 
     // The whole database: seed rate, backup-db, and search at scale.
     let big_db = dir.path().join("database.db");
@@ -359,7 +361,7 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
         [big.0],
         |row| row.get(0),
     )?;
-    harness.get_by_role_and_label(Role::Button, &format!("Orders ({})", thousands(BIG_ACCOUNT_ORDERS))).click();
+    find(&harness, Role::Button, &format!("Orders ({})", thousands(BIG_ACCOUNT_ORDERS)))?.click();
     step_until(&mut harness, |h| h.query_by_label(&newest).is_some())?;
     let first = |order: &str| -> Result<String> {
         Ok(conn.query_row(
@@ -372,7 +374,7 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
     let mut sort_times = Vec::new();
     for round in 0..=runs {
         let expect = if round % 2 == 0 { &cheapest } else { &dearest };
-        harness.get_by_role_and_label(Role::Button, "Total").click();
+        find(&harness, Role::Button, "Total")?.click();
         let started = Instant::now();
         step_until(&mut harness, |h| h.query_by_label(expect).is_some())?;
         if round > 0 {
@@ -392,7 +394,7 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
         harness.step();
         harness.step();
-        let field = harness.get_by_role_and_label(Role::TextInput, "Filter orders");
+        let field = find(&harness, Role::TextInput, "Filter orders")?;
         field.type_text(word);
         let started = Instant::now();
         step_until(&mut harness, |h| h.query_by_label(&shown).is_some())?;
@@ -433,7 +435,7 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
         let mut harness = ready_window(db)?;
         let before = resident_now();
         reset_peak();
-        let field = harness.get_by_role_and_label(Role::TextInput, "Backup file path");
+        let field = find(&harness, Role::TextInput, "Backup file path")?;
         field.focus();
         field.type_text(&backup.display().to_string());
         harness.step();
@@ -450,6 +452,11 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
     Ok(())
 }
 
+/// The node with `role` labelled `label`, or an error naming what is missing.
+fn find<'h>(harness: &'h Harness<'static, ClosedeskApp>, role: Role, label: &'h str) -> Result<egui_kittest::Node<'h>> {
+    harness.query_by_role_and_label(role, label).ok_or_else(|| format!("no {role:?} \"{label}\" in the window").into())
+}
+
 /// A window on `db` showing its sign-in form.
 fn ready_window(db: &Path) -> Result<Harness<'static, ClosedeskApp>> {
     let path = db.to_owned();
@@ -461,15 +468,15 @@ fn ready_window(db: &Path) -> Result<Harness<'static, ClosedeskApp>> {
 
 /// Signs `email` in and waits for the overview; the time from the click to the overview.
 fn sign_in(harness: &mut Harness<'static, ClosedeskApp>, email: &str) -> Result<Duration> {
-    let field = harness.get_by_role_and_label(Role::TextInput, "Email");
+    let field = find(harness, Role::TextInput, "Email")?;
     field.focus();
     field.type_text(email);
     harness.step();
-    let field = harness.get_by_role_and_label(Role::PasswordInput, "Password");
+    let field = find(harness, Role::PasswordInput, "Password")?;
     field.focus();
     field.type_text(PASSWORD);
     harness.step();
-    harness.get_by_label("Sign in").click();
+    harness.query_by_label("Sign in").ok_or("no \"Sign in\" in the window")?.click();
     let started = Instant::now();
     step_until(harness, |h| h.query_by_label("Closure readiness").is_some())?;
     Ok(started.elapsed())
