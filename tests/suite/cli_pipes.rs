@@ -190,7 +190,10 @@ fn a_bug_is_one_line_without_a_backtrace_or_personal_data_and_exit_1() {
         let stderr = cli::text(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-        assert!(stderr.starts_with("error: closedesk stopped on an internal error at crates/closedesk-cli/src/"), "{stderr}");
+        assert!(
+            stderr.starts_with("error: closedesk stopped on an internal error at crates/closedesk-cli/src/"),
+            "{stderr}"
+        );
         for bad in ["panicked", "backtrace", "panic.test@example.com", "RUST_BACKTRACE"] {
             assert!(!stderr.contains(bad), "{bad} in {stderr}");
         }

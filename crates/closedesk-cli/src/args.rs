@@ -205,8 +205,8 @@ pub enum Command {
     },
     /// Copy the whole database consistently, even while the app is writing (for agents).
     ///
-    /// Uses VACUUM INTO a temporary file beside FILE, checks the copy with integrity_check,
-    /// syncs it and renames it into place.
+    /// Uses SQLite's online backup API into a temporary file beside FILE, checks the copy with
+    /// quick_check, syncs it and renames it into place.
     BackupDb {
         /// The file to write.
         #[arg(long, value_name = "FILE")]

@@ -22,10 +22,11 @@ pub struct DbBackupReport {
 /// Copies the closedesk database at `db_path` to `target`, consistently even while other
 /// connections write to it. The database is only read: never migrated, never written.
 ///
-/// The copy is made with `VACUUM INTO` (one read transaction, so writers carry on) into a
-/// temporary file in the target's folder; it is then switched to a rollback journal so that
-/// it is one self-contained file, must pass `PRAGMA integrity_check`, is synced to disk and
-/// only then renamed over `target` (or, without `overwrite`, renamed only if `target` does
+/// The copy is made with SQLite's online backup API, all pages in one step (one read
+/// transaction, so writers carry on), into a temporary file in the target's folder; it is
+/// then switched to a rollback journal so that it is one self-contained file, must pass
+/// `PRAGMA quick_check` (see [`export::check_copy`] for what that reads), is synced to disk
+/// and only then renamed over `target` (or, without `overwrite`, renamed only if `target` does
 /// not exist). On any failure the temporary file is removed and an existing `target` is left
 /// as it was. A file that is not a closedesk database is refused untouched.
 pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result<DbBackupReport, BackupError> {
@@ -45,7 +46,7 @@ pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result
         path: target.to_owned(),
         reason: format!("cannot create a file in the folder {}: {}", folder.display(), io_reason(&err)),
     })?;
-    export::vacuum_into(&source, temp.path()).map_err(|err| match err {
+    export::copy_database(&source, temp.path()).map_err(|err| match err {
         store::StoreError::Sqlite(err) => BackupError::Write { path: target.to_owned(), reason: err.to_string() },
         other => BackupError::Store(other),
     })?;

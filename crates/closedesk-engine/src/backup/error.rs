@@ -49,7 +49,7 @@ pub enum BackupError {
     Integrity {
         /// The target file.
         path: PathBuf,
-        /// The first lines of `PRAGMA integrity_check`.
+        /// The first lines of `PRAGMA quick_check`.
         reason: String,
     },
 

@@ -12,8 +12,8 @@
 //!   failure or a cancel leaves the old file (or none) and no temporary file.
 //! - [`verify`] checks a file and names precisely what is wrong with it; [`open_backup`]
 //!   verifies it and loads it as a read-only [`BackupView`].
-//! - [`backup_database`] copies the whole database with `VACUUM INTO`, checks the copy's
-//!   integrity, and puts it in place with the same safety rules.
+//! - [`backup_database`] copies the whole database with SQLite's online backup API, checks
+//!   the copy with `quick_check`, and puts it in place with the same safety rules.
 //!
 //! Nothing here touches the GUI; the dialogs and the viewer sit on top of this API.
 
@@ -42,7 +42,7 @@ pub use csv::csv_text;
 pub use database::{DbBackupReport, backup_database};
 pub use error::{BackupError, VerifyError};
 pub use verify::{Difference, VerifyReport, verify};
-pub use view::{BackupHeader, BackupTable, BackupView, open_backup};
+pub use view::{BackupHeader, BackupSnapshot, BackupTable, BackupView, open_backup, open_backup_snapshot};
 
 pub use crate::store::export::{Cell, Column, Kind, Link, Table, TableCounts};
 

@@ -60,7 +60,10 @@ struct ChunkLimits {
     hold: Duration,
 }
 
-const DEFAULT_LIMITS: ChunkLimits = ChunkLimits { accounts: 20_000, rows: 200_000, hold: Duration::from_secs(1) };
+/// Large chunks: each commit syncs the log and may checkpoint it, and the pause after it is
+/// time not spent writing. Two seconds of holding the lock is still well inside the 5 s busy
+/// timeout of a waiting writer.
+const DEFAULT_LIMITS: ChunkLimits = ChunkLimits { accounts: 100_000, rows: 1_000_000, hold: Duration::from_secs(2) };
 
 /// After each chunk the seeder pauses for an eighth of the time it held the lock, at most
 /// this long: the default busy handler polls every 100 ms once it has waited a while, so
@@ -75,6 +78,11 @@ const BUSY_RETRIES: u32 = 24;
 /// recompiled inside the loop.
 const STATEMENT_CACHE_CAPACITY: usize = 64;
 
+/// The page cache of the seeding connection, in KiB (SQLite's negative `cache_size`): an
+/// account's order indexes are written in placed-at order, not in insert order, and the
+/// default 2 MB cache spills and re-reads their pages all the time at 100,000 orders.
+const SEED_CACHE_KIB: i64 = 64 * 1024;
+
 /// 2025-01-01T00:00:00Z: synthetic instants count back from a seed-derived offset before it.
 const BASE_EPOCH_SECS: i64 = 1_735_689_600;
 
@@ -85,7 +93,8 @@ const YEAR_SECS: i64 = 365 * DAY_SECS;
 /// Adds `spec.accounts` synthetic accounts with their orders and the rest of their data.
 ///
 /// A batch number is taken first, in its own short transaction, holding no accounts; accounts
-/// are then written, and counted in the batch, in chunks of at most about 200,000 rows or one second each, with a short pause between
+/// are then written, and counted in the batch, in chunks of at most about 1,000,000 rows or
+/// two seconds each, with a short pause between
 /// chunks, so a concurrent writer (another seed, the app) gets its turn. `progress` is told
 /// the number of accounts written so far after every chunk. All accounts share one argon2id
 /// hash of [`SYNTHETIC_PASSWORD`], computed once per run.
@@ -108,6 +117,22 @@ fn seed_with(
     let password_phc = password::hash(&Secret::from(SYNTHETIC_PASSWORD))
         .map_err(|err| StoreError::Conflict(format!("could not hash the synthetic password: {err}")))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
+    let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |row| row.get(0))?;
+    conn.pragma_update(None, "cache_size", -SEED_CACHE_KIB)?;
+    let seeded = seed_chunks(conn, spec, now, progress, limits, password_phc);
+    // The connection may go on serving its owner: give it back its own cache size.
+    conn.pragma_update(None, "cache_size", cache_size)?;
+    seeded
+}
+
+fn seed_chunks(
+    conn: &mut Connection,
+    spec: &SeedSpec,
+    now: Timestamp,
+    progress: &mut dyn FnMut(u64),
+    limits: ChunkLimits,
+    password_phc: String,
+) -> StoreResult<SeedReport> {
     let batch = with_busy_retries(|| store::write(conn, |tx| records::insert_seed_batch(tx, spec.seed, now)))?;
 
     let mut generator = Generator::new(spec, batch, password_phc);

@@ -22,7 +22,7 @@ pub use listing::{
     ACTOR_KINDS, CARD_STATES, COUPON_KINDS, COUPON_STATES, ChildSpec, Choice, DISPUTE_STATUSES, LEDGER_KINDS,
     ListColumn, Listing, ORDER_STATUSES, RATINGS, SUBSCRIPTION_STATES, StatusFilter, TOPICS, ValueKind,
 };
-pub use snapshot::{Snapshot, Source, load_backup, open_reader};
+pub use snapshot::{Snapshot, SnapshotLoader, Source, load_backup, open_reader};
 pub use summary::{MonthTotal, StatusTotal, SubscriptionState, Summary, summary};
 
 use super::holdings::currency_of;
@@ -273,8 +273,16 @@ fn conditions(listing: Listing, filter: &Filter, binds: &mut Binds) -> String {
             break;
         }
         let name = format!(":t{index}");
-        let any_column: Vec<String> =
-            searched.iter().map(|column| format!("{column} LIKE {name} ESCAPE '\\'")).collect();
+        let any_column: Vec<String> = searched
+            .iter()
+            .map(|column| {
+                if column.contains("{word}") {
+                    column.replace("{word}", &name)
+                } else {
+                    format!("{column} LIKE {name} ESCAPE '\\'")
+                }
+            })
+            .collect();
         conditions.push(format!("({})", any_column.join(" OR ")));
         binds.push_owned(name, SqlValue::Text(like_pattern(word)));
     }

@@ -15,6 +15,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0007_name_pairs.sql"),
     include_str!("sql/0008_unknown_logins.sql"),
     include_str!("sql/0009_audit_chain.sql"),
+    include_str!("sql/0010_order_totals.sql"),
 ];
 
 /// Work SQL cannot do (hashing rows, say), run right after the SQL step of the same number

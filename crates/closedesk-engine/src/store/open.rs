@@ -13,6 +13,11 @@ use super::{StoreError, StoreResult};
 /// How long a connection waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How much of a database file a connection that reads much of it (a copy, the dashboards'
+/// scans of a large account) maps into memory: a mapped page is read in place from the OS
+/// cache instead of through a `pread` and a copy into each connection's page cache.
+pub const READ_MMAP_BYTES: i64 = 1 << 30;
+
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Whether [`open_or_create`] found a database or made a new one.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use egui::{RichText, Ui};
 
 use crate::backup::{self, BackupHeader};
-use crate::service::dashboard::{self, Snapshot};
+use crate::service::dashboard::Snapshot;
 use crate::ui::theme;
 use crate::ui::widgets::{error_text_ui, labelled_input_ui, progress_ui};
 
@@ -72,7 +72,7 @@ pub struct OpenedBackup {
     pub header: BackupHeader,
     /// `Name <email>` of the account backed up.
     pub owner: String,
-    /// Its rows, in a read-only in-memory database.
+    /// Its rows, in a read-only database of their own.
     pub snapshot: Arc<Snapshot>,
 }
 
@@ -83,15 +83,15 @@ pub fn pick_backup_file(dialog: rfd::FileDialog) -> Option<PathBuf> {
 }
 
 /// Verifies the backup at `path` and loads it read-only; the error names what is wrong.
+///
+/// The rows are streamed from the file into the snapshot, never all held in memory.
 pub fn open_backup_file(path: &Path) -> Result<OpenedBackup, String> {
-    let view = backup::open_backup(path).map_err(|err| err.to_string())?;
-    let owner = view.profile().map_or_else(
-        || format!("account {}", view.header.account),
+    let opened = backup::open_backup_snapshot(path).map_err(|err| err.to_string())?;
+    let owner = opened.profile.as_ref().map_or_else(
+        || format!("account {}", opened.header.account),
         |profile| format!("{} <{}>", profile.display_name, profile.email),
     );
-    let snapshot = dashboard::load_backup(view.tables().iter().map(|table| (table.table, table.rows.as_slice())))
-        .map_err(|err| format!("{}: the backup could not be loaded: {err}", path.display()))?;
-    Ok(OpenedBackup { path: path.to_owned(), header: view.header.clone(), owner, snapshot: Arc::new(snapshot) })
+    Ok(OpenedBackup { path: path.to_owned(), header: opened.header, owner, snapshot: Arc::new(opened.snapshot) })
 }
 
 /// Draws the form: "Open backup…", and a path field with "Open" for when no dialog can show.

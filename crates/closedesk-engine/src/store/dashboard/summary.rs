@@ -130,22 +130,23 @@ fn orders_by_status(conn: &Connection, account: AccountId) -> StoreResult<Vec<St
 }
 
 fn spending(conn: &Connection, account: AccountId) -> StoreResult<Vec<MonthTotal>> {
-    // SQLite's 'localtime' reads the same system zone the window shows dates in.
+    // SQLite's 'localtime' reads the same system zone the window shows dates in. One
+    // conversion per order, not one for the year and one for the month: at 100,000 orders
+    // the conversions are much of the overview's time.
     let mut stmt = conn.prepare_cached(
-        "SELECT strftime('%Y', placed_at, 'unixepoch', 'localtime') AS year,
-                strftime('%m', placed_at, 'unixepoch', 'localtime') AS month,
-                currency, sum(total_minor)
+        "SELECT strftime('%Y-%m', placed_at, 'unixepoch', 'localtime') AS month, currency, sum(total_minor)
          FROM orders
          WHERE account_id = ?1 AND status IN ('pending', 'in_transit', 'delivered', 'completed')
-         GROUP BY year, month, currency ORDER BY year, month, currency",
+         GROUP BY month, currency ORDER BY month, currency",
     )?;
     let rows = stmt.query_map([account.0], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, i64>(3)?))
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
     })?;
     let mut months = Vec::new();
     for row in rows {
-        let (year, month, currency, sum) = row?;
-        let bad = || StoreError::Conflict(format!("an order date the database cannot place: {year}-{month}"));
+        let (year_month, currency, sum) = row?;
+        let bad = || StoreError::Conflict(format!("an order date the database cannot place: {year_month}"));
+        let (year, month) = year_month.split_once('-').ok_or_else(bad)?;
         months.push(MonthTotal {
             year: year.parse().map_err(|_| bad())?,
             month: month.parse().map_err(|_| bad())?,

@@ -301,3 +301,46 @@ fn a_backup_loaded_into_memory_answers_the_same_queries_and_stays_read_only() {
     let err = snapshot.read(|memory| Ok(memory.execute("DELETE FROM orders", [])?)).unwrap_err();
     assert!(err.to_string().contains("readonly"), "{err}");
 }
+
+#[test]
+fn a_backup_streamed_into_a_snapshot_answers_the_same_queries_and_leaves_no_file() {
+    let (dir, conn) = demo_db();
+    let demo = DemoAccount::by_situation("in-transit order").unwrap();
+    let account = demo_id(&conn, demo);
+    let live = summary(&conn, account, now()).unwrap();
+    for format in [crate::backup::Format::Json, crate::backup::Format::Bundle] {
+        let file = dir.path().join(format!("backup.{}", format.extension()));
+        crate::backup::export_to_file(&conn, account, &file, format, false, now(), &|_| true).unwrap();
+        let opened = crate::backup::open_backup_snapshot(&file).unwrap();
+        assert_eq!(opened.header.account, account);
+        assert_eq!(opened.profile.as_ref().map(|profile| profile.email.as_str()), Some(demo.email));
+        let snapshot = opened.snapshot;
+        let copy = snapshot.read(|copy| summary(copy, account, now())).unwrap();
+        assert_eq!(copy, live, "{format}");
+        for listing in Listing::ALL {
+            let query = Query::default_for(listing);
+            let live_rows = page(&conn, account, listing, &query, now(), 0..1_000).unwrap();
+            let copy_rows = snapshot.read(|copy| page(copy, account, listing, &query, now(), 0..1_000)).unwrap();
+            assert_eq!(copy_rows, live_rows, "{format} {listing}");
+        }
+        let err = snapshot.read(|copy| Ok(copy.execute("DELETE FROM orders", [])?)).unwrap_err();
+        assert!(err.to_string().contains("readonly"), "{err}");
+        let file = snapshot.file().expect("the rows are in a temporary file").to_owned();
+        assert!(file.exists());
+        drop(snapshot);
+        assert!(!file.exists(), "closing the backup deletes its temporary file");
+    }
+}
+
+#[test]
+fn a_backup_that_fails_verification_is_not_streamed_into_a_snapshot() {
+    let (dir, conn) = demo_db();
+    let account = demo_id(&conn, DemoAccount::by_situation("in-transit order").unwrap());
+    let file = dir.path().join("backup.json");
+    crate::backup::export_to_file(&conn, account, &file, crate::backup::Format::Json, false, now(), &|_| true).unwrap();
+    let text =
+        std::fs::read_to_string(&file).unwrap().replacen("\"status\":\"in_transit\"", "\"status\":\"delivered\"", 1);
+    std::fs::write(&file, text).unwrap();
+    let err = crate::backup::open_backup_snapshot(&file).unwrap_err();
+    assert_eq!(err.reason(), "tampered", "{err}");
+}
