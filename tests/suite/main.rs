@@ -20,3 +20,4 @@ mod gui_dashboard;
 mod gui_sign_in;
 mod gui_small_window;
 mod gui_wizard;
+mod write_targets;

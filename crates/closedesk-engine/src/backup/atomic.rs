@@ -22,19 +22,21 @@ const STALE_AFTER: Duration = Duration::from_hours(1);
 /// after it does, the temporary file is removed and an existing `target` keeps its old
 /// content. Leftovers of a process killed mid-write are swept the next time a file is written
 /// to that folder, once they are an hour old. Errors name the file and the reason.
+///
+/// Whatever `overwrite` says, a target that is the database at `database` (or its -wal, -shm
+/// or -journal, by any path) or that exists but is not a plain file is refused before
+/// anything is created.
 pub fn write_atomically<T>(
     target: &Path,
+    database: Option<&Path>,
     overwrite: bool,
     write: impl FnOnce(&mut File) -> Result<T, BackupError>,
 ) -> Result<T, BackupError> {
     let failed = |err: &io::Error| BackupError::Write { path: target.to_owned(), reason: io_reason(err) };
     let folder = folder_of(target);
-    match std::fs::metadata(target) {
-        Ok(metadata) if metadata.is_dir() => {
-            return Err(BackupError::Write { path: target.to_owned(), reason: "it is a folder".to_owned() });
-        }
-        Ok(_) if !overwrite => return Err(BackupError::Exists { path: target.to_owned() }),
-        _ => {}
+    super::target::refuse_unsafe_target(target, database)?;
+    if !overwrite && std::fs::symlink_metadata(target).is_ok() {
+        return Err(BackupError::Exists { path: target.to_owned() });
     }
     let mut temp = temp_file_in(folder).map_err(|err| BackupError::Write {
         path: target.to_owned(),
@@ -137,7 +139,8 @@ mod tests {
         for path in [&stale, &other] {
             File::options().write(true).open(path).unwrap().set_modified(two_hours_ago).unwrap();
         }
-        write_atomically(&dir.path().join("out.txt"), false, |file| Ok(io::Write::write_all(file, b"new")?)).unwrap();
+        write_atomically(&dir.path().join("out.txt"), None, false, |file| Ok(io::Write::write_all(file, b"new")?))
+            .unwrap();
         assert!(!stale.exists());
         assert!(fresh.exists() && other.exists());
         assert_eq!(std::fs::read(dir.path().join("out.txt")).unwrap(), b"new");
@@ -148,10 +151,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("b.json");
         std::fs::write(&target, b"old").unwrap();
-        let err = write_atomically(&target, false, |_| Ok(())).unwrap_err();
+        let err = write_atomically(&target, None, false, |_| Ok(())).unwrap_err();
         assert!(matches!(err, BackupError::Exists { .. }), "{err}");
         assert!(err.to_string().contains("already exists") && err.to_string().contains("b.json"), "{err}");
-        write_atomically(&target, true, |file| Ok(io::Write::write_all(file, b"new")?)).unwrap();
+        write_atomically(&target, None, true, |file| Ok(io::Write::write_all(file, b"new")?)).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file remains");
     }
@@ -160,7 +163,7 @@ mod tests {
     fn an_unwritable_folder_names_the_file_and_the_reason() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("missing-folder").join("b.json");
-        let err = write_atomically(&target, false, |_| Ok(())).unwrap_err();
+        let err = write_atomically(&target, None, false, |_| Ok(())).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("b.json") && text.contains("does not exist"), "{text}");
     }
