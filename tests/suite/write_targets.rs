@@ -110,7 +110,8 @@ fn the_audit_csv_refuses_the_database_and_anything_not_a_plain_file() {
     for (target, word) in &targets {
         for overwrite in [false, true] {
             let filter = closedesk::store::audit::AuditFilter::default();
-            let err = closedesk::staff::export_audit_csv(&db, admin, &filter, target, overwrite, now).unwrap_err();
+            let err =
+                closedesk::service::staff::export_audit_csv(&db, admin, &filter, target, overwrite, now).unwrap_err();
             let text = err.to_string();
             assert!(text.contains("refused") && text.contains(word), "{}: {text}", target.display());
             assert_eq!(database_files(&db), before, "{} changed the database", target.display());
