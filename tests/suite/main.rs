@@ -14,6 +14,7 @@ mod cli;
 mod cli_agents;
 mod cli_audit;
 mod cli_close;
+mod code_key;
 mod gui_agent;
 mod gui_agent_ops;
 mod gui_dashboard;

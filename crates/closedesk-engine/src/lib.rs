@@ -9,6 +9,7 @@ pub mod auth;
 pub mod backup;
 pub mod clock;
 pub mod closing;
+pub mod code_key;
 pub mod core;
 pub mod demo;
 pub mod desktop_entry;

@@ -7,7 +7,8 @@ use std::process::{Command, Output, Stdio};
 /// Runs `closedesk --db DB ARGS…` with `stdin` piped in and `env` set, and waits for it.
 ///
 /// The caller's `CLOSEDESK_*` variables are removed first, so a developer's own database or
-/// clock never leaks into a test.
+/// clock never leaks into a test; the code key is a file beside the test's database
+/// (`test-code-key`), not the developer's own, unless `env` names another.
 pub fn run(db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     run_program(env!("CARGO_BIN_EXE_closedesk"), db, args, stdin, env)
 }
@@ -25,6 +26,7 @@ pub fn run_program(program: &str, db: &Path, args: &[&str], stdin: Option<&str>,
     for name in ["CLOSEDESK_DB", "CLOSEDESK_NOW", "CLOSEDESK_SETTINGS", "CLOSEDESK_LOG"] {
         command.env_remove(name);
     }
+    command.env("CLOSEDESK_CODE_KEY", db.with_file_name("test-code-key"));
     command.envs(env.iter().copied());
     let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let mut pipe = child.stdin.take().unwrap();

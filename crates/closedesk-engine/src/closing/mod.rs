@@ -34,6 +34,9 @@ pub enum ClosingError {
     /// The outbox could not be written.
     #[error(transparent)]
     Mail(#[from] MailError),
+    /// The installation's code key cannot be had: no code can be sent or checked.
+    #[error(transparent)]
+    Key(#[from] crate::code_key::KeyError),
 }
 
 /// The result of one event.
@@ -139,12 +142,14 @@ impl<'a> Closing<'a> {
 
     /// Accepts the summary: a fresh code is drawn and mailed.
     pub fn accept_summary(&mut self, wizard: Wizard, now: Timestamp) -> Result<Stepped, ClosingError> {
-        self.step(wizard, Event::SummaryAccepted { fresh_code: fresh_code() }, now)
+        let key = crate::code_key::installation_key()?;
+        self.step(wizard, Event::SummaryAccepted { fresh_code: fresh_code(), key }, now)
     }
 
     /// Sends a new code in place of the last one.
     pub fn resend_code(&mut self, wizard: Wizard, now: Timestamp) -> Result<Stepped, ClosingError> {
-        self.step(wizard, Event::ResendCode { fresh_code: fresh_code() }, now)
+        let key = crate::code_key::installation_key()?;
+        self.step(wizard, Event::ResendCode { fresh_code: fresh_code(), key }, now)
     }
 
     /// Confirms with the typed code, email and phrase, checking readiness once more.
@@ -164,6 +169,7 @@ impl<'a> Closing<'a> {
             registered_email: account.email,
             phrase: phrase.to_owned(),
             still_ready,
+            key: crate::code_key::installation_key()?,
         };
         self.step(wizard, event, now)
     }
