@@ -21,4 +21,5 @@ mod gui_dashboard;
 mod gui_sign_in;
 mod gui_small_window;
 mod gui_wizard;
+mod kill;
 mod write_targets;

@@ -21,6 +21,8 @@ use crate::{demo, paths};
 /// Runs the parsed command line.
 pub fn run(args: Args, window: Option<super::Window>) -> Result<(), Failure> {
     let db = db_path(args.db)?;
+    // Before anything else reads or writes: what an interrupted run left is finished or undone.
+    crate::erasure::recover(&db);
     let Some(command) = args.command else {
         // `closedesk-cli` requires a command, so only the desktop program gets here.
         let Some(open) = window else {

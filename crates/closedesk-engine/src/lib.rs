@@ -12,6 +12,7 @@ pub mod closing;
 pub mod code_key;
 pub mod core;
 pub mod demo;
+pub mod erasure;
 pub mod desktop_entry;
 pub mod mail;
 pub mod paths;

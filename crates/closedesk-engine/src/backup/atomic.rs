@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::BackupError;
+use crate::erasure::Intent;
 
 /// Temporary files start with this, so that leftovers of a killed process can be told apart.
 const TEMP_PREFIX: &str = ".closedesk-";
@@ -38,7 +39,7 @@ pub fn write_atomically<T>(
     if !overwrite && std::fs::symlink_metadata(target).is_ok() {
         return Err(BackupError::Exists { path: target.to_owned() });
     }
-    let mut temp = temp_file_in(folder).map_err(|err| BackupError::Write {
+    let (_intent, mut temp) = temp_file_in(folder, database).map_err(|err| BackupError::Write {
         path: target.to_owned(),
         reason: format!("cannot create a file in the folder {}: {}", folder.display(), io_reason(&err)),
     })?;
@@ -66,9 +67,29 @@ pub(super) fn folder_of(target: &Path) -> &Path {
 }
 
 /// A new, empty temporary file in `folder` with the name pattern [`write_atomically`] uses.
-pub(super) fn temp_file_in(folder: &Path) -> io::Result<tempfile::NamedTempFile> {
+///
+/// With the `database` the file is written for, its path (and those of the journal SQLite
+/// may put beside it) is first recorded as an [`Intent`] beside the database, so that a run
+/// killed mid-write leaves nothing the next start does not remove. Keep the intent until the
+/// file is renamed into place or removed; bind it before the file, so it is dropped after.
+pub(super) fn temp_file_in(
+    folder: &Path,
+    database: Option<&Path>,
+) -> io::Result<(Option<Intent>, tempfile::NamedTempFile)> {
     sweep_stale_temp_files(folder);
-    tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(folder)
+    let Some(database) = database else {
+        return Ok((None, tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(folder)?));
+    };
+    let path = folder.join(format!("{TEMP_PREFIX}{:016x}{TEMP_SUFFIX}", rand::random::<u64>()));
+    let companions = ["", "-journal", "-wal", "-shm"].map(|suffix| {
+        let mut name = path.clone().into_os_string();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    });
+    let intent = Intent::record(database, &companions)?;
+    let temp_path = tempfile::TempPath::try_from_path(&path)?;
+    let file = File::options().read(true).write(true).create_new(true).open(&path)?;
+    Ok((Some(intent), tempfile::NamedTempFile::from_parts(file, temp_path)))
 }
 
 /// Makes the rename that put a file in `folder` survive a power cut.

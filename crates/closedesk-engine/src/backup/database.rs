@@ -37,7 +37,7 @@ pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result
     }
     let source = export::open_for_copy(db_path)?;
     let folder = folder_of(target);
-    let temp = temp_file_in(folder).map_err(|err| BackupError::Write {
+    let (_intent, temp) = temp_file_in(folder, Some(db_path)).map_err(|err| BackupError::Write {
         path: target.to_owned(),
         reason: format!("cannot create a file in the folder {}: {}", folder.display(), io_reason(&err)),
     })?;
