@@ -22,4 +22,5 @@ mod gui_sign_in;
 mod gui_small_window;
 mod gui_wizard;
 mod kill;
+mod outbox_mail;
 mod write_targets;

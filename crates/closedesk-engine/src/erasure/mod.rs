@@ -125,3 +125,61 @@ fn sweep_outbox(db_path: &Path) -> store::StoreResult<usize> {
         Ok(removed)
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dead_intent_s_files_go_and_a_live_intent_s_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let exports = tempfile::tempdir().unwrap();
+        let dead_file = exports.path().join(".closedesk-dead.partial");
+        let live_file = exports.path().join(".closedesk-live.partial");
+        std::fs::write(&dead_file, b"half an export").unwrap();
+        std::fs::write(&live_file, b"an export being written").unwrap();
+        // What a killed process leaves: a journal nobody holds locked.
+        let dead = dir.path().join(format!("{}0000000000000001", intent::INTENT_PREFIX));
+        std::fs::write(&dead, format!("{}\n", dead_file.display())).unwrap();
+        let live = Intent::record(&db, std::slice::from_ref(&live_file)).unwrap();
+        // A first-run file of an older version, with its log.
+        std::fs::write(dir.path().join(".closedesk-new-abc.db"), b"x").unwrap();
+        std::fs::write(dir.path().join(".closedesk-new-abc.db-wal"), b"x").unwrap();
+
+        let recovered = recover(&db);
+        assert_eq!(recovered.partial_files, 3);
+        assert!(!dead_file.exists() && !dead.exists());
+        assert!(live_file.exists(), "a live writer's file is left alone");
+        drop(live);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "the closed intent is gone: {left:?}");
+    }
+
+    #[test]
+    fn mail_files_without_their_row_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let conn = store::create_empty(&db).unwrap();
+        let outbox = crate::paths::outbox_dir(&db);
+        std::fs::create_dir_all(&outbox).unwrap();
+        conn.execute(
+            "INSERT INTO outbox (account_id, to_addr, subject, body, created_at, eml_file)
+             VALUES (NULL, 'x@example.test', 's', 'b', 0, 'kept.eml')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        for name in ["kept.eml", "orphan.eml", ".mail-abc.tmp", "notes.txt"] {
+            std::fs::write(outbox.join(name), b"mail").unwrap();
+        }
+        assert_eq!(recover(&db).mail_files, 2);
+        let mut left: Vec<String> = std::fs::read_dir(&outbox)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["kept.eml", "notes.txt"]);
+    }
+}

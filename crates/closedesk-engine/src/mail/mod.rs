@@ -59,6 +59,10 @@ pub fn write_eml(outbox_dir: &Path, to: &str, mail: &Mail, now: Timestamp) -> Re
         .to(to)
         .subject(mail.subject.clone())
         .date(std::time::SystemTime::try_from(now).unwrap_or(std::time::UNIX_EPOCH))
+        // lettre adds Date itself, but leaves Message-ID to the relay and MIME-Version to
+        // multipart bodies; the outbox stands in for the relay, so both are set here.
+        .message_id(Some(format!("<{:032x}@closedesk.invalid>", rand::random::<u128>())))
+        .header(lettre::message::header::MIME_VERSION_1_0)
         .header(ContentType::TEXT_PLAIN)
         .body(mail.body.clone())
         .map_err(|err| MailError::Build(err.to_string()))?;
