@@ -195,6 +195,8 @@ impl<'a> Closing<'a> {
         let tx =
             self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let mut written = Vec::new();
+        let mut new_code_mail = None;
+        let mut stale_mail = Vec::new();
         let result = (|| -> Result<(), ClosingError> {
             for effect in effects {
                 match effect {
@@ -204,7 +206,9 @@ impl<'a> Closing<'a> {
                     }
                     Effect::MailCode { code, expires_at } => {
                         let mail = mail::code_mail(wizard.purpose, code, *expires_at);
-                        written.push(mail::send(&tx, &outbox_dir, account, &email, &mail, now)?);
+                        let path = mail::send(&tx, &outbox_dir, account, &email, &mail, now)?;
+                        new_code_mail = path.file_name().map(|name| name.to_string_lossy().into_owned());
+                        written.push(path);
                         code_mailed = true;
                     }
                     Effect::Close { purge_after, reason, note, backup_taken } => {
@@ -233,11 +237,21 @@ impl<'a> Closing<'a> {
                     Effect::Refused(why) => refusal = Some(*why),
                 }
             }
+            // A code mail lives as long as its code: the one just sent replaces the others, and
+            // once the code is used, voided or expired none is kept.
+            let live = wizard.code.is_some_and(|code| !code.spent && now < code.expires_at);
+            if new_code_mail.is_some() || !live {
+                stale_mail = store::outbox::take_code_mails(&tx, account, new_code_mail.as_deref())?;
+            }
             store::closure::save_attempt(&tx, &wizard, now)?;
             Ok(())
         })();
         match result.and_then(|()| tx.commit().map_err(|err| StoreError::from(err).into())) {
-            Ok(()) => Ok(Stepped { wizard, refusal, code_mailed }),
+            Ok(()) => {
+                // Their rows are gone: a kill before this leaves files recovery removes.
+                mail::remove_files(&outbox_dir, &stale_mail);
+                Ok(Stepped { wizard, refusal, code_mailed })
+            }
             Err(err) => {
                 // The transaction rolled back: take back the mails it would have recorded.
                 for path in written {

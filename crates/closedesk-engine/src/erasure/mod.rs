@@ -31,13 +31,14 @@ pub struct Recovered {
     pub mail_files: usize,
 }
 
-/// Finishes or undoes what interrupted runs left around the database at `db_path`; never
-/// fails (what cannot be done now is logged and tried again at the next start).
-pub fn recover(db_path: &Path) -> Recovered {
+/// Finishes or undoes what interrupted runs left around the database at `db_path`, and
+/// removes the mail of codes expired at `now`; never fails (what cannot be done now is
+/// logged and tried again at the next start).
+pub fn recover(db_path: &Path, now: jiff::Timestamp) -> Recovered {
     let mut recovered = Recovered { partial_files: intent::recover_intents(db_path).len(), mail_files: 0 };
     recovered.partial_files += sweep_litter(db_path);
     if db_path.is_file() {
-        match sweep_outbox(db_path) {
+        match sweep_outbox(db_path, now) {
             Ok(count) => recovered.mail_files = count,
             Err(err) => tracing::warn!("the outbox could not be checked for mail of purged accounts: {err}"),
         }
@@ -83,9 +84,10 @@ fn sweep_litter(db_path: &Path) -> usize {
     removed
 }
 
-/// Removes mail files the `outbox` table does not name, and mail temp files, holding the
-/// database's write lock so that no mail is being written meanwhile.
-fn sweep_outbox(db_path: &Path) -> store::StoreResult<usize> {
+/// Removes the rows of code mails expired at `now`, then mail files the `outbox` table does
+/// not name, and mail temp files, holding the database's write lock so that no mail is being
+/// written meanwhile.
+fn sweep_outbox(db_path: &Path, now: jiff::Timestamp) -> store::StoreResult<usize> {
     let outbox = crate::paths::outbox_dir(db_path);
     let Ok(entries) = std::fs::read_dir(&outbox) else {
         return Ok(0);
@@ -105,6 +107,7 @@ fn sweep_outbox(db_path: &Path) -> store::StoreResult<usize> {
     }
     let mut conn = store::open_existing(db_path)?;
     store::write(&mut conn, |tx| {
+        store::outbox::take_expired_code_mails(tx, now)?;
         let mut stmt = tx.prepare("SELECT eml_file FROM outbox")?;
         let recorded: HashSet<String> = stmt.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
         let mut removed = 0;
@@ -148,7 +151,7 @@ mod tests {
         std::fs::write(dir.path().join(".closedesk-new-abc.db"), b"x").unwrap();
         std::fs::write(dir.path().join(".closedesk-new-abc.db-wal"), b"x").unwrap();
 
-        let recovered = recover(&db);
+        let recovered = recover(&db, jiff::Timestamp::UNIX_EPOCH);
         assert_eq!(recovered.partial_files, 3);
         assert!(!dead_file.exists() && !dead.exists());
         assert!(live_file.exists(), "a live writer's file is left alone");
@@ -174,7 +177,7 @@ mod tests {
         for name in ["kept.eml", "orphan.eml", ".mail-abc.tmp", "notes.txt"] {
             std::fs::write(outbox.join(name), b"mail").unwrap();
         }
-        assert_eq!(recover(&db).mail_files, 2);
+        assert_eq!(recover(&db, jiff::Timestamp::UNIX_EPOCH).mail_files, 2);
         let mut left: Vec<String> = std::fs::read_dir(&outbox)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
