@@ -180,6 +180,28 @@ fn emails(db: &Path) -> HashSet<(i64, String)> {
         .collect()
 }
 
+/// Whether, before the next start, the outbox holds a mail file naming an account purged since.
+fn purged_mail_left(trial: &Trial, before: &HashSet<(i64, String)>) -> bool {
+    let now = emails(&trial.db());
+    let purged: Vec<&String> = before.iter().filter(|account| !now.contains(account)).map(|(_, email)| email).collect();
+    if purged.is_empty() {
+        return false;
+    }
+    let finder = aho_corasick::AhoCorasick::new(purged.iter().map(|email| email.as_bytes())).unwrap();
+    files_below(&trial.db().with_file_name("outbox"))
+        .iter()
+        .any(|file| finder.find(&std::fs::read(file).unwrap_or_default()).is_some())
+}
+
+/// A file only an interrupted write leaves.
+fn is_litter(file: &Path) -> bool {
+    let name = file.file_name().unwrap().to_string_lossy();
+    name.contains(".partial")
+        || name.starts_with(".closedesk-new-")
+        || name.starts_with(".closedesk-intent-")
+        || (name.starts_with(".mail-") && file.extension().is_some_and(|ext| ext == "tmp"))
+}
+
 /// Runs the next start, then checks everything the kill could have broken. `before` are the
 /// accounts before the trial; those gone since were purged.
 fn check_after(trial: &Trial, before: &HashSet<(i64, String)>, what: &str) {
@@ -202,14 +224,7 @@ fn check_after(trial: &Trial, before: &HashSet<(i64, String)>, what: &str) {
     files.sort();
     for file in files {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(
-            !(name.contains(".partial")
-                || name.starts_with(".closedesk-new-")
-                || name.starts_with(".closedesk-intent-")
-                || (name.starts_with(".mail-") && file.extension().is_some_and(|ext| ext == "tmp"))),
-            "{what}: {} remains",
-            file.display()
-        );
+        assert!(!is_litter(&file), "{what}: {} remains", file.display());
         if file.extension().is_some_and(|ext| ext == "eml") {
             assert!(recorded.contains(&name), "{what}: {name} has no outbox row");
         }
@@ -233,7 +248,7 @@ fn calibrate(template: &Template, now: &str, args: &[&str], stdin: Option<&str>)
 fn kill_trials(template: &Template, now: &str, args: &[&str], stdin: Option<&str>) {
     let full = calibrate(template, now, args, stdin);
     let mut rng = rand::rng();
-    let mut ended_early = 0;
+    let (mut ended_early, mut left_litter, mut left_purged_mail) = (0, 0, 0);
     for n in 0..trials() {
         let trial = Trial::new(template);
         let before = emails(&trial.db());
@@ -244,9 +259,20 @@ fn kill_trials(template: &Template, now: &str, args: &[&str], stdin: Option<&str
         if run_and_kill(&trial.db(), now, &args, stdin, instant) {
             ended_early += 1;
         }
+        if files_below(trial.dir.path()).iter().any(|file| is_litter(file)) {
+            left_litter += 1;
+        }
+        if purged_mail_left(&trial, &before) {
+            left_purged_mail += 1;
+        }
         check_after(&trial, &before, &format!("{args:?} killed at {instant:?} (trial {n})"));
     }
-    eprintln!("{args:?}: {} trials, full run {full:?}, {ended_early} ended before the kill", trials());
+    eprintln!(
+        "{args:?}: {} trials, full run {full:?}, {ended_early} ended before the kill, \
+         {left_litter} left an intent, partial or temporary file and {left_purged_mail} mail of a purged \
+         account for the next start",
+        trials()
+    );
 }
 
 #[test]
