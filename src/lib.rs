@@ -6,7 +6,7 @@
 
 pub use closedesk_cli as cli;
 pub use closedesk_engine::{
-    auth, backup, clock, closing, core, demo, desktop_entry, mail, paths, service, settings, store,
+    auth, backup, clock, closing, code_key, core, demo, desktop_entry, erasure, mail, paths, service, settings, store,
 };
 
 pub mod ui;

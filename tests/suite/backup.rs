@@ -366,7 +366,8 @@ fn no_secret_appears_in_an_export() {
     let db = demo_db();
     let account = account_of(&db.conn, closable());
     // An unfinished closure holds a code hash; a failed sign-in leaves throttling state.
-    let hash = closedesk::core::closure::Code::from_number(271_828).hash(99);
+    let key = closedesk::core::closure::CodeKey::from_bytes([3; 32]);
+    let hash = closedesk::core::closure::Code::from_number(271_828).hash(&key, 99);
     let hash_json = serde_json::to_string(&hash).unwrap();
     let hash_hex = hex(&hash.0);
     let state = format!("{{\"code\":{{\"hash\":{hash_json}}},\"marker\":\"attempt-state-marker\"}}");

@@ -21,9 +21,13 @@ mod cli_pipes;
 #[cfg(unix)]
 mod cli_read_only;
 mod cli_small_cuts;
+mod code_key;
 mod gui_agent;
 mod gui_agent_ops;
 mod gui_dashboard;
 mod gui_sign_in;
 mod gui_small_window;
 mod gui_wizard;
+mod kill;
+mod outbox_mail;
+mod write_targets;

@@ -22,6 +22,9 @@ use crate::{demo, paths};
 /// Runs the parsed command line.
 pub fn run(args: Args, window: Option<super::Window>) -> Result<(), Failure> {
     let db = db_path(args.db)?;
+    // Before anything else reads or writes: what an interrupted run left is finished or undone.
+    let now = Clock::for_command().map_or_else(|_| jiff::Timestamp::now(), Clock::now);
+    crate::erasure::recover(&db, now);
     let Some(command) = args.command else {
         // `closedesk-cli` requires a command, so only the desktop program gets here.
         let Some(open) = window else {

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, FromArgMatches as _, Parser as _};
 // The engine's modules under the names the commands have always used (`crate::store`, …).
-use closedesk_engine::{auth, clock, closing, core, demo, desktop_entry, paths, service, settings, store};
+use closedesk_engine::{auth, clock, closing, core, demo, desktop_entry, erasure, paths, service, settings, store};
 
 pub use args::{Args, Command};
 pub use exit::Failure;

@@ -20,7 +20,8 @@ pub fn closedesk_cli() -> &'static str {
 /// Runs `closedesk --db DB ARGS…` with `stdin` piped in and `env` set, and waits for it.
 ///
 /// The caller's `CLOSEDESK_*` variables are removed first, so a developer's own database or
-/// clock never leaks into a test.
+/// clock never leaks into a test; the code key is a file beside the test's database
+/// (`test-code-key`), not the developer's own, unless `env` names another.
 pub fn run(db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     run_program(CLOSEDESK, db, args, stdin, env)
 }
@@ -37,6 +38,8 @@ pub fn command(program: &str, db: &Path, args: &[&str], env: &[(&str, &str)]) ->
     let mut command = Command::new(program);
     command.arg("--db").arg(db).args(args);
     clean_env(&mut command);
+    // Each test's own code key, beside its database: never the developer's real one.
+    command.env("CLOSEDESK_CODE_KEY", db.with_file_name("test-code-key"));
     command.envs(env.iter().copied());
     command
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::BackupError;
+use crate::erasure::Intent;
 
 /// Temporary files start with this, so that leftovers of a killed process can be told apart.
 const TEMP_PREFIX: &str = ".closedesk-";
@@ -22,21 +23,23 @@ const STALE_AFTER: Duration = Duration::from_hours(1);
 /// after it does, the temporary file is removed and an existing `target` keeps its old
 /// content. Leftovers of a process killed mid-write are swept the next time a file is written
 /// to that folder, once they are an hour old. Errors name the file and the reason.
+///
+/// Whatever `overwrite` says, a target that is the database at `database` (or its -wal, -shm
+/// or -journal, by any path) or that exists but is not a plain file is refused before
+/// anything is created.
 pub fn write_atomically<T>(
     target: &Path,
+    database: Option<&Path>,
     overwrite: bool,
     write: impl FnOnce(&mut File) -> Result<T, BackupError>,
 ) -> Result<T, BackupError> {
     let failed = |err: &io::Error| BackupError::Write { path: target.to_owned(), reason: io_reason(err) };
     let folder = folder_of(target);
-    match std::fs::metadata(target) {
-        Ok(metadata) if metadata.is_dir() => {
-            return Err(BackupError::Write { path: target.to_owned(), reason: "it is a folder".to_owned() });
-        }
-        Ok(_) if !overwrite => return Err(BackupError::Exists { path: target.to_owned() }),
-        _ => {}
+    super::target::refuse_unsafe_target(target, database)?;
+    if !overwrite && std::fs::symlink_metadata(target).is_ok() {
+        return Err(BackupError::Exists { path: target.to_owned() });
     }
-    let mut temp = temp_file_in(folder).map_err(|err| BackupError::Write {
+    let (_intent, mut temp) = temp_file_in(folder, database).map_err(|err| BackupError::Write {
         path: target.to_owned(),
         reason: format!("cannot create a file in the folder {}: {}", folder.display(), io_reason(&err)),
     })?;
@@ -64,9 +67,29 @@ pub(super) fn folder_of(target: &Path) -> &Path {
 }
 
 /// A new, empty temporary file in `folder` with the name pattern [`write_atomically`] uses.
-pub(super) fn temp_file_in(folder: &Path) -> io::Result<tempfile::NamedTempFile> {
+///
+/// With the `database` the file is written for, its path (and those of the journal SQLite
+/// may put beside it) is first recorded as an [`Intent`] beside the database, so that a run
+/// killed mid-write leaves nothing the next start does not remove. Keep the intent until the
+/// file is renamed into place or removed; bind it before the file, so it is dropped after.
+pub(super) fn temp_file_in(
+    folder: &Path,
+    database: Option<&Path>,
+) -> io::Result<(Option<Intent>, tempfile::NamedTempFile)> {
     sweep_stale_temp_files(folder);
-    tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(folder)
+    let Some(database) = database else {
+        return Ok((None, tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(folder)?));
+    };
+    let path = folder.join(format!("{TEMP_PREFIX}{:016x}{TEMP_SUFFIX}", rand::random::<u64>()));
+    let companions = ["", "-journal", "-wal", "-shm"].map(|suffix| {
+        let mut name = path.clone().into_os_string();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    });
+    let intent = Intent::record(database, &companions)?;
+    let temp_path = tempfile::TempPath::try_from_path(&path)?;
+    let file = File::options().read(true).write(true).create_new(true).open(&path)?;
+    Ok((Some(intent), tempfile::NamedTempFile::from_parts(file, temp_path)))
 }
 
 /// Makes the rename that put a file in `folder` survive a power cut.
@@ -137,7 +160,8 @@ mod tests {
         for path in [&stale, &other] {
             File::options().write(true).open(path).unwrap().set_modified(two_hours_ago).unwrap();
         }
-        write_atomically(&dir.path().join("out.txt"), false, |file| Ok(io::Write::write_all(file, b"new")?)).unwrap();
+        write_atomically(&dir.path().join("out.txt"), None, false, |file| Ok(io::Write::write_all(file, b"new")?))
+            .unwrap();
         assert!(!stale.exists());
         assert!(fresh.exists() && other.exists());
         assert_eq!(std::fs::read(dir.path().join("out.txt")).unwrap(), b"new");
@@ -148,10 +172,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("b.json");
         std::fs::write(&target, b"old").unwrap();
-        let err = write_atomically(&target, false, |_| Ok(())).unwrap_err();
+        let err = write_atomically(&target, None, false, |_| Ok(())).unwrap_err();
         assert!(matches!(err, BackupError::Exists { .. }), "{err}");
         assert!(err.to_string().contains("already exists") && err.to_string().contains("b.json"), "{err}");
-        write_atomically(&target, true, |file| Ok(io::Write::write_all(file, b"new")?)).unwrap();
+        write_atomically(&target, None, true, |file| Ok(io::Write::write_all(file, b"new")?)).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file remains");
     }
@@ -160,7 +184,7 @@ mod tests {
     fn an_unwritable_folder_names_the_file_and_the_reason() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("missing-folder").join("b.json");
-        let err = write_atomically(&target, false, |_| Ok(())).unwrap_err();
+        let err = write_atomically(&target, None, false, |_| Ok(())).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("b.json") && text.contains("does not exist"), "{text}");
     }

@@ -28,21 +28,17 @@ pub struct DbBackupReport {
 /// `PRAGMA quick_check` (see [`export::check_copy`] for what that reads), is synced to disk
 /// and only then renamed over `target` (or, without `overwrite`, renamed only if `target` does
 /// not exist). On any failure the temporary file is removed and an existing `target` is left
-/// as it was. A file that is not a closedesk database is refused untouched.
+/// as it was. A file that is not a closedesk database is refused untouched, and so is a
+/// target that is the database or one of its files, or not a plain file.
 pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result<DbBackupReport, BackupError> {
     let failed = |err: &std::io::Error| BackupError::Write { path: target.to_owned(), reason: io_reason(err) };
-    if !overwrite && target.exists() {
+    super::target::refuse_unsafe_target(target, Some(db_path))?;
+    if !overwrite && std::fs::symlink_metadata(target).is_ok() {
         return Err(BackupError::Exists { path: target.to_owned() });
-    }
-    if same_file(db_path, target) {
-        return Err(BackupError::Write {
-            path: target.to_owned(),
-            reason: "it is the database itself; choose another file".to_owned(),
-        });
     }
     let source = export::open_for_copy(db_path)?;
     let folder = folder_of(target);
-    let temp = temp_file_in(folder).map_err(|err| BackupError::Write {
+    let (_intent, temp) = temp_file_in(folder, Some(db_path)).map_err(|err| BackupError::Write {
         path: target.to_owned(),
         reason: format!("cannot create a file in the folder {}: {}", folder.display(), io_reason(&err)),
     })?;
@@ -74,12 +70,4 @@ pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result
         accounts: check.accounts,
         schema_version: check.schema_version,
     })
-}
-
-/// Whether `a` and `b` name the same existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }

@@ -27,6 +27,16 @@ pub enum BackupError {
         path: PathBuf,
     },
 
+    /// The target is the database (or one of its files) or not a plain file: nothing was
+    /// written, with or without leave to replace.
+    #[error("{}: refused: {reason}; nothing was written", path.display())]
+    Refused {
+        /// The target file.
+        path: PathBuf,
+        /// Why, e.g. `it is a FIFO (named pipe), not a plain file`.
+        reason: String,
+    },
+
     /// Writing, syncing or renaming a file failed.
     #[error("{}: cannot write the backup: {reason}", path.display())]
     Write {

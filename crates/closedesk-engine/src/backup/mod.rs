@@ -26,6 +26,7 @@ mod error;
 mod feed;
 mod json;
 pub mod limits;
+mod target;
 mod verify;
 mod view;
 mod zipread;
@@ -185,7 +186,8 @@ pub fn export_account(
 }
 
 /// Exports `account` into the file `target` through [`write_atomically`]: the file appears
-/// complete or not at all. Without `overwrite`, an existing `target` is an error.
+/// complete or not at all. Without `overwrite`, an existing `target` is an error; with or
+/// without it, a target that is `conn`'s database file or not a plain file is refused.
 pub fn export_to_file(
     conn: &Connection,
     account: AccountId,
@@ -195,7 +197,8 @@ pub fn export_to_file(
     now: Timestamp,
     progress: &dyn Fn(Progress) -> bool,
 ) -> Result<ExportSummary, BackupError> {
-    write_atomically(target, overwrite, |file| export_account(conn, account, file, format, now, progress))
+    let database = conn.path().filter(|path| !path.is_empty()).map(Path::new);
+    write_atomically(target, database, overwrite, |file| export_account(conn, account, file, format, now, progress))
 }
 
 /// The audit trail's action for a backup written; the outcome is the format.

@@ -68,7 +68,7 @@ fn export_to_full_disk(
     overwrite: bool,
     left: usize,
 ) -> Result<ExportSummary, BackupError> {
-    write_atomically(target, overwrite, |file| {
+    write_atomically(target, None, overwrite, |file| {
         export_account(conn, account, FailAfter { inner: file, left }, format, now(), &keep_going)
     })
 }

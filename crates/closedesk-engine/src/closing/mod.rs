@@ -34,6 +34,9 @@ pub enum ClosingError {
     /// The outbox could not be written.
     #[error(transparent)]
     Mail(#[from] MailError),
+    /// The installation's code key cannot be had: no code can be sent or checked.
+    #[error(transparent)]
+    Key(#[from] crate::code_key::KeyError),
 }
 
 /// The result of one event.
@@ -154,12 +157,14 @@ impl<'a> Closing<'a> {
 
     /// Accepts the summary: a fresh code is drawn and mailed.
     pub fn accept_summary(&mut self, wizard: Wizard, now: Timestamp) -> Result<Stepped, ClosingError> {
-        self.step(wizard, Event::SummaryAccepted { fresh_code: fresh_code() }, now)
+        let key = crate::code_key::installation_key()?;
+        self.step(wizard, Event::SummaryAccepted { fresh_code: fresh_code(), key }, now)
     }
 
     /// Sends a new code in place of the last one.
     pub fn resend_code(&mut self, wizard: Wizard, now: Timestamp) -> Result<Stepped, ClosingError> {
-        self.step(wizard, Event::ResendCode { fresh_code: fresh_code() }, now)
+        let key = crate::code_key::installation_key()?;
+        self.step(wizard, Event::ResendCode { fresh_code: fresh_code(), key }, now)
     }
 
     /// Confirms with the typed code, email and phrase, checking readiness once more.
@@ -179,6 +184,7 @@ impl<'a> Closing<'a> {
             registered_email: account.email,
             phrase: phrase.to_owned(),
             still_ready,
+            key: crate::code_key::installation_key()?,
         };
         self.step(wizard, event, now)
     }
@@ -204,6 +210,8 @@ impl<'a> Closing<'a> {
         let tx =
             self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let mut written = Vec::new();
+        let mut new_code_mail = None;
+        let mut stale_mail = Vec::new();
         let result = (|| -> Result<(), ClosingError> {
             for effect in effects {
                 match effect {
@@ -213,7 +221,9 @@ impl<'a> Closing<'a> {
                     }
                     Effect::MailCode { code, expires_at } => {
                         let mail = mail::code_mail(wizard.purpose, code, *expires_at);
-                        written.push(mail::send(&tx, &outbox_dir, account, &email, &mail, now)?);
+                        let path = mail::send(&tx, &outbox_dir, account, &email, &mail, now)?;
+                        new_code_mail = path.file_name().map(|name| name.to_string_lossy().into_owned());
+                        written.push(path);
                         code_mailed = true;
                     }
                     Effect::Close { purge_after, reason, note, backup_taken } => {
@@ -242,11 +252,21 @@ impl<'a> Closing<'a> {
                     Effect::Refused(why) => refusal = Some(*why),
                 }
             }
+            // A code mail lives as long as its code: the one just sent replaces the others, and
+            // once the code is used, voided or expired none is kept.
+            let live = wizard.code.is_some_and(|code| !code.spent && now < code.expires_at);
+            if new_code_mail.is_some() || !live {
+                stale_mail = store::outbox::take_code_mails(&tx, account, new_code_mail.as_deref())?;
+            }
             store::closure::save_attempt(&tx, &wizard, now)?;
             Ok(())
         })();
         match result.and_then(|()| tx.commit().map_err(|err| StoreError::from(err).into())) {
-            Ok(()) => Ok(Stepped { wizard, refusal, code_mailed }),
+            Ok(()) => {
+                // Their rows are gone: a kill before this leaves files recovery removes.
+                mail::remove_files(&outbox_dir, &stale_mail);
+                Ok(Stepped { wizard, refusal, code_mailed })
+            }
             Err(err) => {
                 // The transaction rolled back: take back the mails it would have recorded.
                 for path in written {

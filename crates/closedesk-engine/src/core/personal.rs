@@ -366,6 +366,8 @@ pub const TABLES: &[Table] = &[
             ("body", masked(Mask::Hidden, Scan::No)),
             ("created_at", No),
             ("eml_file", No),
+            // When a code mail's code expires (NULL for other mail): an instant, nothing personal.
+            ("code_expires_at", No),
         ],
     },
     Table {

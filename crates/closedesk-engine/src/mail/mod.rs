@@ -30,6 +30,9 @@ pub struct Mail {
     pub body: String,
     /// The body as the outbox table keeps it: one-time codes replaced by `******`.
     pub body_for_table: String,
+    /// For a mail carrying a one-time code, when the code expires: the mail is removed then,
+    /// or sooner when the code is used, replaced or voided.
+    pub code_expires_at: Option<Timestamp>,
 }
 
 /// Why a mail could not be written.
@@ -59,6 +62,10 @@ pub fn write_eml(outbox_dir: &Path, to: &str, mail: &Mail, now: Timestamp) -> Re
         .to(to)
         .subject(mail.subject.clone())
         .date(std::time::SystemTime::try_from(now).unwrap_or(std::time::UNIX_EPOCH))
+        // lettre adds Date itself, but leaves Message-ID to the relay and MIME-Version to
+        // multipart bodies; the outbox stands in for the relay, so both are set here.
+        .message_id(Some(format!("<{:032x}@closedesk.invalid>", rand::random::<u128>())))
+        .header(lettre::message::header::MIME_VERSION_1_0)
         .header(ContentType::TEXT_PLAIN)
         .body(mail.body.clone())
         .map_err(|err| MailError::Build(err.to_string()))?;
@@ -72,6 +79,20 @@ pub fn write_eml(outbox_dir: &Path, to: &str, mail: &Mail, now: Timestamp) -> Re
     let path = outbox_dir.join(name);
     file.persist_noclobber(&path).map_err(|err| io_error(err.error))?;
     Ok(path)
+}
+
+/// Removes the outbox files named `names` (rows already deleted and committed); a file that
+/// cannot be removed now is removed by the next start's recovery, having no row.
+pub fn remove_files(outbox_dir: &Path, names: &[String]) {
+    for name in names {
+        // Only a bare file name inside the outbox folder: a row can never point elsewhere.
+        let Some(file_name) = Path::new(name).file_name() else { continue };
+        if let Err(err) = std::fs::remove_file(outbox_dir.join(file_name))
+            && err.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(error = %err.kind(), "a code mail could not be removed from the outbox");
+        }
+    }
 }
 
 /// Writes the mail file and its outbox row (inside the caller's transaction).
@@ -96,6 +117,8 @@ pub fn send(
             eml_file: &file_name,
         },
     );
+    let recorded =
+        recorded.and_then(|id| mail.code_expires_at.map_or(Ok(()), |at| store::outbox::mark_code_mail(conn, id, at)));
     if let Err(err) = recorded {
         // Without its row the file would be an orphan no purge could find.
         let _ = std::fs::remove_file(&path);

@@ -20,7 +20,12 @@ pub fn code_mail(purpose: Purpose, code: &Code, expires_at: Timestamp) -> Mail {
             utc_minute(expires_at)
         )
     };
-    Mail { subject: subject.to_owned(), body: body(code.expose()), body_for_table: body("******") }
+    Mail {
+        subject: subject.to_owned(),
+        body: body(code.expose()),
+        body_for_table: body("******"),
+        code_expires_at: Some(expires_at),
+    }
 }
 
 /// Confirms that the account is scheduled for deletion.
@@ -33,7 +38,12 @@ pub fn closure_confirmed(purge_after: Timestamp) -> Mail {
          \"Deleted user\". Marketing mail has been switched off.\n\n— closedesk\n",
         utc_minute(purge_after)
     );
-    Mail { subject: "Your account is scheduled for deletion".to_owned(), body_for_table: body.clone(), body }
+    Mail {
+        subject: "Your account is scheduled for deletion".to_owned(),
+        body_for_table: body.clone(),
+        body,
+        code_expires_at: None,
+    }
 }
 
 /// Confirms that a closure was cancelled.
@@ -41,5 +51,10 @@ pub fn cancel_confirmed() -> Mail {
     let body = "Hello,\n\nThe closure of your account was cancelled; the account is active again. \
                 Marketing mail stays off until you turn it on in your settings.\n\n— closedesk\n"
         .to_owned();
-    Mail { subject: "Your account will not be deleted".to_owned(), body_for_table: body.clone(), body }
+    Mail {
+        subject: "Your account will not be deleted".to_owned(),
+        body_for_table: body.clone(),
+        body,
+        code_expires_at: None,
+    }
 }

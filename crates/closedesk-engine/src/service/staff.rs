@@ -148,7 +148,7 @@ pub fn export_audit_csv(
     let conn = store::open_existing(db)?;
     let agent = check(&conn, session, Action::ViewAudit)?;
     let rows = audit::query(&conn, filter, 0, None)?;
-    backup::write_atomically(target, overwrite, |file| {
+    backup::write_atomically(target, Some(db), overwrite, |file| {
         let mut out = std::io::BufWriter::new(file);
         write_audit_csv(&mut out, &rows)?;
         out.flush()?;

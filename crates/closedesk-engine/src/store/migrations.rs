@@ -16,6 +16,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0008_unknown_logins.sql"),
     include_str!("sql/0009_audit_chain.sql"),
     include_str!("sql/0010_order_totals.sql"),
+    include_str!("sql/0011_keyed_codes.sql"),
 ];
 
 /// Work SQL cannot do (hashing rows, say), run right after the SQL step of the same number
@@ -105,5 +106,39 @@ mod tests {
         assert_eq!(count, 1);
         let found = crate::store::search::search_accounts(&conn, "tim old", None, 10).unwrap();
         assert_eq!(found.len(), 1, "the newest step indexed the account that was already there");
+    }
+
+    #[test]
+    fn unkeyed_code_digests_of_earlier_versions_are_overwritten_and_their_codes_voided() {
+        use crate::core::AccountId;
+        use crate::core::closure::{CodeHash, IssuedCode, KeyId, Purpose, Wizard};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let at: jiff::Timestamp = "2026-12-01T09:00:00Z".parse().unwrap();
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, LATEST_VERSION - 1).unwrap();
+            conn.execute(
+                "INSERT INTO accounts (display_name, email, country, created_at) VALUES ('Old Timer', 'old@example.test', 'DE', 0)",
+                [],
+            )
+            .unwrap();
+            let mut wizard = Wizard::new(AccountId(1), Purpose::Close, 7, None);
+            wizard.code = Some(IssuedCode {
+                hash: CodeHash([0xAB; 32]),
+                key: KeyId::default(),
+                issued_at: at,
+                expires_at: at,
+                tries_left: 5,
+                spent: false,
+            });
+            crate::store::closure::save_attempt(&conn, &wizard, at).unwrap();
+        }
+        let conn = open::open_existing(&path).unwrap();
+        let code = crate::store::closure::load_attempt(&conn, AccountId(1)).unwrap().unwrap().code.unwrap();
+        assert!(code.spent);
+        assert_eq!(code.hash.0, [0; 32]);
+        let json: String = conn.query_row("SELECT state_json FROM closure_attempts", [], |r| r.get(0)).unwrap();
+        assert!(!json.contains("171"), "the old digest's bytes are gone: {json}");
     }
 }

@@ -268,13 +268,23 @@ fn create_with(path: &Path, fill: impl FnOnce(&mut Connection) -> StoreResult<()
         path: path.to_owned(),
         reason: format!("cannot create the folder {}: {err}", folder.display()),
     })?;
-    let fresh =
-        tempfile::Builder::new().prefix(".closedesk-new-").suffix(".db").tempfile_in(folder).map_err(|err| {
-            StoreError::Unavailable {
-                path: path.to_owned(),
-                reason: format!("cannot write in {}: {err}", folder.display()),
-            }
-        })?;
+    let cannot_write = |err: std::io::Error| StoreError::Unavailable {
+        path: path.to_owned(),
+        reason: format!("cannot write in {}: {err}", folder.display()),
+    };
+    // Recorded before the file exists: a first launch killed while filling it leaves an
+    // intent the next start acts on (crate::erasure::recover), not a file for ever.
+    let fresh_path = folder.join(format!(".closedesk-new-{:016x}.db", rand::random::<u64>()));
+    let files = ["", "-wal", "-shm", "-journal"].map(|suffix| {
+        let mut name = fresh_path.clone().into_os_string();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    });
+    let _intent = crate::erasure::Intent::record(path, &files).map_err(cannot_write)?;
+    let temp_path = tempfile::TempPath::try_from_path(&fresh_path).map_err(cannot_write)?;
+    let created =
+        std::fs::File::options().read(true).write(true).create_new(true).open(&fresh_path).map_err(cannot_write)?;
+    let fresh = tempfile::NamedTempFile::from_parts(created, temp_path);
     {
         let mut conn = Connection::open(fresh.path()).map_err(|err| unavailable(path, &err))?;
         configure(&conn).map_err(|err| unavailable(path, &err))?;

@@ -67,6 +67,31 @@ pub fn count(conn: &Connection, to: Option<&str>) -> StoreResult<u64> {
     Ok(count as u64)
 }
 
+/// Marks the mail `id` as carrying a one-time code that expires at `expires_at`.
+pub fn mark_code_mail(conn: &Connection, id: i64, expires_at: Timestamp) -> StoreResult<()> {
+    conn.prepare_cached("UPDATE outbox SET code_expires_at = ?2 WHERE id = ?1")?
+        .execute(params![id, expires_at.as_second()])?;
+    Ok(())
+}
+
+/// Deletes the rows of `account`'s code mails except the one in the file `keep`; returns
+/// their file names, to be removed once the transaction commits.
+pub fn take_code_mails(conn: &Connection, account: AccountId, keep: Option<&str>) -> StoreResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "DELETE FROM outbox WHERE account_id = ?1 AND code_expires_at IS NOT NULL AND eml_file IS NOT ?2
+         RETURNING eml_file",
+    )?;
+    let names = stmt.query_map(params![account.0, keep], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    Ok(names)
+}
+
+/// Deletes the rows of every code mail whose code has expired at `now`; returns their file names.
+pub fn take_expired_code_mails(conn: &Connection, now: Timestamp) -> StoreResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached("DELETE FROM outbox WHERE code_expires_at <= ?1 RETURNING eml_file")?;
+    let names = stmt.query_map([now.as_second()], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    Ok(names)
+}
+
 /// Mails, newest first, optionally only those to `to` (any case), at most `limit`
 /// (`usize::MAX`: all of them).
 pub fn list(conn: &Connection, to: Option<&str>, limit: usize) -> StoreResult<Vec<MailRow>> {

@@ -99,7 +99,13 @@ pub fn purge_due(
     let mut removed = Vec::with_capacity(total);
     for (done, (account, _)) in due.into_iter().enumerate() {
         match super::write(conn, |tx| remove_account(tx, account, now)) {
-            Ok(Removal::Removed(rows)) => removed.push((account, rows)),
+            Ok(Removal::Removed(mut rows)) => {
+                // The account's mail goes as part of its own step, not after the whole run: a
+                // run killed later leaves no mail of an account already purged (and what a kill
+                // between the commit and here leaves, crate::erasure::recover removes).
+                rows.mail_done = delete_mail_files(outbox_dir, &std::mem::take(&mut rows.mail_files));
+                removed.push((account, rows));
+            }
             // Another process purged it since the list was read: that is not an error.
             Ok(Removal::AlreadyPurged) => {}
             Err(err) => {
@@ -150,8 +156,13 @@ fn after_removal(
     }
     // The mail files go first: the rows naming them are gone, so if a later step failed,
     // no second run could find them again.
-    let mail: Vec<(u64, u64)> =
-        removed.iter().map(|(_, rows)| delete_mail_files(outbox_dir, &rows.mail_files)).collect();
+    let mail: Vec<(u64, u64)> = removed
+        .iter()
+        .map(|(_, rows)| {
+            let (deleted, failed) = delete_mail_files(outbox_dir, &rows.mail_files);
+            (deleted + rows.mail_done.0, failed + rows.mail_done.1)
+        })
+        .collect();
     // Busy (first column 1) means a reader kept the checkpoint from finishing.
     let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
 
@@ -231,8 +242,10 @@ struct Removed {
     reviews_kept: u64,
     /// The account's personal values.
     values: Values,
-    /// The outbox file names of the account's mail.
+    /// The outbox file names of the account's mail not deleted yet.
     mail_files: Vec<String>,
+    /// Mail files already deleted (and failed) right after the account's own transaction.
+    mail_done: (u64, u64),
 }
 
 /// The account's rows, children before parents: each parent is deleted when nothing points
@@ -318,7 +331,7 @@ fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp) -> S
         now,
     )?;
 
-    Ok(Removal::Removed(Removed { reason_code, rows_deleted, reviews_kept, values, mail_files }))
+    Ok(Removal::Removed(Removed { reason_code, rows_deleted, reviews_kept, values, mail_files, mail_done: (0, 0) }))
 }
 
 /// Adds the account's personal values that the list of personal data

@@ -1,6 +1,6 @@
 use jiff::{SignedDuration, Timestamp};
 
-use super::code::{Code, IssuedCode};
+use super::code::{Code, CodeKey, IssuedCode};
 use super::reason::Reason;
 use crate::core::AccountId;
 use crate::core::policy::Policy;
@@ -115,11 +115,15 @@ pub enum Event {
     SummaryAccepted {
         /// A new code from a CSPRNG.
         fresh_code: Code,
+        /// The installation's key its digest is made with.
+        key: CodeKey,
     },
     /// The customer asked for another code.
     ResendCode {
         /// A new code from a CSPRNG.
         fresh_code: Code,
+        /// The installation's key its digest is made with.
+        key: CodeKey,
     },
     /// "Confirm & Close" (or the cancel confirmation) was pressed.
     Confirm {
@@ -133,6 +137,8 @@ pub enum Event {
         phrase: String,
         /// A fresh readiness check at the moment of confirming: nothing may block now either.
         still_ready: bool,
+        /// The installation's key, to make the typed code's digest.
+        key: CodeKey,
     },
     /// Go back one step.
     Back,
@@ -363,13 +369,13 @@ pub fn apply(mut wizard: Wizard, event: Event, now: Timestamp, policy: &Policy) 
             wizard.step = Step::Summary;
             effects.push(audit("closure_backup", if taken { "taken" } else { "skipped" }));
         }
-        (Step::Summary, Event::SummaryAccepted { fresh_code }) => {
+        (Step::Summary, Event::SummaryAccepted { fresh_code, key }) => {
             if let Some(until) = locked {
                 return refuse(wizard, Refusal::Locked { until });
             }
-            return issue_code(wizard, fresh_code, now, policy, effects);
+            return issue_code(wizard, fresh_code, &key, now, policy, effects);
         }
-        (Step::Confirm, Event::ResendCode { fresh_code }) => {
+        (Step::Confirm, Event::ResendCode { fresh_code, key }) => {
             if let Some(until) = locked {
                 return refuse(wizard, Refusal::Locked { until });
             }
@@ -379,10 +385,11 @@ pub fn apply(mut wizard: Wizard, event: Event, now: Timestamp, policy: &Policy) 
                     return refuse(wizard, Refusal::ResendTooSoon { until: allowed_at });
                 }
             }
-            return issue_code(wizard, fresh_code, now, policy, effects);
+            return issue_code(wizard, fresh_code, &key, now, policy, effects);
         }
-        (Step::Confirm, Event::Confirm { code, typed_email, registered_email, phrase, still_ready }) => {
-            return confirm(wizard, &code, &typed_email, &registered_email, &phrase, still_ready, now, policy);
+        (Step::Confirm, Event::Confirm { code, typed_email, registered_email, phrase, still_ready, key }) => {
+            let typed = Typed { code: &code, email: &typed_email, phrase: &phrase };
+            return confirm(wizard, &typed, &registered_email, still_ready, &key, now, policy);
         }
         (step, Event::Back) => {
             wizard.step = match (wizard.purpose, step) {
@@ -412,6 +419,7 @@ pub fn apply(mut wizard: Wizard, event: Event, now: Timestamp, policy: &Policy) 
 fn issue_code(
     mut wizard: Wizard,
     code: Code,
+    key: &CodeKey,
     now: Timestamp,
     policy: &Policy,
     mut effects: Vec<Effect>,
@@ -419,7 +427,8 @@ fn issue_code(
     let expires_at = now + SignedDuration::from_secs(policy.code_ttl_secs);
     let resend = wizard.code.is_some();
     wizard.code = Some(IssuedCode {
-        hash: code.hash(wizard.request_id),
+        hash: code.hash(key, wizard.request_id),
+        key: key.id(),
         issued_at: now,
         expires_at,
         tries_left: policy.code_max_tries,
@@ -431,14 +440,19 @@ fn issue_code(
     (wizard, effects)
 }
 
-#[allow(clippy::too_many_arguments, reason = "the fields of one Confirm event, unpacked")]
+/// What was typed at the confirmation.
+struct Typed<'a> {
+    code: &'a str,
+    email: &'a str,
+    phrase: &'a str,
+}
+
 fn confirm(
     mut wizard: Wizard,
-    typed_code: &str,
-    typed_email: &str,
+    typed: &Typed<'_>,
     registered_email: &str,
-    phrase: &str,
     still_ready: bool,
+    key: &CodeKey,
     now: Timestamp,
     policy: &Policy,
 ) -> (Wizard, Vec<Effect>) {
@@ -452,7 +466,9 @@ fn confirm(
     let Some(mut issued) = wizard.code else {
         return refused(wizard, "no_code", Refusal::NoCode);
     };
-    if issued.spent {
+    // A code whose digest another key made (the key file was lost or replaced) cannot be
+    // checked any more: it is void, and a new one must be sent.
+    if issued.spent || issued.key != key.id() {
         return refused(wizard, "voided", Refusal::CodeVoided);
     }
     if now >= issued.expires_at {
@@ -460,14 +476,14 @@ fn confirm(
     }
     if wizard.purpose == Purpose::Close {
         // Email and phrase are no secrets: checking them first spends no code try.
-        if !typed_email.trim().eq_ignore_ascii_case(registered_email.trim()) {
+        if !typed.email.trim().eq_ignore_ascii_case(registered_email.trim()) {
             return refused(wizard, "email_mismatch", Refusal::EmailMismatch);
         }
-        if !phrase.trim().eq_ignore_ascii_case(CONFIRM_PHRASE) {
+        if !typed.phrase.trim().eq_ignore_ascii_case(CONFIRM_PHRASE) {
             return refused(wizard, "phrase_mismatch", Refusal::PhraseMismatch);
         }
     }
-    let correct = Code::parse(typed_code).is_some_and(|code| code.hash(wizard.request_id).matches(&issued.hash));
+    let correct = Code::parse(typed.code).is_some_and(|code| code.hash(key, wizard.request_id).matches(&issued.hash));
     if !correct {
         issued.tries_left = issued.tries_left.saturating_sub(1);
         if issued.tries_left == 0 {

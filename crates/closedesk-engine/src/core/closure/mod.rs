@@ -9,7 +9,7 @@ mod code;
 mod machine;
 mod reason;
 
-pub use code::{CODE_DIGITS, Code, CodeHash, IssuedCode};
+pub use code::{CODE_DIGITS, Code, CodeHash, CodeKey, IssuedCode, KeyId};
 pub use machine::{CONFIRM_PHRASE, Effect, Event, Purpose, Refusal, Step, Wizard, apply};
 pub use reason::Reason;
 

@@ -18,6 +18,11 @@ fn secs(n: i64) -> SignedDuration {
     SignedDuration::from_secs(n)
 }
 
+/// The installation key of these tests.
+fn key() -> CodeKey {
+    CodeKey::from_bytes([42; 32])
+}
+
 fn run(wizard: Wizard, event: Event, now: Timestamp) -> (Wizard, Vec<Effect>) {
     apply(wizard, event, now, &Policy::default())
 }
@@ -43,6 +48,7 @@ fn confirm(code: &str) -> Event {
         registered_email: EMAIL.to_owned(),
         phrase: "  deactivate MY account ".to_owned(),
         still_ready: true,
+        key: key(),
     }
 }
 
@@ -54,7 +60,7 @@ fn at_confirm(now: Timestamp) -> (Wizard, String) {
     let (w, _) = run(w, Event::PasswordChecked { correct: true }, now);
     let (w, _) = run(w, Event::ReasonChosen { reason: Reason::Privacy, note: Some(" moving on ".into()) }, now);
     let (w, _) = run(w, Event::BackupDecided { taken: true }, now);
-    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(123_456) }, now);
+    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(123_456), key: key() }, now);
     assert_eq!(w.step, Step::Confirm);
     (w, mailed(&effects).unwrap())
 }
@@ -128,7 +134,7 @@ fn five_wrong_codes_void_the_code_and_lock_closure() {
     assert!(matches!(refusal(&effects), Some(Refusal::Locked { .. })));
     let (w, effects) = run(w, confirm(&code), t0() + secs(15 * 60));
     assert_eq!(refusal(&effects), Some(Refusal::CodeVoided), "the right code no longer works");
-    let (_, effects) = run(w, Event::ResendCode { fresh_code: Code::from_number(1) }, t0() + secs(15 * 60));
+    let (_, effects) = run(w, Event::ResendCode { fresh_code: Code::from_number(1), key: key() }, t0() + secs(15 * 60));
     assert_eq!(refusal(&effects), None, "a fresh code can be asked for after the lockout");
 }
 
@@ -153,9 +159,11 @@ fn email_and_phrase_mismatches_spend_no_code_try() {
 #[test]
 fn a_resend_replaces_the_code_and_is_rate_limited() {
     let (w, first) = at_confirm(t0());
-    let (w, effects) = run(w, Event::ResendCode { fresh_code: Code::from_number(654_321) }, t0() + secs(30));
+    let (w, effects) =
+        run(w, Event::ResendCode { fresh_code: Code::from_number(654_321), key: key() }, t0() + secs(30));
     assert!(matches!(refusal(&effects), Some(Refusal::ResendTooSoon { .. })));
-    let (w, effects) = run(w, Event::ResendCode { fresh_code: Code::from_number(654_321) }, t0() + secs(60));
+    let (w, effects) =
+        run(w, Event::ResendCode { fresh_code: Code::from_number(654_321), key: key() }, t0() + secs(60));
     assert_eq!(mailed(&effects).as_deref(), Some("654321"));
     let (w, effects) = run(w, confirm(&first), t0() + secs(61));
     assert_eq!(refusal(&effects), Some(Refusal::WrongCode { tries_left: 4 }), "the old code is replaced");
@@ -176,11 +184,27 @@ fn a_blocker_appearing_before_confirm_stops_the_closure() {
 }
 
 #[test]
+fn a_code_made_under_another_key_is_void_and_spends_no_try() {
+    let (w, code) = at_confirm(t0());
+    let mut event = confirm(&code);
+    if let Event::Confirm { key, .. } = &mut event {
+        *key = CodeKey::from_bytes([43; 32]);
+    }
+    let (w, effects) = run(w, event, t0());
+    assert_eq!(refusal(&effects), Some(Refusal::CodeVoided));
+    assert_eq!(w.step, Step::Confirm);
+    assert_eq!(w.code.unwrap().tries_left, 5);
+    let (w, effects) = run(w, Event::ResendCode { fresh_code: Code::from_number(5), key: key() }, t0() + secs(61));
+    let (_, effects_after) = run(w, confirm(&mailed(&effects).unwrap()), t0() + secs(62));
+    assert!(refusal(&effects_after).is_none(), "{effects_after:?}");
+}
+
+#[test]
 fn cancelling_needs_the_password_and_a_fresh_code() {
     let w = Wizard::new(AccountId(1), Purpose::Cancel, 5, None);
     let (w, _) = run(w, Event::PasswordChecked { correct: true }, t0());
     assert_eq!(w.step, Step::Summary);
-    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(777_777) }, t0());
+    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(777_777), key: key() }, t0());
     assert_eq!(mailed(&effects).as_deref(), Some("777777"));
     let event = Event::Confirm {
         code: "777777".into(),
@@ -188,6 +212,7 @@ fn cancelling_needs_the_password_and_a_fresh_code() {
         registered_email: EMAIL.into(),
         phrase: String::new(),
         still_ready: false,
+        key: key(),
     };
     let (w, effects) = run(w, event, t0());
     assert!(effects.iter().any(|e| matches!(e, Effect::Cancel)));
@@ -203,7 +228,7 @@ fn an_assisted_closure_skips_the_password_and_is_confirmed_by_the_customers_code
     assert_eq!(refusal(&effects), Some(Refusal::OutOfOrder), "no password in an assisted closure");
     let (w, _) = run(w, Event::ReasonChosen { reason: Reason::AnotherAccount, note: None }, t0());
     let (w, _) = run(w, Event::BackupDecided { taken: false }, t0());
-    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(246_810) }, t0());
+    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(246_810), key: key() }, t0());
     let code = mailed(&effects).unwrap();
     let (w, effects) = run(w, confirm("000000"), t0());
     assert_eq!(refusal(&effects), Some(Refusal::WrongCode { tries_left: 4 }));
@@ -216,7 +241,7 @@ fn an_assisted_closure_skips_the_password_and_is_confirmed_by_the_customers_code
 fn an_agent_cancels_with_the_customers_code_only() {
     let w = Wizard::assisted(AccountId(1), Purpose::Cancel, 4, None);
     assert_eq!(w.step, Step::Summary);
-    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(135_791) }, t0());
+    let (w, effects) = run(w, Event::SummaryAccepted { fresh_code: Code::from_number(135_791), key: key() }, t0());
     let code = mailed(&effects).unwrap();
     let (_, effects) = run(
         w,
@@ -226,6 +251,7 @@ fn an_agent_cancels_with_the_customers_code_only() {
             registered_email: EMAIL.into(),
             phrase: String::new(),
             still_ready: false,
+            key: key(),
         },
         t0(),
     );
@@ -265,8 +291,8 @@ fn any_event() -> impl Strategy<Value = Event> {
         any::<bool>().prop_map(|correct| Event::PasswordChecked { correct }),
         Just(Event::ReasonChosen { reason: Reason::Other, note: None }),
         any::<bool>().prop_map(|taken| Event::BackupDecided { taken }),
-        (0_u32..3).prop_map(|n| Event::SummaryAccepted { fresh_code: Code::from_number(n) }),
-        (0_u32..3).prop_map(|n| Event::ResendCode { fresh_code: Code::from_number(n) }),
+        (0_u32..3).prop_map(|n| Event::SummaryAccepted { fresh_code: Code::from_number(n), key: key() }),
+        (0_u32..3).prop_map(|n| Event::ResendCode { fresh_code: Code::from_number(n), key: key() }),
         (0_u32..3, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(|(n, email_ok, phrase_ok, still_ready)| {
             Event::Confirm {
                 code: format!("{n:06}"),
@@ -274,6 +300,7 @@ fn any_event() -> impl Strategy<Value = Event> {
                 registered_email: EMAIL.into(),
                 phrase: if phrase_ok { CONFIRM_PHRASE.into() } else { "nope".into() },
                 still_ready,
+                key: key(),
             }
         }),
         Just(Event::Back),
