@@ -78,13 +78,26 @@ fn the_audit_trail_and_the_outbox_say_how_many_they_left_out() {
     run(&db, &["init"]);
     let email = DemoAccount::by_situation("closable").unwrap().email;
     let password = format!("{DEMO_CUSTOMER_PASSWORD}\n");
-    for minute in 0..3 {
-        // One start a minute: each mails a code (a new start inside the cooldown would not).
+    // Three mails that stay (a code's mail goes once the code is used or replaced): the
+    // closure's confirmation, the cancellation's, and a new closure's code.
+    let at = |minute: u32, args: &[&str], stdin: Option<&str>| {
         let now = format!("2026-12-01T09:0{minute}:00Z");
-        let start = ["close", "start", email, "--reason", "privacy", "--password-stdin"];
-        let output = cli::run(&db, &start, Some(&password), &[("CLOSEDESK_NOW", &now)]);
-        assert!(output.status.success(), "{}", cli::text(&output.stderr));
-    }
+        let output = cli::run(&db, args, stdin, &[("CLOSEDESK_NOW", &now)]);
+        assert!(output.status.success(), "{args:?}: {}", cli::text(&output.stderr));
+    };
+    let code = || {
+        // Read at the same instant: at the real clock the code would have expired, and its mail with it.
+        let then = [("CLOSEDESK_NOW", "2026-12-01T09:01:00Z")];
+        let mail = cli::text(&cli::run(&db, &["outbox", "--to", email, "--last"], None, &then).stdout);
+        mail.lines().find_map(|line| line.strip_prefix("Your code: ")).unwrap().trim().to_owned()
+    };
+    let start = ["close", "start", email, "--reason", "privacy", "--password-stdin"];
+    at(0, &start, Some(&password));
+    let phrase = "Deactivate my account";
+    at(0, &["close", "confirm", email, "--code", &code(), "--email", email, "--phrase", phrase], None);
+    at(1, &["close", "cancel", email, "--password-stdin"], Some(&password));
+    at(1, &["close", "cancel", email, "--code", &code()], None);
+    at(3, &start, Some(&password));
 
     let all_events = json(&db, &["audit", "--limit", "0", "--json"]);
     let total = all_events["events"].as_array().unwrap().len();

@@ -128,9 +128,15 @@ fn a_lost_key_voids_the_pending_code_and_a_damaged_one_is_a_clear_error() {
     assert!(cli::text(&voided.stderr).contains("no longer valid"), "{}", cli::text(&voided.stderr));
     assert!(key_file(&db).exists());
 
-    // A new code, under the new key, closes the account.
-    assert!(start(&db, email).status.success());
+    // A new code, under the new key, closes the account (once the resend wait is over).
+    let later = [("CLOSEDESK_NOW", "2026-12-01T09:01:00Z")];
+    let password = format!("{DEMO_CUSTOMER_PASSWORD}\n");
+    let restart = ["close", "start", email, "--reason", "privacy", "--password-stdin"];
+    let restarted = cli::run(&db, &restart, Some(&password), &later);
+    assert!(restarted.status.success(), "{}", cli::text(&restarted.stderr));
     let fresh = last_code(&db, email);
-    let confirmed = confirm(&db, email, &fresh);
+    let phrase = "deactivate my account";
+    let confirm_args = ["close", "confirm", email, "--code", &fresh, "--email", email, "--phrase", phrase];
+    let confirmed = cli::run(&db, &confirm_args, None, &later);
     assert!(confirmed.status.success(), "{}", cli::text(&confirmed.stderr));
 }

@@ -86,10 +86,17 @@ pub(super) fn temp_file_in(
         name.push(suffix);
         std::path::PathBuf::from(name)
     });
-    let intent = Intent::record(database, &companions)?;
+    let intent = match Intent::record(database, &companions) {
+        Ok(intent) => Some(intent),
+        // A database in a folder this user may not write (a read-only copy, read by a command
+        // that only reads) has nowhere to keep the intent: the write goes on, and the target
+        // folder's own sweep removes what a killed write leaves there.
+        Err(err) if matches!(err.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) => None,
+        Err(err) => return Err(err),
+    };
     let temp_path = tempfile::TempPath::try_from_path(&path)?;
     let file = File::options().read(true).write(true).create_new(true).open(&path)?;
-    Ok((Some(intent), tempfile::NamedTempFile::from_parts(file, temp_path)))
+    Ok((intent, tempfile::NamedTempFile::from_parts(file, temp_path)))
 }
 
 /// Makes the rename that put a file in `folder` survive a power cut.

@@ -90,6 +90,17 @@ const HOUR_SECS: i64 = 60 * 60;
 const DAY_SECS: i64 = 24 * HOUR_SECS;
 const YEAR_SECS: i64 = 365 * DAY_SECS;
 
+/// The chunk limits in force. The tests of a killed seed need several chunks from a seed small
+/// enough to repeat twenty times, so a debug build takes the rows of a chunk from
+/// `CLOSEDESK_SEED_CHUNK_ROWS`; a release build has no such knob.
+fn chunk_limits() -> ChunkLimits {
+    #[cfg(debug_assertions)]
+    if let Some(rows) = std::env::var("CLOSEDESK_SEED_CHUNK_ROWS").ok().and_then(|rows| rows.parse().ok()) {
+        return ChunkLimits { rows, ..DEFAULT_LIMITS };
+    }
+    DEFAULT_LIMITS
+}
+
 /// Adds `spec.accounts` synthetic accounts with their orders and the rest of their data.
 ///
 /// A batch number is taken first, in its own short transaction, holding no accounts; accounts
@@ -104,7 +115,7 @@ pub fn seed(
     now: Timestamp,
     progress: &mut dyn FnMut(u64),
 ) -> StoreResult<SeedReport> {
-    seed_with(conn, spec, now, progress, DEFAULT_LIMITS)
+    seed_with(conn, spec, now, progress, chunk_limits())
 }
 
 fn seed_with(
