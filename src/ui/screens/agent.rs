@@ -260,11 +260,12 @@ fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Ti
             hint: "Ask the customer to read it out of their mail, and type it here.",
             field: "Customer's code",
             confirm: "Cancel closure",
+            other: None,
         };
         match code_entry_ui(ui, cancel, words, now, |_, _| false) {
             Some(CodeAction::Confirm(code)) => command = Some(AgentCommand::ConfirmAssistedCancel { code }),
             Some(CodeAction::Resend) => command = Some(AgentCommand::ResendAssistedCancel),
-            None => {}
+            Some(CodeAction::Other) | None => {}
         }
     }
     if let Some(doing) = cancel.busy {

@@ -312,11 +312,12 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
                 hint: "Ask the customer to read it out of their mail, and type it here.",
                 field: "Customer's code",
                 confirm: "Cancel closure",
+                other: None,
             };
             command = match code_entry_ui(ui, &mut cancel.flow, words, now, |_, _| false) {
                 Some(CodeAction::Confirm(code)) => Some(OpsCommand::ConfirmCancel(code)),
                 Some(CodeAction::Resend) => Some(OpsCommand::ResendCancelCode),
-                None => None,
+                Some(CodeAction::Other) | None => None,
             };
         }
         if let Some(busy) = cancel.flow.busy {

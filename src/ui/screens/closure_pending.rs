@@ -120,14 +120,18 @@ fn cancel_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<Command> {
         }
     } else {
         let masked = view.info.ready().map_or("your registered address", |info| info.masked_email.as_str()).to_owned();
-        let words = CodeWords { sent_to: &masked, hint: MAILBOX_HINT, field: "Code", confirm: "Cancel closure" };
-        let action = code_entry_ui(ui, &mut view.flow, words, view.now, |_, _| false);
-        let over = ui.add_enabled(!busy, egui::Button::new("Start over")).clicked();
-        command = match action {
-            Some(CodeAction::Confirm(code)) => Some(ClosureCommand::ConfirmCancel { code }),
-            Some(CodeAction::Resend) => Some(ClosureCommand::ResendCancelCode),
-            None => over.then_some(ClosureCommand::Back),
+        let words = CodeWords {
+            sent_to: &masked,
+            hint: MAILBOX_HINT,
+            field: "Code",
+            confirm: "Cancel closure",
+            other: Some("Start over"),
         };
+        command = code_entry_ui(ui, &mut view.flow, words, view.now, |_, _| false).map(|action| match action {
+            CodeAction::Confirm(code) => ClosureCommand::ConfirmCancel { code },
+            CodeAction::Resend => ClosureCommand::ResendCancelCode,
+            CodeAction::Other => ClosureCommand::Back,
+        });
     }
 
     ui.add_space(theme::SPACE_S);

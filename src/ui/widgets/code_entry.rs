@@ -24,6 +24,8 @@ pub struct CodeWords<'a> {
     pub field: &'a str,
     /// The confirming button, e.g. "Cancel closure".
     pub confirm: &'a str,
+    /// A button of the screen's own at the end of the row, e.g. "Back".
+    pub other: Option<&'a str>,
 }
 
 /// What the person asked for.
@@ -33,6 +35,8 @@ pub enum CodeAction {
     Confirm(Secret),
     /// Mail a new code.
     Resend,
+    /// The screen's own button ([`CodeWords::other`]) was pressed.
+    Other,
 }
 
 /// Draws the code entry of `flow` as of `now`; `extra` draws more fields under the code (the
@@ -63,15 +67,20 @@ pub fn code_entry_ui(
         .cooldown_until
         .and_then(|until| countdown_ui(ui, &refusal_text(Refusal::ResendTooSoon { until }), until, now));
     let ready = !busy && !flow.code.is_empty();
-    let (confirm, resend) = ui
+    let (confirm, resend, other) = ui
         .horizontal(|ui| {
             let confirm = ui.add_enabled(ready, egui::Button::new(words.confirm)).clicked();
-            (confirm, ui.add_enabled(!busy && waiting.is_none(), egui::Button::new("Resend code")).clicked())
+            let resend = ui.add_enabled(!busy && waiting.is_none(), egui::Button::new("Resend code")).clicked();
+            let other = words.other.is_some_and(|label| ui.add_enabled(!busy, egui::Button::new(label)).clicked());
+            (confirm, resend, other)
         })
         .inner;
     if (confirm || entered) && ready {
         forget_undo_history(ui, &field);
         return Some(CodeAction::Confirm(flow.code.take()));
     }
-    resend.then_some(CodeAction::Resend)
+    if resend {
+        return Some(CodeAction::Resend);
+    }
+    other.then_some(CodeAction::Other)
 }

@@ -9,7 +9,7 @@ use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
 use crate::ui::widgets::labelled_input_ui;
 use crate::ui::widgets::secret_field::submitted_with_enter;
 
-use super::{WizardView, back_button};
+use super::{BACK, WizardView};
 
 /// Where a person finds the code: mail never leaves this computer.
 pub const MAILBOX_HINT: &str = "The mail stays on this computer: open \"Mailbox (local outbox)\" below to read it.";
@@ -26,6 +26,7 @@ pub fn confirm_step_ui(ui: &mut Ui, view: &mut WizardView, assisted: bool) -> Op
         hint: if assisted { ASSISTED_HINT } else { MAILBOX_HINT },
         field: "Code",
         confirm: "Confirm & Close",
+        other: Some(BACK),
     };
     let (email, phrase) = (&mut view.typed_email, &mut view.phrase);
     let action = code_entry_ui(ui, &mut view.flow, words, view.now, |ui, busy| {
@@ -42,12 +43,11 @@ pub fn confirm_step_ui(ui: &mut Ui, view: &mut WizardView, assisted: bool) -> Op
             .inner;
         submitted_with_enter(ui, &phrase_field)
     });
-    let back = back_button(ui, !view.flow.is_busy());
-    match action {
-        Some(CodeAction::Confirm(code)) => {
+    match action? {
+        CodeAction::Confirm(code) => {
             Some(ClosureCommand::Confirm { code, email: view.typed_email.clone(), phrase: view.phrase.clone() })
         }
-        Some(CodeAction::Resend) => Some(ClosureCommand::ResendCode),
-        None => back.then_some(ClosureCommand::Back),
+        CodeAction::Resend => Some(ClosureCommand::ResendCode),
+        CodeAction::Other => Some(ClosureCommand::Back),
     }
 }

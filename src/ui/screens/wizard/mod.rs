@@ -198,8 +198,11 @@ fn step_title(step: Step, assisted: bool) -> &'static str {
 }
 
 /// The "Back" button of a step.
+/// The label of the button that goes back one step.
+const BACK: &str = "Back";
+
 fn back_button(ui: &mut Ui, enabled: bool) -> bool {
-    ui.add_enabled(enabled, egui::Button::new("Back")).clicked()
+    ui.add_enabled(enabled, egui::Button::new(BACK)).clicked()
 }
 
 #[cfg(test)]
