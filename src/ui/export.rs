@@ -401,8 +401,8 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::core::AccountRef;
-    use crate::store;
+    use crate::auth::{Credentials, Secret};
+    use crate::service::staff::{AuditFilter, AuditQuery};
     use crate::ui::jobs::JobEvent;
 
     fn now() -> Timestamp {
@@ -413,8 +413,7 @@ mod tests {
     fn demo(dir: &Path) -> (Jobs, AccountId) {
         let db = dir.join("closedesk.db");
         let (conn, _) = crate::demo::open_or_create_with_demo(&db, now()).unwrap();
-        let email = crate::demo::DEMO_ACCOUNTS[0].email.to_owned();
-        let account = crate::store::accounts::get_account(&conn, &AccountRef::Email(email)).unwrap().id;
+        let account = crate::demo::account_id(&conn, &crate::demo::DEMO_ACCOUNTS[0]).unwrap();
         (Jobs::new(egui::Context::default(), db), account)
     }
 
@@ -463,9 +462,14 @@ mod tests {
 
     /// The backup lines of `account`'s audit trail: actor kind, actor id and format.
     fn backup_lines(jobs: &Jobs, account: AccountId) -> Vec<(String, Option<i64>, String)> {
-        let conn = store::open_existing(jobs.db_path()).unwrap();
-        let lines = store::audit::list(&conn, Some(account), 100).unwrap();
-        lines
+        // Read as support reads the trail: through the service, signed in as the demo agent.
+        let password = Secret::from(crate::demo::DEMO_AGENT_PASSWORD);
+        let credentials = Credentials::Agent { name: crate::demo::DEMO_AGENTS[0].0.to_owned(), password };
+        let agent = service::session::sign_in(jobs.db_path(), credentials, now()).unwrap().principal();
+        let filter = AuditFilter { account: Some(account), ..AuditFilter::default() };
+        let page = service::staff::load_audit(jobs.db_path(), agent, AuditQuery { filter, agent_name: None }, 100);
+        page.unwrap()
+            .rows
             .into_iter()
             .filter(|line| line.action == backup::AUDIT_ACTION)
             .map(|line| (line.actor_kind, line.actor_id, line.outcome))

@@ -399,9 +399,8 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::core::{AccountId, AccountRef};
+    use crate::core::AccountId;
     use crate::service::dashboard::{Listing, Query, Source};
-    use crate::store::accounts;
 
     fn wait_for_events(jobs: &mut Jobs) -> Vec<JobEvent> {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -449,7 +448,7 @@ mod tests {
             wait.recv().ok();
             JobOutput::AccountLoaded(OverviewLoaded {
                 ticket: 1,
-                result: Err(crate::store::StoreError::NotFound("x".into()).into()),
+                result: Err(crate::service::ServiceError::Refused("x".into())),
             })
         })
         .unwrap();
@@ -490,9 +489,7 @@ mod tests {
         let db = dir.join("closedesk.db");
         let now = "2026-11-29T10:00:00Z".parse().unwrap();
         let (conn, _) = crate::demo::open_or_create_with_demo(&db, now).unwrap();
-        let id = |demo: &crate::demo::DemoAccount| {
-            accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id
-        };
+        let id = |demo: &crate::demo::DemoAccount| crate::demo::account_id(&conn, demo).unwrap();
         let (own, other) = (id(&crate::demo::DEMO_ACCOUNTS[0]), id(&crate::demo::DEMO_ACCOUNTS[1]));
         (Jobs::new(egui::Context::default(), db), own, other)
     }

@@ -60,9 +60,8 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
-    use crate::core::AccountRef;
+    use crate::demo::{DEMO_ACCOUNTS, account_id};
     use crate::mail;
-    use crate::store::accounts;
     use crate::ui::jobs::JobEvent;
 
     /// Reads `account`'s mailbox as `principal` through the mailbox worker.
@@ -87,28 +86,25 @@ mod tests {
         let db = dir.path().join("closedesk.db");
         let now = "2026-11-29T10:00:00Z".parse().unwrap();
         let (conn, _) = crate::demo::open_or_create_with_demo(&db, now).unwrap();
-        let id = |conn: &rusqlite::Connection, index: usize| {
-            let email = crate::demo::DEMO_ACCOUNTS[index].email.to_owned();
-            accounts::get_account(conn, &AccountRef::Email(email)).unwrap()
-        };
-        let (own, other) = (id(&conn, 0).id, id(&conn, 1));
+        let (own, other) =
+            (account_id(&conn, &DEMO_ACCOUNTS[0]).unwrap(), account_id(&conn, &DEMO_ACCOUNTS[1]).unwrap());
         // The other account has a mail in the outbox, so a leak would show.
         let code = crate::core::closure::Code::from_number(42);
         let mail = mail::code_mail(crate::core::closure::Purpose::Close, &code, now);
-        mail::send(&conn, &paths::outbox_dir(&db), other.id, &other.email, &mail, now).unwrap();
+        mail::send(&conn, &paths::outbox_dir(&db), other, DEMO_ACCOUNTS[1].email, &mail, now).unwrap();
         let mut jobs = Jobs::new(egui::Context::default(), db);
         let customer = Some(Principal::Customer(own));
 
-        let refused = mailbox_of(&mut jobs, other.id, customer);
+        let refused = mailbox_of(&mut jobs, other, customer);
         assert_eq!(refused, Err("You are not allowed to do this.".to_owned()));
         // Nobody signed in reads nothing either.
-        assert!(mailbox_of(&mut jobs, other.id, None).is_err());
+        assert!(mailbox_of(&mut jobs, other, None).is_err());
 
         // Their own mailbox loads; an agent, whom core lets view any account, reads the other's
         // (the agent desk itself never asks: the agent hears the code from the customer).
         assert!(mailbox_of(&mut jobs, own, customer).is_ok());
         let agent = Some(Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent });
-        let theirs = mailbox_of(&mut jobs, other.id, agent).unwrap();
+        let theirs = mailbox_of(&mut jobs, other, agent).unwrap();
         assert!(theirs.iter().any(|item| item.body.contains("Your code: 000042")), "{theirs:?}");
     }
 }

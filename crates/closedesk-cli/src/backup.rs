@@ -10,13 +10,13 @@ use super::Failure;
 use super::output::{self, say};
 use crate::clock::Clock;
 use crate::core::AccountRef;
-use crate::core::audit::Actor;
 use crate::core::money::group_thousands;
 use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
 use crate::core::words::counted;
 use crate::store::accounts;
 use closedesk_engine::backup::{self, Format, Progress};
+use closedesk_engine::service::export::{Acting, ExportError, export_account_on};
 
 /// Exports one account to `out`; progress on stderr when it is a terminal.
 pub(super) fn export(
@@ -41,15 +41,22 @@ pub(super) fn export(
         }
         true
     };
-    let summary = backup::export_to_file(conn, account.id, out, format, force, now, &report);
+    // The command line acts as whoever can open the file; the trail names no person.
+    let summary = export_account_on(conn, Acting::FileOwner, account.id, out, format, force, now, &report);
     if show_progress {
         output::stderr("\n");
     }
-    let summary = summary.map_err(|err| Failure::from(err).naming_file(out))?;
-    // The command line acts as whoever can open the file; the trail names no person.
-    backup::record_export(conn, account.id, Actor::System, format, now).map_err(|err| {
-        let db = conn.path().unwrap_or("the database");
-        Failure::error(format!("wrote {}, but the audit trail in {db} could not record it: {err}", out.display()))
+    let summary = summary.map_err(|err| match err {
+        ExportError::NotAudited { reason, .. } => {
+            let db = conn.path().unwrap_or("the database");
+            Failure::error(format!(
+                "wrote {}, but the audit trail in {db} could not record it: {reason}",
+                out.display()
+            ))
+        }
+        ExportError::Exists(err) => Failure::from(err).naming_file(out),
+        ExportError::Other(err) => Failure::from(err).naming_file(out),
+        ExportError::Cancelled => Failure::error(format!("{}: the backup was cancelled", out.display())),
     })?;
     say!(
         "wrote {}: {} backup of account {}, {} in {}, {}, sha256 {}",

@@ -299,7 +299,7 @@ mod tests {
         view.reload();
         view.on_overview(OverviewLoaded {
             ticket: first.ticket,
-            result: Err(crate::store::StoreError::NotFound("x".to_owned()).into()),
+            result: Err(crate::service::ServiceError::Refused("x".to_owned())),
         });
         assert!(view.data.is_loading(), "the stale answer was ignored");
         let second = view.overview_request(now, None).unwrap();

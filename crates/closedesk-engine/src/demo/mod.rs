@@ -76,6 +76,12 @@ pub fn demo_agent_password(role: Role) -> &'static str {
 
 /// Opens the database at `path`, creating it if needed; a database created by this call is
 /// filled with the demo set. Two processes racing on a fresh path each fill a temporary
+/// The id of the demo account `demo` in a demo database, for tests and drills that name a
+/// demo customer by situation.
+pub fn account_id(conn: &Connection, demo: &DemoAccount) -> StoreResult<crate::core::AccountId> {
+    Ok(store::accounts::get_account(conn, &crate::core::AccountRef::Email(demo.email.to_owned()))?.id)
+}
+
 /// file; the first to be renamed into place is the one both then open.
 pub fn open_or_create_with_demo(path: &Path, now: Timestamp) -> StoreResult<(Connection, store::Opened)> {
     // The demo is written before the new file takes its name, so a first launch killed

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use jiff::Timestamp;
+use rusqlite::Connection;
 
 use super::ServiceError;
 use super::access::authorize;
@@ -58,18 +59,34 @@ pub fn export_account(
     progress: &dyn Fn(Progress) -> bool,
 ) -> Result<ExportSummary, ExportError> {
     let conn = store::open_existing(db).map_err(ServiceError::from)?;
+    export_account_on(&conn, acting, account, target, format, overwrite, now, progress)
+}
+
+/// Like [`export_account`] on a connection the caller opened (the command line opens it for
+/// writing first, so that an audit line that cannot be written stops the export before it starts).
+#[expect(clippy::too_many_arguments, reason = "each is one choice the person made; a struct would only rename them")]
+pub fn export_account_on(
+    conn: &Connection,
+    acting: Acting,
+    account: AccountId,
+    target: &Path,
+    format: Format,
+    overwrite: bool,
+    now: Timestamp,
+    progress: &dyn Fn(Progress) -> bool,
+) -> Result<ExportSummary, ExportError> {
     // Checked before the target is touched: a refused export writes no file.
     let actor = match acting {
-        Acting::Session(session) => authorize(&conn, Some(session), Action::ExportAccount(account))?.actor(),
+        Acting::Session(session) => authorize(conn, Some(session), Action::ExportAccount(account))?.actor(),
         Acting::FileOwner => Actor::System,
     };
-    let summary = match backup::export_to_file(&conn, account, target, format, overwrite, now, progress) {
+    let summary = match backup::export_to_file(conn, account, target, format, overwrite, now, progress) {
         Ok(summary) => summary,
         Err(BackupError::Cancelled) => return Err(ExportError::Cancelled),
         Err(err @ BackupError::Exists { .. }) => return Err(ExportError::Exists(err)),
         Err(err) => return Err(ServiceError::from(err).into()),
     };
-    backup::record_export(&conn, account, actor, format, now)
+    backup::record_export(conn, account, actor, format, now)
         .map_err(|err| ExportError::NotAudited { path: target.to_owned(), reason: err.to_string() })?;
     Ok(summary)
 }
