@@ -4,6 +4,9 @@
 
 use egui::{Color32, CornerRadius, Frame, Margin, Stroke, Visuals};
 
+#[cfg(test)]
+mod contrast;
+
 /// The teal of the application icon, used for highlights in the light theme.
 pub const ACCENT: Color32 = Color32::from_rgb(20, 110, 118);
 
@@ -31,6 +34,22 @@ const NOTICE_FILL_DARK: Color32 = Color32::from_rgb(74, 52, 16);
 const NOTICE_STROKE_DARK: Color32 = Color32::from_rgb(214, 150, 40);
 /// Text of a warning notice in the dark theme.
 const NOTICE_TEXT_DARK: Color32 = Color32::from_rgb(255, 222, 160);
+
+/// Body text in the dark theme: egui's grey 140 is too close to its hint text to tell apart once
+/// hints meet 4.5:1.
+const TEXT_DARK: Color32 = Color32::from_gray(205);
+/// Hints, captions and other quiet text: the lightest greys that still read at 4.5:1 on every
+/// background of their theme (egui's default fades body text to 60 %, about 2.7:1).
+const WEAK_TEXT_LIGHT: Color32 = Color32::from_gray(108);
+const WEAK_TEXT_DARK: Color32 = Color32::from_gray(152);
+/// The border of an unfocused text field: without one a white field on a near-white card is
+/// invisible (3:1 is what WCAG asks of a control's boundary).
+const FIELD_BORDER_LIGHT: Color32 = Color32::from_gray(128);
+const FIELD_BORDER_DARK: Color32 = Color32::from_gray(118);
+/// Error and warning text: egui's pure red and orange fall below 4.5:1 on light cards.
+const ERROR_LIGHT: Color32 = Color32::from_rgb(178, 30, 30);
+const ERROR_DARK: Color32 = Color32::from_rgb(255, 112, 102);
+const WARNING_LIGHT: Color32 = Color32::from_rgb(150, 80, 0);
 
 /// The smallest gap between related things.
 pub const SPACE_S: f32 = 4.0;
@@ -78,6 +97,16 @@ pub fn apply(ctx: &egui::Context) {
         style.visuals.selection.bg_fill = fill;
         style.visuals.selection.stroke = Stroke::new(1.0, text);
         style.visuals.hyperlink_color = if dark { ACCENT_ON_DARK } else { ACCENT };
+        let visuals = &mut style.visuals;
+        if dark {
+            visuals.widgets.noninteractive.fg_stroke.color = TEXT_DARK;
+        } else {
+            visuals.warn_fg_color = WARNING_LIGHT;
+        }
+        visuals.weak_text_color = Some(if dark { WEAK_TEXT_DARK } else { WEAK_TEXT_LIGHT });
+        visuals.error_fg_color = if dark { ERROR_DARK } else { ERROR_LIGHT };
+        visuals.widgets.inactive.bg_stroke =
+            Stroke::new(1.0, if dark { FIELD_BORDER_DARK } else { FIELD_BORDER_LIGHT });
     });
 }
 
