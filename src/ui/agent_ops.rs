@@ -18,9 +18,9 @@ use crate::backup::DbBackupReport;
 use crate::core::permissions::Principal;
 use crate::core::{AccountId, AgentId, Role};
 use crate::service::staff::AgentRow;
-use crate::service::staff::PurgeReceipt;
 use crate::service::staff::QueueRow;
 use crate::service::staff::{self, AuditPage};
+use crate::service::staff::{PurgePreview, PurgeReceipt};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;
@@ -28,6 +28,7 @@ use super::save_file::{DialogAnswer, SaveAction, SaveDialog, resolve_typed_path}
 use super::screens::agent::{AgentPage, AgentView};
 use super::screens::agent_audit::AuditFilterInput;
 use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
+use super::screens::purge_confirm::PurgeConfirm;
 use super::theme;
 use super::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
 use super::widgets::{error_text_ui, progress_ui};
@@ -42,6 +43,8 @@ const AGENT_NAME_MAX_CHARS: usize = 64;
 pub enum OpsJob {
     /// Read the closure queue.
     LoadQueue,
+    /// Count what a purge would delete.
+    PreviewPurge,
     /// Purge the accounts whose grace period has ended.
     Purge,
     /// Query the audit trail.
@@ -63,6 +66,7 @@ impl OpsJob {
     pub fn thread_name(self) -> &'static str {
         match self {
             Self::LoadQueue => "load-queue",
+            Self::PreviewPurge => "purge-preview",
             Self::Purge => "purge",
             Self::LoadAudit => "load-audit",
             Self::ExportAudit => "export-audit",
@@ -77,6 +81,7 @@ impl OpsJob {
     pub fn describe(self) -> &'static str {
         match self {
             Self::LoadQueue => "loading the closure queue",
+            Self::PreviewPurge => "counting what the purge would delete",
             Self::Purge => "purging the due accounts",
             Self::LoadAudit => "reading the audit trail",
             Self::ExportAudit => "writing the audit CSV",
@@ -101,8 +106,17 @@ pub enum OpsCommand {
     ConfirmCancel(Secret),
     /// Close the cancel panel.
     CloseCancel,
-    /// (Admins) "Purge due now".
-    RunPurge,
+    /// (Admins) "Purge due now…": list what would go.
+    PreviewPurge,
+    /// (Admins) Purge the listed accounts, once the admin's password is checked again.
+    ConfirmPurge {
+        /// The admin's password; checked on the worker.
+        password: Secret,
+        /// The accounts the admin was shown.
+        accounts: Vec<AccountId>,
+    },
+    /// Close the purge confirmation (or its outcome) without purging.
+    DismissPurge,
     /// Query the audit trail again after it failed.
     ReloadAudit,
     /// Load more audit lines.
@@ -201,6 +215,10 @@ pub enum SaveStage {
 pub enum OpsOutput {
     /// The closure queue.
     Queue(Result<Vec<QueueRow>, String>),
+    /// What a purge would delete.
+    PurgePreview(Result<Vec<PurgePreview>, String>),
+    /// The password given to confirm the purge was refused: nothing was purged.
+    PurgeRefused(String),
     /// The purge ended.
     Purged(Result<Vec<PurgeReceipt>, String>),
     /// A page of the audit trail.
@@ -280,10 +298,22 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 view.queue.cancel = None;
             }
         }
-        OpsCommand::RunPurge => {
-            if matches!(view.queue.purge, PurgeStage::Running(_)) {
+        OpsCommand::PreviewPurge => {
+            if !matches!(view.queue.purge, PurgeStage::Idle | PurgeStage::Done(_) | PurgeStage::Failed(_)) {
                 return;
             }
+            let started = start(jobs, OpsJob::PreviewPurge, move || {
+                OpsOutput::PurgePreview(staff::preview_purge(&db, session, now).map_err(|err| err.to_string()))
+            });
+            view.queue.purge = match started {
+                Ok(()) => PurgeStage::Previewing,
+                Err(message) => PurgeStage::Failed(message),
+            };
+        }
+        OpsCommand::ConfirmPurge { password, accounts } => {
+            let PurgeStage::Confirming(confirm) = std::mem::take(&mut view.queue.purge) else {
+                return;
+            };
             let progress = SharedProgress::default();
             let shared = progress.clone();
             let ctx = jobs.ctx().clone();
@@ -292,12 +322,21 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                     shared.set(done, total);
                     ctx.request_repaint();
                 };
-                OpsOutput::Purged(staff::run_purge(&db, session, now, &mut report).map_err(|err| err.to_string()))
+                match staff::run_confirmed_purge(&db, session, &password, &accounts, now, &mut report) {
+                    Ok(receipts) => OpsOutput::Purged(Ok(receipts)),
+                    Err(staff::StaffError::Refused(message)) => OpsOutput::PurgeRefused(message),
+                    Err(err) => OpsOutput::Purged(Err(err.to_string())),
+                }
             });
             view.queue.purge = match started {
-                Ok(()) => PurgeStage::Running(progress),
+                Ok(()) => PurgeStage::Running(progress, confirm.list),
                 Err(message) => PurgeStage::Failed(message),
             };
+        }
+        OpsCommand::DismissPurge => {
+            if !matches!(view.queue.purge, PurgeStage::Previewing | PurgeStage::Running(..)) {
+                view.queue.purge = PurgeStage::Idle;
+            }
         }
         OpsCommand::ReloadAudit => view.audit.shown_for = None,
         OpsCommand::MoreAudit => view.audit.limit += AUDIT_PAGE,
@@ -346,6 +385,18 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
 pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: Timestamp) {
     match output {
         OpsOutput::Queue(result) => view.queue.rows = result.into(),
+        OpsOutput::PurgePreview(result) => {
+            view.queue.purge = match result {
+                Ok(list) => PurgeStage::Confirming(PurgeConfirm { list, ..PurgeConfirm::default() }),
+                Err(message) => PurgeStage::Failed(message),
+            };
+        }
+        OpsOutput::PurgeRefused(message) => {
+            if let PurgeStage::Running(_, list) = std::mem::take(&mut view.queue.purge) {
+                view.queue.purge =
+                    PurgeStage::Confirming(PurgeConfirm { list, error: Some(message), ..PurgeConfirm::default() });
+            }
+        }
         OpsOutput::Purged(result) => {
             view.queue.purge = match result {
                 Ok(receipts) => PurgeStage::Done(receipts),
@@ -392,10 +443,10 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
         }
         OpsOutput::DatabaseBackedUp(result) => view.admin.backup.finish(result.map(|report| {
             format!(
-                "Database copied to {}: {} accounts, {} bytes, schema version {}.",
+                "Database copied to {}: {}, {}, schema version {}.",
                 report.target.display(),
-                report.accounts,
-                report.bytes,
+                super::quantity::counted(report.accounts, "account", "accounts"),
+                super::quantity::byte_size(report.bytes),
                 report.schema_version
             )
         })),
@@ -406,7 +457,7 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
 pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
     match job {
         OpsJob::LoadQueue => view.queue.rows = Remote::Failed(message),
-        OpsJob::Purge => view.queue.purge = PurgeStage::Failed(message),
+        OpsJob::PreviewPurge | OpsJob::Purge => view.queue.purge = PurgeStage::Failed(message),
         OpsJob::LoadAudit => {
             // Marked as answered, so that a failing query is not retried in a loop.
             view.audit.shown_for = Some((view.audit.input.clone(), view.audit.limit));
