@@ -51,6 +51,13 @@ pub enum ClosureCommand {
     ShowPage(AreaPage),
     /// Load the settings page's data again after it failed.
     ReloadSettings,
+    /// Turn a subscription on or off (the customer's own choice; audited).
+    SetSubscription {
+        /// The topic as stored.
+        topic: String,
+        /// Whether it is to be on.
+        enabled: bool,
+    },
     /// "Close account…": continue the wizard in progress, or start a new one.
     StartClosing,
     /// Leave the wizard for the settings page, dropping its progress.
@@ -129,6 +136,13 @@ pub enum ClosureOutput {
         account: AccountId,
         /// The data, or why it cannot be read.
         result: Result<SettingsData, String>,
+    },
+    /// A subscription could not be changed; the page keeps what it shows.
+    SubscriptionRefused {
+        /// Whose subscription.
+        account: AccountId,
+        /// Why.
+        message: String,
     },
 }
 

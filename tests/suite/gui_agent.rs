@@ -149,8 +149,8 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
 
     // The customer changes their mind: the agent cancels with a new code read out.
     press(&mut harness, "Back to the customer");
-    step_until(&mut harness, "the pending customer", |h| has_label(h, "Cancel closure"));
-    press(&mut harness, "Cancel closure");
+    step_until(&mut harness, "the pending customer", |h| has_label(h, "Cancel closure…"));
+    press(&mut harness, "Cancel closure…");
     step_until(&mut harness, "the cancel code field", |h| has_input(h, A11yRole::TextInput, "Customer's code"));
     let code = mailed_code(&db, demo.email);
     type_into(&mut harness, A11yRole::TextInput, "Customer's code", &code);

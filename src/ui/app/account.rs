@@ -19,7 +19,7 @@ use crate::ui::mailbox::{self, MailboxView};
 use crate::ui::remote::Remote;
 use crate::ui::screens::closure_pending::ClosurePendingView;
 use crate::ui::screens::overview::OverviewView;
-use crate::ui::screens::settings::{SettingsData, settings_ui};
+use crate::ui::screens::settings::{SettingsData, SettingsPage, settings_ui};
 use crate::ui::screens::wizard::{WizardView, wizard_ui};
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
@@ -36,6 +36,12 @@ pub(super) struct AccountArea {
     page: AreaPage,
     settings: Remote<SettingsData>,
     settings_wanted: bool,
+    /// A subscription change to make on the settings worker, then read the page again.
+    subscription_change: Option<(String, bool)>,
+    /// The settings worker is making a subscription change.
+    subscription_changing: bool,
+    /// Why the last subscription change was refused.
+    subscription_error: Option<String>,
     wizard: Option<WizardView>,
     export: ExportState,
     /// A one-time notice above the overview.
@@ -49,6 +55,9 @@ impl AccountArea {
             page: AreaPage::Overview,
             settings: Remote::Loading,
             settings_wanted: true,
+            subscription_change: None,
+            subscription_changing: false,
+            subscription_error: None,
             wizard: None,
             // The export worker checks the session's principal, not the account on screen.
             export: ExportState::new(account, principal),
@@ -85,7 +94,13 @@ pub(super) fn area_ui(ui: &mut Ui, area: Option<&mut AccountArea>) -> Drawn {
         }
         AreaPage::Settings => {
             let closing = area.wizard.as_ref().is_some_and(|wizard| !wizard.is_done());
-            Drawn::Page(settings_ui(ui, &area.settings, &mut area.export, closing))
+            let page = SettingsPage {
+                data: &area.settings,
+                closing_in_progress: closing,
+                changing: area.subscription_change.is_some() || area.subscription_changing,
+                subscription_error: area.subscription_error.as_deref(),
+            };
+            Drawn::Page(settings_ui(ui, &page, &mut area.export))
         }
         AreaPage::Wizard => {
             Drawn::Page(area.wizard.as_mut().and_then(|wizard| wizard_ui(ui, wizard, &mut area.export)))
@@ -150,6 +165,12 @@ impl ClosedeskApp {
                 area.flash = None;
             }
             ClosureCommand::ReloadSettings => area.reload_settings(),
+            ClosureCommand::SetSubscription { topic, enabled } => {
+                if area.subscription_change.is_none() && !area.subscription_changing {
+                    area.subscription_change = Some((topic, enabled));
+                    area.subscription_error = None;
+                }
+            }
             ClosureCommand::StartClosing => {
                 if area.wizard.as_ref().is_none_or(WizardView::is_done) {
                     area.wizard = Some(WizardView::new(area.account, &db_path, now));
@@ -242,6 +263,15 @@ impl ClosedeskApp {
                     && area.account == account
                 {
                     area.settings = result.into();
+                    area.subscription_changing = false;
+                }
+            }
+            ClosureOutput::SubscriptionRefused { account, message } => {
+                if let Some(area) = self.area.as_mut()
+                    && area.account == account
+                {
+                    area.subscription_error = Some(message);
+                    area.subscription_changing = false;
                 }
             }
         }
@@ -330,6 +360,7 @@ impl ClosedeskApp {
             JobKind::LoadSettings => {
                 if let Some(area) = self.area.as_mut() {
                     area.settings = Remote::Failed(message);
+                    area.subscription_changing = false;
                 }
             }
             JobKind::SaveDialog | JobKind::Export => {
@@ -365,23 +396,47 @@ impl ClosedeskApp {
         let Some(area) = area.as_mut().filter(|_| matches!(screen, Screen::Customer(_))) else {
             return;
         };
-        if area.page == AreaPage::Settings && area.settings_wanted && !jobs.is_running(JobKind::LoadSettings) {
-            area.settings_wanted = false;
-            let (db_path, account) = (jobs.db_path().to_owned(), area.account);
-            let started = jobs.start(JobKind::LoadSettings, move || {
-                JobOutput::Closure(Box::new(ClosureOutput::Settings {
-                    account,
-                    result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
-                }))
-            });
-            if let Err(err) = started {
-                area.settings = Remote::Failed(err.to_string());
-            }
+        if area.page == AreaPage::Settings && !jobs.is_running(JobKind::LoadSettings) {
+            start_settings_work(area, jobs, principal, now);
         }
         area.export.poll_progress();
         if let Some(wizard) = area.wizard.as_mut() {
             wizard.now = now;
         }
+    }
+}
+
+/// Starts the settings worker: a subscription change the customer asked for (then the page's
+/// data again), or the page's data when it is wanted.
+fn start_settings_work(area: &mut AccountArea, jobs: &mut Jobs, principal: Option<Principal>, now: Timestamp) {
+    let (db_path, account) = (jobs.db_path().to_owned(), area.account);
+    let started = if let Some((topic, enabled)) = area.subscription_change.take() {
+        area.settings_wanted = false;
+        area.subscription_changing = true;
+        jobs.start(JobKind::LoadSettings, move || {
+            let output = match service::account::set_subscription(&db_path, principal, account, &topic, enabled, now) {
+                Ok(()) => ClosureOutput::Settings {
+                    account,
+                    result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
+                },
+                Err(err) => ClosureOutput::SubscriptionRefused { account, message: err.to_string() },
+            };
+            JobOutput::Closure(Box::new(output))
+        })
+    } else if area.settings_wanted {
+        area.settings_wanted = false;
+        jobs.start(JobKind::LoadSettings, move || {
+            JobOutput::Closure(Box::new(ClosureOutput::Settings {
+                account,
+                result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
+            }))
+        })
+    } else {
+        return;
+    };
+    if let Err(err) = started {
+        area.settings = Remote::Failed(err.to_string());
+        area.subscription_changing = false;
     }
 }
 

@@ -220,7 +220,7 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         }
         if can_cancel
             && ui
-                .button("Cancel closure")
+                .button("Cancel closure…")
                 .on_hover_text("Cancel the pending closure with a code mailed to the customer")
                 .clicked()
         {
@@ -243,6 +243,10 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
     overview_ui(ui, open).or(command)
 }
 
+/// What cancelling someone's closure does, said before the agent confirms it.
+pub const CANCEL_KEEPS: &str = "Cancelling keeps the customer's account and everything it holds: the account is active \
+     again and its scheduled deletion is dropped. Marketing mail stays off until the customer turns it on.";
+
 /// The assisted cancellation: a code goes to the customer, who reads it out.
 fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Timestamp) -> Option<Command> {
     let mut command = None;
@@ -251,6 +255,7 @@ fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Ti
     }
     ui.add_space(theme::SPACE_S);
     ui.label(RichText::new(format!("Cancel the closure of {name}")).size(theme::TITLE_SIZE).strong());
+    ui.label(CANCEL_KEEPS);
     ui.add_space(theme::SPACE_S);
     if cancel.is_done() {
         notice_ui(ui, "The closure is cancelled: the account is active again.");

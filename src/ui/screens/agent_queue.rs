@@ -318,6 +318,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.set_width(ui.available_width().min(560.0));
         ui.label(RichText::new(format!("Cancel the closure of account {}", cancel.account)).strong());
+        ui.label(crate::ui::screens::agent::CANCEL_KEEPS);
         if cancel.flow.is_done() {
             notice_ui(ui, &format!("The closure was cancelled: account {} is active again.", cancel.account));
             if ui.button("Close").clicked() {
