@@ -134,6 +134,8 @@ pub enum OpsCommand {
         /// The first password; hashed on the worker.
         password: Secret,
     },
+    /// Ask to confirm disabling an agent (or, with `None`, close the question).
+    AskDisable(Option<AgentId>),
     /// Disable (or enable again) an agent's sign-in.
     SetDisabled {
         /// The agent.
@@ -357,6 +359,11 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 staff::add_agent(&db, session, &name, role, &password, now)
             });
         }
+        OpsCommand::AskDisable(agent) => {
+            if view.admin.busy.is_none() {
+                view.admin.confirm_disable = agent;
+            }
+        }
         OpsCommand::SetDisabled { agent, disabled } => {
             let busy = if disabled { "Disabling the agent…" } else { "Enabling the agent…" };
             start_agent_change(view, jobs, busy, move || staff::set_disabled(&db, session, agent, disabled, now));
@@ -435,6 +442,7 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
                     view.admin.notice = Some(notice);
                     view.admin.error = None;
                     view.admin.reset_for = None;
+                    view.admin.confirm_disable = None;
                     view.admin.new_name.clear();
                     view.admin.agents_wanted = true;
                 }

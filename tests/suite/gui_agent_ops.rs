@@ -189,15 +189,15 @@ fn admin_adds_an_agent_and_disables_it_and_the_agent_cannot_sign_in() {
     let mut harness = staff_signed_in(&db, Clock::System, StaffRole::Admin);
 
     press(&mut harness, "Admin");
-    step_until(&mut harness, "the agents list", |h| has_label(h, "Disable agent"));
+    step_until(&mut harness, "the agents list", |h| has_label(h, "Disable agent…"));
     assert!(has_label(&harness, "admin (you)"));
-    assert!(!has_label(&harness, "Disable admin"), "an admin is not offered to lock themselves out");
+    assert!(!has_label(&harness, "Disable admin…"), "an admin is not offered to lock themselves out");
     assert!(has_label(&harness, "Reset password of admin…"));
     type_into(&mut harness, Role::TextInput, "Agent name", "robin");
     type_into(&mut harness, Role::PasswordInput, "New agent's password", "robins-password");
     press(&mut harness, "Add agent");
     step_until(&mut harness, "the new agent", |h| has_label(h, "Added robin as agent."));
-    step_until(&mut harness, "robin in the list", |h| has_label(h, "Disable robin"));
+    step_until(&mut harness, "robin in the list", |h| has_label(h, "Disable robin…"));
     harness.check_accessibility();
 
     let signs_in = || {
@@ -207,7 +207,16 @@ fn admin_adds_an_agent_and_disables_it_and_the_agent_cannot_sign_in() {
     };
     assert!(signs_in());
 
-    press(&mut harness, "Disable robin");
+    // Disabling says what it does and waits for a yes.
+    press(&mut harness, "Disable robin…");
+    step_until(&mut harness, "the question", |h| has_label(h, "Disable robin?"));
+    assert!(has_text(&harness, "robin can no longer sign in, and a session robin has open ends"));
+    press(&mut harness, "Keep robin active");
+    step_until(&mut harness, "the question gone", |h| !has_label(h, "Disable robin?"));
+    assert!(signs_in(), "keeping robin changed nothing");
+    press(&mut harness, "Disable robin…");
+    step_until(&mut harness, "the question", |h| has_label(h, "Disable robin?"));
+    press(&mut harness, "Disable robin now");
     step_until(&mut harness, "the disabled agent", |h| has_label(h, "robin can no longer sign in."));
     step_until(&mut harness, "the enable button", |h| has_label(h, "Enable robin"));
     assert!(!signs_in(), "a disabled agent cannot sign in");
