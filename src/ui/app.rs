@@ -404,7 +404,7 @@ impl eframe::App for ClosedeskApp {
                 Screen::SignIn(view) => signin_ui(ui, view),
                 Screen::Customer(overview) => match account::area_ui(ui, self.area.as_mut()) {
                     account::Drawn::Page(command) => command,
-                    account::Drawn::Overview => overview_ui(ui, overview),
+                    account::Drawn::Overview(above) => overview_ui(ui, overview).or(above),
                 },
                 Screen::Agent(agent) => agent_ui(ui, agent),
                 Screen::ClosurePending(view) => closure_pending_ui(ui, view),

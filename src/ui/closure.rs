@@ -62,6 +62,15 @@ pub enum ClosureCommand {
     StartClosing,
     /// Leave the wizard for the settings page, dropping its progress.
     LeaveWizard,
+    /// A blocker's link: set the wizard aside at its step and show the rows in the way.
+    ShowBlockerRows {
+        /// The table.
+        listing: crate::service::dashboard::Listing,
+        /// The statuses to keep.
+        statuses: Vec<&'static str>,
+    },
+    /// "Back to closing": the wizard set aside for a blocker's rows, at the same step.
+    BackToClosing,
     /// Run the readiness check again (after clearing a blocker elsewhere).
     CheckReadiness,
     /// "I understand" was ticked and "Continue" pressed.

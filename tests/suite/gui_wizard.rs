@@ -125,6 +125,31 @@ fn blocked_account_cannot_pass_the_readiness_step() {
 }
 
 #[test]
+fn a_blocker_in_the_wizard_links_to_its_rows_and_back_to_the_same_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("in-transit order").unwrap();
+    let mut harness = settings_of(&db, demo);
+    let (conn, id) = account_of(&db, demo);
+    let orders: i64 =
+        conn.query_row("SELECT count(*) FROM orders WHERE account_id = ?1", [id.0], |r| r.get(0)).unwrap();
+
+    press(&mut harness, "Close account…");
+    step_until(&mut harness, "the blockers", |h| has_label(h, "What stands in the way"));
+    let step = "Step 1 of 7: Before you close";
+    assert!(has_label(&harness, step));
+    harness.get_by_role_and_label(Role::Link, "1 order in transit").click();
+    step_until(&mut harness, "the filtered orders", |h| has_label(h, &format!("1 of {orders} orders")));
+    assert!(!has_label(&harness, "What stands in the way"), "the wizard is set aside");
+    harness.check_accessibility();
+
+    press(&mut harness, "Back to closing");
+    step_until(&mut harness, "the same step", |h| has_label(h, step));
+    assert!(has_label(&harness, "What stands in the way"), "the wizard kept its verdict");
+    assert!(!has_label(&harness, "Back to closing"));
+}
+
+#[test]
 fn closure_pending_account_cancels_with_password_and_code() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("closedesk.db");

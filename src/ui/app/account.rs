@@ -18,9 +18,10 @@ use crate::ui::jobs::{JobKind, JobOutput, Jobs};
 use crate::ui::mailbox::{self, MailboxView};
 use crate::ui::remote::Remote;
 use crate::ui::screens::closure_pending::ClosurePendingView;
+use crate::ui::screens::dashboard::DashboardCommand;
 use crate::ui::screens::overview::OverviewView;
 use crate::ui::screens::settings::{SettingsData, SettingsPage, settings_ui};
-use crate::ui::screens::wizard::{WizardView, wizard_ui};
+use crate::ui::screens::wizard::{WizardView, back_to_closing_ui, wizard_ui};
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
 
@@ -75,14 +76,15 @@ impl AccountArea {
 pub(super) enum Drawn {
     /// A page of the area, and the command it returned.
     Page(Option<Command>),
-    /// Nothing but a notice, if any: the overview is to be drawn below.
-    Overview,
+    /// Nothing but a notice or the way back to a wizard set aside, if any, and what was pressed
+    /// there: the overview is to be drawn below.
+    Overview(Option<Command>),
 }
 
 /// Draws a customer's page when it is not the overview.
 pub(super) fn area_ui(ui: &mut Ui, area: Option<&mut AccountArea>) -> Drawn {
     let Some(area) = area else {
-        return Drawn::Overview;
+        return Drawn::Overview(None);
     };
     match area.page {
         AreaPage::Overview => {
@@ -90,7 +92,10 @@ pub(super) fn area_ui(ui: &mut Ui, area: Option<&mut AccountArea>) -> Drawn {
                 notice_ui(ui, flash);
                 ui.add_space(theme::SPACE_M);
             }
-            Drawn::Overview
+            if area.wizard.as_ref().is_some_and(|wizard| wizard.paused) {
+                return Drawn::Overview(back_to_closing_ui(ui));
+            }
+            Drawn::Overview(None)
         }
         AreaPage::Settings => {
             let closing = area.wizard.as_ref().is_some_and(|wizard| !wizard.is_done());
@@ -137,6 +142,16 @@ impl ClosedeskApp {
             return;
         }
         let now = self.clock.now();
+        if let ClosureCommand::ShowBlockerRows { listing, statuses } = command {
+            if self.pause_wizard(true) {
+                self.apply_dashboard(DashboardCommand::ShowRows { listing, statuses });
+            }
+            return;
+        }
+        if matches!(command, ClosureCommand::BackToClosing) {
+            self.pause_wizard(false);
+            return;
+        }
         if let Screen::Agent(agent) = &mut self.screen {
             // An assisted closure: the desk handles leaving and restarting; steps queue as here.
             if let Some(step) = agent_desk::apply_closure(agent, command, &self.jobs, now)
@@ -161,6 +176,9 @@ impl ClosedeskApp {
                 if page == AreaPage::Settings {
                     area.reload_settings();
                 }
+                if let Some(wizard) = area.wizard.as_mut().filter(|_| page == AreaPage::Wizard) {
+                    wizard.paused = false;
+                }
                 area.page = page;
                 area.flash = None;
             }
@@ -174,6 +192,9 @@ impl ClosedeskApp {
             ClosureCommand::StartClosing => {
                 if area.wizard.as_ref().is_none_or(WizardView::is_done) {
                     area.wizard = Some(WizardView::new(area.account, &db_path, now));
+                }
+                if let Some(wizard) = area.wizard.as_mut() {
+                    wizard.paused = false;
                 }
                 area.page = AreaPage::Wizard;
                 area.flash = None;
@@ -207,6 +228,28 @@ impl ClosedeskApp {
             self.commands.push(Command::ReloadAccount);
             self.jobs.ctx().request_repaint();
         }
+    }
+
+    /// Sets the wizard on screen aside for a blocker's rows (`paused`), or brings it back at
+    /// its step; whether there was one.
+    fn pause_wizard(&mut self, paused: bool) -> bool {
+        if let Screen::Agent(agent) = &mut self.screen {
+            let Some(wizard) = agent.desk.assist.as_mut() else {
+                return false;
+            };
+            wizard.paused = paused;
+            return true;
+        }
+        let Some(area) = self.area.as_mut().filter(|_| matches!(self.screen, Screen::Customer(_))) else {
+            return false;
+        };
+        let Some(wizard) = area.wizard.as_mut() else {
+            return false;
+        };
+        wizard.paused = paused;
+        area.page = if paused { AreaPage::Overview } else { AreaPage::Wizard };
+        area.flash = None;
+        true
     }
 
     fn apply_to_pending(&mut self, command: ClosureCommand) {

@@ -28,7 +28,7 @@ use super::agent_queue::{QueueView, agent_queue_ui};
 use super::lock::lock_ui;
 use super::overview::{OverviewView, overview_ui};
 use super::reveal::reveal_form_ui;
-use super::wizard::wizard_ui;
+use super::wizard::{back_to_closing_ui, wizard_ui};
 
 /// The customer list as an agent searches it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -170,7 +170,7 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
 fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, principal: Principal) -> Option<Command> {
     let name = open.data.ready().map(|summary| summary.account.display_name.clone());
     let name = name.unwrap_or_else(|| format!("Account {}", open.account));
-    if let Some(wizard) = desk.assist.as_mut() {
+    if let Some(wizard) = desk.assist.as_mut().filter(|wizard| !wizard.paused) {
         let leave = ui
             .horizontal(|ui| {
                 let leave = ui.add_enabled(!wizard.flow.is_busy(), egui::Button::new("Back to the customer")).clicked();
@@ -190,6 +190,7 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         return assisted_cancel_ui(ui, cancel, &name, desk.now);
     }
 
+    let back = if desk.assist.as_ref().is_some_and(|wizard| wizard.paused) { back_to_closing_ui(ui) } else { None };
     let mut command = None;
     let (can_close, can_cancel) = closure_actions(open);
     ui.horizontal(|ui| {
@@ -240,7 +241,7 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         ui.label(RichText::new("Personal data is masked. \"Reveal\" shows it and records why.").weak());
     }
     ui.add_space(theme::SPACE_S);
-    overview_ui(ui, open).or(command)
+    overview_ui(ui, open).or(command).or(back)
 }
 
 /// What cancelling someone's closure does, said before the agent confirms it.

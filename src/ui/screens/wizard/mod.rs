@@ -65,6 +65,8 @@ pub struct WizardView {
     pub mailbox: MailboxView,
     /// The time, as of the last frame, for locks and the purge date shown.
     pub now: Timestamp,
+    /// Set aside while the person looks at the rows a blocker links to; it waits at its step.
+    pub paused: bool,
 }
 
 impl WizardView {
@@ -82,6 +84,7 @@ impl WizardView {
             phrase: String::new(),
             mailbox: MailboxView::new(account, db_path),
             now,
+            paused: false,
         }
     }
 
@@ -146,6 +149,19 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
         }
     });
     command
+}
+
+/// "Back to closing" above the rows a wizard's blocker linked to.
+pub fn back_to_closing_ui(ui: &mut Ui) -> Option<Command> {
+    let pressed = ui
+        .horizontal(|ui| {
+            let back = ui.button("Back to closing").on_hover_text("Return to the closure wizard, at the same step");
+            ui.label(RichText::new("The closure wizard waits at its step.").weak());
+            back.clicked()
+        })
+        .inner;
+    ui.add_space(theme::SPACE_S);
+    pressed.then_some(Command::Closure(ClosureCommand::BackToClosing))
 }
 
 /// Before the worker has started the request: progress, or why it could not start.
