@@ -106,6 +106,9 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     assert!(has_label(&harness, "Close the customer's account (assisted)"));
     assert!(has_label(&harness, "Back to the customer's overview"), "an agent has no settings page to go back to");
     assert!(!has_label(&harness, "Back to settings"));
+    // Every step speaks to the agent about the customer, never as if the agent were them.
+    assert!(has_label(&harness, "What the customer loses, and what stays"));
+    assert!(!has_text(&harness, "What you lose"));
     press(&mut harness, "I understand");
     press(&mut harness, "Continue");
 
@@ -116,8 +119,12 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     press(&mut harness, "Continue");
     step_until(&mut harness, "the backup step", |h| has_label(h, "Continue without a backup"));
     assert!(has_text(&harness, "recorded in the audit trail under your name"), "the agent is told a backup is audited");
+    assert!(has_text(&harness, "keep a copy of the customer's orders"), "{}", "not \"your orders\"");
     press(&mut harness, "Continue without a backup");
     step_until(&mut harness, "the summary", |h| has_label(h, "Send code"));
+    assert!(has_text(&harness, "Once you confirm with the code mailed to the customer, "));
+    assert!(has_text(&harness, "Until then the customer can cancel"));
+    assert!(!has_text(&harness, "we mail you") && !has_label(&harness, "Mail sent to you"));
     press(&mut harness, "Send code");
 
     step_until(&mut harness, "the confirmation", |h| has_input(h, A11yRole::TextInput, "Code"));

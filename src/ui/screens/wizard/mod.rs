@@ -125,9 +125,13 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
                 let locked_until = wizard.locked_at(view.now).filter(|_| view.flow.message.is_none());
                 identity::identity_step_ui(ui, &mut view.password, locked_until, busy).map(Command::Closure)
             }
-            Step::Reason => reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy).map(Command::Closure),
+            Step::Reason => {
+                reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy, assisted).map(Command::Closure)
+            }
             Step::Backup => backup::backup_step_ui(ui, export, busy),
-            Step::Summary => summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy).map(Command::Closure),
+            Step::Summary => {
+                summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy, assisted).map(Command::Closure)
+            }
             Step::Confirm => confirm::confirm_step_ui(ui, view, assisted).map(Command::Closure),
             Step::Done => done::done_step_ui(ui, wizard.purge_after, assisted).map(Command::Closure),
         };

@@ -50,7 +50,9 @@ pub fn readiness_step_ui(
     ui.label(RichText::new("Nothing stands in the way.").strong());
     if !readiness.warnings.is_empty() {
         ui.add_space(theme::SPACE_S);
-        ui.label(RichText::new("What you lose, and what stays").heading());
+        let heading =
+            if assisted { "What the customer loses, and what stays" } else { "What you lose, and what stays" };
+        ui.label(RichText::new(heading).heading());
         for warning in &readiness.warnings {
             ui.label(format!("• {}", warning.title()));
         }
