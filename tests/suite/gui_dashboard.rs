@@ -351,9 +351,10 @@ fn an_opened_backup_shows_read_only_with_the_same_counts() {
     assert!(has_role(&harness, Role::Button, &format!("Disputes ({})", counts.disputes)));
     assert!(has_role(&harness, Role::Button, &format!("Conversations ({})", counts.conversations)));
     assert!(has_role(&harness, Role::Link, "1 dispute awaiting seller"), "the blockers as the backup holds them");
-    for action in ["Account settings", "Close account…", "Back up account…"] {
+    for action in ["Account settings", "Close account…", "Back up account…", "Sign out"] {
         assert!(harness.query_by_label_contains(action).is_none(), "no {action} in a backup");
     }
+    assert!(has_role(&harness, Role::Button, "Close backup"), "nobody is signed in: the backup is closed");
 
     // Its tables page from the backup like the live ones.
     harness.get_by_role_and_label(Role::Link, "1 dispute awaiting seller").click();

@@ -140,14 +140,11 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
         // Locked: nothing about any customer, on any page.
         return lock_ui(ui, lock, &identity);
     }
-    // One line for the pages and who is signed in: a small window keeps its height for customers.
+    // The pages; who is signed in is said once, in the top bar.
     ui.horizontal(|ui| {
         for page in AgentPage::for_role(view.role) {
             ui.selectable_value(&mut view.page, *page, page.label());
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.add(egui::Label::new(RichText::new(format!("Signed in as {identity}")).weak()).truncate());
-        });
     });
     ui.separator();
     ui.add_space(theme::SPACE_M);
