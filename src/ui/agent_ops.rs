@@ -24,7 +24,7 @@ use crate::service::staff::{PurgePreview, PurgeReceipt};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;
-use super::save_file::{DialogAnswer, SaveAction, SaveDialog, resolve_typed_path};
+use super::save_file::{DialogAnswer, SaveAction, SaveDialog, create_missing_folder, resolve_typed_path};
 use super::screens::agent::{AgentPage, AgentView};
 use super::screens::agent_audit::AuditFilterInput;
 use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
@@ -633,17 +633,17 @@ fn start_write(
                 return;
             };
             start(jobs, OpsJob::ExportAudit, move || {
-                OpsOutput::AuditExported(
+                OpsOutput::AuditExported(create_missing_folder(&written).and_then(|()| {
                     staff::export_audit_csv(&db, session, &filter, &written, overwrite, now)
                         .map(|lines| (written, lines))
-                        .map_err(|err| err.to_string()),
-                )
+                        .map_err(|err| err.to_string())
+                }))
             })
         }
         DialogPurpose::DatabaseBackup => start(jobs, OpsJob::BackupDatabase, move || {
-            OpsOutput::DatabaseBackedUp(
-                staff::backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string()),
-            )
+            OpsOutput::DatabaseBackedUp(create_missing_folder(&written).and_then(|()| {
+                staff::backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string())
+            }))
         }),
     };
     save_target(view, purpose).stage = match started {
@@ -678,7 +678,7 @@ pub fn save_target_ui(
     target: &mut SaveTarget,
     dialog_label: &str,
     path_label: &str,
-    hint: &str,
+    example_file: &str,
     save_label: &str,
     enabled: bool,
 ) -> Option<SaveAction> {
@@ -687,7 +687,7 @@ pub fn save_target_ui(
         dialog_hover: "Choose where to save the file",
         typed_heading: None,
         path_label,
-        hint,
+        example_file,
         save_button: save_label,
         field_width: Some(360.0),
     };

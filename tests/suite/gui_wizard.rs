@@ -185,6 +185,23 @@ fn closure_pending_account_cancels_with_password_and_code() {
 }
 
 #[test]
+fn a_typed_path_in_a_missing_folder_says_it_creates_the_folder_and_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("closable").unwrap();
+    let mut harness = settings_of(&db, demo);
+
+    let path = dir.path().join("backups").join("amelie.json");
+    type_into(&mut harness, Role::TextInput, "Backup file path", &path.display().to_string());
+    let folder = format!("The folder {} does not exist yet: saving creates it.", dir.path().join("backups").display());
+    step_until(&mut harness, "the folder note", |h| has_label(h, &folder));
+    press(&mut harness, "Save");
+    step_until(&mut harness, "the backup", |h| has_text(h, "Backup saved to"));
+    closedesk::backup::verify(&path, None).expect("the backup verifies in the folder it created");
+    assert!(!has_label(&harness, &folder), "the folder exists now");
+}
+
+#[test]
 fn typed_path_export_writes_a_verifiable_backup() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("closedesk.db");
