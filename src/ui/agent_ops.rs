@@ -430,10 +430,13 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
                 start_write(view, jobs, purpose, path, true, now);
             }
         }
-        OpsOutput::AuditExported(result) => view
-            .audit
-            .export
-            .finish(result.map(|(path, lines)| format!("Saved {lines} audit lines to {}", path.display()))),
+        OpsOutput::AuditExported(result) => view.audit.export.finish(result.map(|(path, lines)| {
+            format!(
+                "Saved {} to {}",
+                super::quantity::counted(lines as u64, "audit line", "audit lines"),
+                path.display()
+            )
+        })),
         OpsOutput::Agents(result) => view.admin.agents = result.into(),
         OpsOutput::AgentChanged(result) => {
             view.admin.busy = None;

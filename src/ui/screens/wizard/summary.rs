@@ -4,7 +4,6 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::core::personal::{self, Fate};
-use crate::core::words::counted;
 use crate::service::dashboard::AccountCounts;
 use crate::ui::closure::{ClosureCommand, FlowInfo};
 use crate::ui::format::local_minute;
@@ -12,6 +11,11 @@ use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
 
 use super::back_button;
+
+/// `1,234 orders`: a count of the account's rows, grouped by thousands.
+fn counted(count: i64, one: &str, many: &str) -> String {
+    crate::ui::quantity::counted(u64::try_from(count).unwrap_or_default(), one, many)
+}
 
 /// The words for what the purge does with a kind of data.
 fn fate_label(fate: Fate) -> &'static str {
