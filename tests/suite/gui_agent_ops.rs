@@ -172,7 +172,9 @@ fn the_audit_viewer_filters_by_action_and_exports_the_filtered_view_as_csv() {
     let csv = dir.path().join("audit.csv");
     type_into(&mut harness, Role::TextInput, "CSV file path", &csv.display().to_string());
     press(&mut harness, "Save CSV");
-    step_until(&mut harness, "the saved CSV", |h| has_text(h, "audit lines to"));
+    let saved =
+        if expected == 1 { "Saved 1 audit line to".to_owned() } else { format!("Saved {expected} audit lines to") };
+    step_until(&mut harness, "the saved CSV", |h| has_text(h, &saved));
 
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
