@@ -257,7 +257,9 @@ fn marketing_mail_stays_off_after_a_cancelled_closure_until_the_customer_turns_i
     let code = mailed_code(&db, demo.email);
     type_into(&mut harness, Role::TextInput, "Code", &code);
     press(&mut harness, "Cancel closure");
-    step_until(&mut harness, "the overview", |h| has_text(h, "Marketing mail stays off until you turn it on."));
+    step_until(&mut harness, "the overview", |h| {
+        has_text(h, "Marketing mail stays off until you turn it on in Account settings.")
+    });
 
     press(&mut harness, "Account settings");
     step_until(&mut harness, "the subscriptions", |h| {

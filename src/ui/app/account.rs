@@ -26,8 +26,7 @@ use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
 
 /// What the overview says after a closure was cancelled.
-const CANCELLED_NOTICE: &str =
-    "The closure was cancelled: your account is active again. Marketing mail stays off until you turn it on.";
+const CANCELLED_NOTICE: &str = "The closure was cancelled: your account is active again. Marketing mail stays off until you turn it on in Account settings.";
 
 /// A signed-in customer's pages beyond the overview, kept for the session: leaving the
 /// settings for the overview keeps a wizard or an export where it was.
