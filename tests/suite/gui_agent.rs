@@ -159,6 +159,7 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     step_until(&mut harness, "the pending customer", |h| has_label(h, "Cancel closure…"));
     press(&mut harness, "Cancel closure…");
     step_until(&mut harness, "the cancel code field", |h| has_input(h, A11yRole::TextInput, "Customer's code"));
+    assert!(has_text(&harness, "Cancelling keeps the customer's account and everything it holds"), "what it does");
     let code = mailed_code(&db, demo.email);
     type_into(&mut harness, A11yRole::TextInput, "Customer's code", &code);
     // The same words as the mail's and every other cancel button's.
@@ -167,6 +168,29 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::Active));
     let cancel = audit::list(&conn, Some(id), 1000).unwrap().into_iter().rfind(|line| line.action == "closure_cancel");
     assert_eq!(cancel.map(|line| (line.outcome, line.actor_kind)), Some(("ok".to_owned(), "agent".to_owned())));
+}
+
+#[test]
+fn an_assisted_wizards_blocker_links_to_the_customers_rows_and_back_to_the_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("in-transit order").unwrap();
+    let mut harness = agent_signed_in(&db);
+    search_and_open(&mut harness, demo, demo.email);
+    let (conn, id) = account_of(&db, demo);
+    let orders: i64 =
+        conn.query_row("SELECT count(*) FROM orders WHERE account_id = ?1", [id.0], |r| r.get(0)).unwrap();
+
+    press(&mut harness, "Assist closure");
+    let step = "Step 1 of 6: Before the customer closes";
+    step_until(&mut harness, "the blockers", |h| has_label(h, "What stands in the way") && has_label(h, step));
+    harness.get_by_role_and_label(A11yRole::Link, "1 order in transit").click();
+    step_until(&mut harness, "the customer's filtered orders", |h| has_label(h, &format!("1 of {orders} orders")));
+    assert!(!has_label(&harness, "What stands in the way"), "the wizard is set aside");
+
+    press(&mut harness, "Back to closing");
+    step_until(&mut harness, "the same step", |h| has_label(h, step));
+    assert!(has_label(&harness, "What stands in the way"));
 }
 
 #[test]

@@ -48,7 +48,8 @@ pub fn purge_confirm_ui(ui: &mut Ui, confirm: &mut PurgeConfirm, queue: &[QueueR
              tombstone keeps each account number.",
         );
         ui.add_space(theme::SPACE_S);
-        egui::ScrollArea::vertical().id_salt("purge_list").max_height(LIST_MAX_HEIGHT).show(ui, |ui| {
+        // Nine columns are wider than the smallest window: the list scrolls sideways too.
+        egui::ScrollArea::both().id_salt("purge_list").max_height(LIST_MAX_HEIGHT).show(ui, |ui| {
             list_ui(ui, &confirm.list, queue);
         });
         ui.add_space(theme::SPACE_S);
