@@ -11,7 +11,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use rusqlite::{Connection, Transaction};
 
-use crate::auth::{Secret, password};
+use crate::auth::{self, Credentials, Secret, Session, SignInError, password};
 use crate::backup::{self, DbBackupReport};
 use crate::core::audit::{Actor, AuditEvent};
 use crate::core::audit_chain::Verdict;
@@ -115,8 +115,9 @@ pub fn run_purge(
 }
 
 /// The window's purge: of the due accounts, those in `confirmed` (the list the admin saw),
-/// once the admin's `password` is checked again (argon2, on the caller's worker); admins
-/// only. A wrong password purges nothing, and its refusal is audited.
+/// once the admin's `password` is checked again as a sign-in would (argon2 on the caller's
+/// worker, failures throttled alike); admins only. A wrong password purges nothing, and its
+/// refusal is audited.
 pub fn run_confirmed_purge(
     db: &Path,
     session: Principal,
@@ -127,23 +128,24 @@ pub fn run_confirmed_purge(
 ) -> Result<Vec<PurgeReceipt>, StaffError> {
     let mut conn = store::open_existing(db)?;
     let admin = check(&conn, session, Action::RunPurge)?;
+    // The same check as a sign-in, so that failures count towards the same throttle: an
+    // unattended session cannot be used to guess the password.
     let name = agents::get_agent(&conn, admin)?.name;
-    let phc = agents::credential_by_name(&conn, &name)?.map(|(_, phc)| phc);
-    let matches = if let Some(phc) = phc {
-        password::verify(password, &phc)
-    } else {
-        password::verify_nothing(password);
-        false
+    let credentials = Credentials::Agent { name, password: password.clone() };
+    let refusal = match auth::sign_in(&mut conn, &credentials, now) {
+        Ok(Session::Agent { id, .. }) if id == admin => None,
+        Ok(_) | Err(SignInError::Wrong) => {
+            Some(("wrong_password", "That is not your password: nothing was purged.".to_owned()))
+        }
+        Err(throttled @ SignInError::Throttled { .. }) => {
+            Some(("throttled", format!("{throttled} Nothing was purged.")))
+        }
+        Err(SignInError::Store(err)) => return Err(err.into()),
     };
-    if !matches {
-        let event = AuditEvent {
-            account: None,
-            actor: Actor::Agent(admin),
-            action: "purge_queue_run",
-            outcome: "wrong_password",
-        };
+    if let Some((outcome, message)) = refusal {
+        let event = AuditEvent { account: None, actor: Actor::Agent(admin), action: "purge_queue_run", outcome };
         audit::record(&conn, &event, now)?;
-        return Err(StaffError::Refused("That is not your password: nothing was purged.".to_owned()));
+        return Err(StaffError::Refused(message));
     }
     purge_as(&mut conn, db, admin, Some(confirmed), now, progress)
 }
@@ -389,7 +391,16 @@ mod tests {
         assert!(matches!(wrong, Err(StaffError::Refused(_))), "{wrong:?}");
         assert_eq!(preview_purge(&db, admin, later).unwrap(), previews, "a wrong password purges nothing");
 
+        // Guesses are spaced out as for a sign-in: after three, even the right one waits.
+        for _ in 0..2 {
+            let _ = run_confirmed_purge(&db, admin, &Secret::from("guess"), &confirmed, later, &mut |_, _| {});
+        }
         let password = crate::demo::DEMO_ADMIN_PASSWORD;
+        let throttled = run_confirmed_purge(&db, admin, &Secret::from(password), &confirmed, later, &mut |_, _| {});
+        assert!(matches!(&throttled, Err(StaffError::Refused(m)) if m.starts_with("Too many failed attempts")));
+        assert_eq!(preview_purge(&db, admin, later).unwrap(), previews, "a throttled try purges nothing");
+
+        let later = later + jiff::SignedDuration::from_mins(20);
         let receipts =
             run_confirmed_purge(&db, admin, &Secret::from(password), &confirmed, later, &mut |_, _| {}).unwrap();
         assert_eq!(receipts.len(), 1);
