@@ -18,16 +18,17 @@ use crate::backup::DbBackupReport;
 use crate::core::permissions::Principal;
 use crate::core::{AccountId, AgentId, Role};
 use crate::service::staff::AgentRow;
-use crate::service::staff::PurgeReceipt;
 use crate::service::staff::QueueRow;
 use crate::service::staff::{self, AuditPage};
+use crate::service::staff::{PurgePreview, PurgeReceipt};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;
-use super::save_file::{DialogAnswer, SaveAction, SaveDialog, resolve_typed_path};
+use super::save_file::{DialogAnswer, SaveAction, SaveDialog, create_missing_folder, resolve_typed_path};
 use super::screens::agent::{AgentPage, AgentView};
 use super::screens::agent_audit::AuditFilterInput;
 use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
+use super::screens::purge_confirm::PurgeConfirm;
 use super::theme;
 use super::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
 use super::widgets::{error_text_ui, progress_ui};
@@ -42,6 +43,8 @@ const AGENT_NAME_MAX_CHARS: usize = 64;
 pub enum OpsJob {
     /// Read the closure queue.
     LoadQueue,
+    /// Count what a purge would delete.
+    PreviewPurge,
     /// Purge the accounts whose grace period has ended.
     Purge,
     /// Query the audit trail.
@@ -63,6 +66,7 @@ impl OpsJob {
     pub fn thread_name(self) -> &'static str {
         match self {
             Self::LoadQueue => "load-queue",
+            Self::PreviewPurge => "purge-preview",
             Self::Purge => "purge",
             Self::LoadAudit => "load-audit",
             Self::ExportAudit => "export-audit",
@@ -77,6 +81,7 @@ impl OpsJob {
     pub fn describe(self) -> &'static str {
         match self {
             Self::LoadQueue => "loading the closure queue",
+            Self::PreviewPurge => "counting what the purge would delete",
             Self::Purge => "purging the due accounts",
             Self::LoadAudit => "reading the audit trail",
             Self::ExportAudit => "writing the audit CSV",
@@ -101,8 +106,17 @@ pub enum OpsCommand {
     ConfirmCancel(Secret),
     /// Close the cancel panel.
     CloseCancel,
-    /// (Admins) "Purge due now".
-    RunPurge,
+    /// (Admins) "Purge due now…": list what would go.
+    PreviewPurge,
+    /// (Admins) Purge the listed accounts, once the admin's password is checked again.
+    ConfirmPurge {
+        /// The admin's password; checked on the worker.
+        password: Secret,
+        /// The accounts the admin was shown.
+        accounts: Vec<AccountId>,
+    },
+    /// Close the purge confirmation (or its outcome) without purging.
+    DismissPurge,
     /// Query the audit trail again after it failed.
     ReloadAudit,
     /// Load more audit lines.
@@ -120,6 +134,8 @@ pub enum OpsCommand {
         /// The first password; hashed on the worker.
         password: Secret,
     },
+    /// Ask to confirm disabling an agent (or, with `None`, close the question).
+    AskDisable(Option<AgentId>),
     /// Disable (or enable again) an agent's sign-in.
     SetDisabled {
         /// The agent.
@@ -201,6 +217,10 @@ pub enum SaveStage {
 pub enum OpsOutput {
     /// The closure queue.
     Queue(Result<Vec<QueueRow>, String>),
+    /// What a purge would delete.
+    PurgePreview(Result<Vec<PurgePreview>, String>),
+    /// The password given to confirm the purge was refused: nothing was purged.
+    PurgeRefused(String),
     /// The purge ended.
     Purged(Result<Vec<PurgeReceipt>, String>),
     /// A page of the audit trail.
@@ -280,10 +300,22 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                 view.queue.cancel = None;
             }
         }
-        OpsCommand::RunPurge => {
-            if matches!(view.queue.purge, PurgeStage::Running(_)) {
+        OpsCommand::PreviewPurge => {
+            if !matches!(view.queue.purge, PurgeStage::Idle | PurgeStage::Done(_) | PurgeStage::Failed(_)) {
                 return;
             }
+            let started = start(jobs, OpsJob::PreviewPurge, move || {
+                OpsOutput::PurgePreview(staff::preview_purge(&db, session, now).map_err(|err| err.to_string()))
+            });
+            view.queue.purge = match started {
+                Ok(()) => PurgeStage::Previewing,
+                Err(message) => PurgeStage::Failed(message),
+            };
+        }
+        OpsCommand::ConfirmPurge { password, accounts } => {
+            let PurgeStage::Confirming(confirm) = std::mem::take(&mut view.queue.purge) else {
+                return;
+            };
             let progress = SharedProgress::default();
             let shared = progress.clone();
             let ctx = jobs.ctx().clone();
@@ -292,12 +324,21 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
                     shared.set(done, total);
                     ctx.request_repaint();
                 };
-                OpsOutput::Purged(staff::run_purge(&db, session, now, &mut report).map_err(|err| err.to_string()))
+                match staff::run_confirmed_purge(&db, session, &password, &accounts, now, &mut report) {
+                    Ok(receipts) => OpsOutput::Purged(Ok(receipts)),
+                    Err(staff::StaffError::Refused(message)) => OpsOutput::PurgeRefused(message),
+                    Err(err) => OpsOutput::Purged(Err(err.to_string())),
+                }
             });
             view.queue.purge = match started {
-                Ok(()) => PurgeStage::Running(progress),
+                Ok(()) => PurgeStage::Running(progress, confirm.list),
                 Err(message) => PurgeStage::Failed(message),
             };
+        }
+        OpsCommand::DismissPurge => {
+            if !matches!(view.queue.purge, PurgeStage::Previewing | PurgeStage::Running(..)) {
+                view.queue.purge = PurgeStage::Idle;
+            }
         }
         OpsCommand::ReloadAudit => view.audit.shown_for = None,
         OpsCommand::MoreAudit => view.audit.limit += AUDIT_PAGE,
@@ -317,6 +358,11 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
             start_agent_change(view, jobs, "Adding the agent…", move || {
                 staff::add_agent(&db, session, &name, role, &password, now)
             });
+        }
+        OpsCommand::AskDisable(agent) => {
+            if view.admin.busy.is_none() {
+                view.admin.confirm_disable = agent;
+            }
         }
         OpsCommand::SetDisabled { agent, disabled } => {
             let busy = if disabled { "Disabling the agent…" } else { "Enabling the agent…" };
@@ -346,6 +392,18 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
 pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: Timestamp) {
     match output {
         OpsOutput::Queue(result) => view.queue.rows = result.into(),
+        OpsOutput::PurgePreview(result) => {
+            view.queue.purge = match result {
+                Ok(list) => PurgeStage::Confirming(PurgeConfirm { list, ..PurgeConfirm::default() }),
+                Err(message) => PurgeStage::Failed(message),
+            };
+        }
+        OpsOutput::PurgeRefused(message) => {
+            if let PurgeStage::Running(_, list) = std::mem::take(&mut view.queue.purge) {
+                view.queue.purge =
+                    PurgeStage::Confirming(PurgeConfirm { list, error: Some(message), ..PurgeConfirm::default() });
+            }
+        }
         OpsOutput::Purged(result) => {
             view.queue.purge = match result {
                 Ok(receipts) => PurgeStage::Done(receipts),
@@ -372,10 +430,13 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
                 start_write(view, jobs, purpose, path, true, now);
             }
         }
-        OpsOutput::AuditExported(result) => view
-            .audit
-            .export
-            .finish(result.map(|(path, lines)| format!("Saved {lines} audit lines to {}", path.display()))),
+        OpsOutput::AuditExported(result) => view.audit.export.finish(result.map(|(path, lines)| {
+            format!(
+                "Saved {} to {}",
+                super::quantity::counted(lines as u64, "audit line", "audit lines"),
+                path.display()
+            )
+        })),
         OpsOutput::Agents(result) => view.admin.agents = result.into(),
         OpsOutput::AgentChanged(result) => {
             view.admin.busy = None;
@@ -384,6 +445,7 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
                     view.admin.notice = Some(notice);
                     view.admin.error = None;
                     view.admin.reset_for = None;
+                    view.admin.confirm_disable = None;
                     view.admin.new_name.clear();
                     view.admin.agents_wanted = true;
                 }
@@ -392,10 +454,10 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
         }
         OpsOutput::DatabaseBackedUp(result) => view.admin.backup.finish(result.map(|report| {
             format!(
-                "Database copied to {}: {} accounts, {} bytes, schema version {}.",
+                "Database copied to {}: {}, {}, schema version {}.",
                 report.target.display(),
-                report.accounts,
-                report.bytes,
+                super::quantity::counted(report.accounts, "account", "accounts"),
+                super::quantity::byte_size(report.bytes),
                 report.schema_version
             )
         })),
@@ -406,7 +468,7 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
 pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
     match job {
         OpsJob::LoadQueue => view.queue.rows = Remote::Failed(message),
-        OpsJob::Purge => view.queue.purge = PurgeStage::Failed(message),
+        OpsJob::PreviewPurge | OpsJob::Purge => view.queue.purge = PurgeStage::Failed(message),
         OpsJob::LoadAudit => {
             // Marked as answered, so that a failing query is not retried in a loop.
             view.audit.shown_for = Some((view.audit.input.clone(), view.audit.limit));
@@ -574,17 +636,17 @@ fn start_write(
                 return;
             };
             start(jobs, OpsJob::ExportAudit, move || {
-                OpsOutput::AuditExported(
+                OpsOutput::AuditExported(create_missing_folder(&written).and_then(|()| {
                     staff::export_audit_csv(&db, session, &filter, &written, overwrite, now)
                         .map(|lines| (written, lines))
-                        .map_err(|err| err.to_string()),
-                )
+                        .map_err(|err| err.to_string())
+                }))
             })
         }
         DialogPurpose::DatabaseBackup => start(jobs, OpsJob::BackupDatabase, move || {
-            OpsOutput::DatabaseBackedUp(
-                staff::backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string()),
-            )
+            OpsOutput::DatabaseBackedUp(create_missing_folder(&written).and_then(|()| {
+                staff::backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string())
+            }))
         }),
     };
     save_target(view, purpose).stage = match started {
@@ -619,7 +681,7 @@ pub fn save_target_ui(
     target: &mut SaveTarget,
     dialog_label: &str,
     path_label: &str,
-    hint: &str,
+    example_file: &str,
     save_label: &str,
     enabled: bool,
 ) -> Option<SaveAction> {
@@ -628,7 +690,7 @@ pub fn save_target_ui(
         dialog_hover: "Choose where to save the file",
         typed_heading: None,
         path_label,
-        hint,
+        example_file,
         save_button: save_label,
         field_width: Some(360.0),
     };

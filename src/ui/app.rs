@@ -115,17 +115,15 @@ impl ClosedeskApp {
     /// How the top bar names who is signed in, if anyone is.
     fn identity(&self) -> Option<String> {
         match &self.screen {
-            Screen::Startup(_) | Screen::SignIn(_) => None,
+            // Nobody is signed in to a backup: its banner names whose it is and offers "Close
+            // backup", so the bar offers no "Sign out".
+            Screen::Startup(_) | Screen::SignIn(_) | Screen::Backup(_) => None,
             Screen::Customer(overview) => Some(match overview.data.ready() {
                 Some(data) => format!("{} <{}>", data.account.display_name, data.account.email),
                 None => format!("Account {}", overview.account),
             }),
-            Screen::Agent(agent) => Some(agent.identity()),
+            Screen::Agent(agent) => Some(format!("Signed in as {}", agent.identity())),
             Screen::ClosurePending(view) => Some(view.identity()),
-            Screen::Backup(view) => Some(match &view.backup {
-                Some(info) => format!("Backup of {} (read-only)", info.owner),
-                None => "Backup (read-only)".to_owned(),
-            }),
         }
     }
 
@@ -404,7 +402,7 @@ impl eframe::App for ClosedeskApp {
                 Screen::SignIn(view) => signin_ui(ui, view),
                 Screen::Customer(overview) => match account::area_ui(ui, self.area.as_mut()) {
                     account::Drawn::Page(command) => command,
-                    account::Drawn::Overview => overview_ui(ui, overview),
+                    account::Drawn::Overview(above) => overview_ui(ui, overview).or(above),
                 },
                 Screen::Agent(agent) => agent_ui(ui, agent),
                 Screen::ClosurePending(view) => closure_pending_ui(ui, view),

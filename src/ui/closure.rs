@@ -51,10 +51,26 @@ pub enum ClosureCommand {
     ShowPage(AreaPage),
     /// Load the settings page's data again after it failed.
     ReloadSettings,
+    /// Turn a subscription on or off (the customer's own choice; audited).
+    SetSubscription {
+        /// The topic as stored.
+        topic: String,
+        /// Whether it is to be on.
+        enabled: bool,
+    },
     /// "Close account…": continue the wizard in progress, or start a new one.
     StartClosing,
     /// Leave the wizard for the settings page, dropping its progress.
     LeaveWizard,
+    /// A blocker's link: set the wizard aside at its step and show the rows in the way.
+    ShowBlockerRows {
+        /// The table.
+        listing: crate::service::dashboard::Listing,
+        /// The statuses to keep.
+        statuses: Vec<&'static str>,
+    },
+    /// "Back to closing": the wizard set aside for a blocker's rows, at the same step.
+    BackToClosing,
     /// Run the readiness check again (after clearing a blocker elsewhere).
     CheckReadiness,
     /// "I understand" was ticked and "Continue" pressed.
@@ -129,6 +145,13 @@ pub enum ClosureOutput {
         account: AccountId,
         /// The data, or why it cannot be read.
         result: Result<SettingsData, String>,
+    },
+    /// A subscription could not be changed; the page keeps what it shows.
+    SubscriptionRefused {
+        /// Whose subscription.
+        account: AccountId,
+        /// Why.
+        message: String,
     },
 }
 

@@ -21,7 +21,7 @@ use crate::service;
 use crate::service::export::{Acting, ExportError};
 
 use super::jobs::{JobKind, JobOutput, Jobs};
-use super::save_file::{DialogAnswer, SaveDialog, resolve_typed_path};
+use super::save_file::{DialogAnswer, SaveDialog, create_missing_folder, resolve_typed_path};
 
 /// Progress reports that may wait for the UI thread; later ones are dropped when it is full,
 /// and the next report (or the result) brings the bar up to date.
@@ -355,6 +355,7 @@ struct ExportJob {
 impl ExportJob {
     fn run(self) -> Result<SavedBackup, ExportFailure> {
         let target = resolve_target(&self.target, self.account, self.format, self.now);
+        create_missing_folder(&target).map_err(ExportFailure::Other)?;
         let report = |progress: Progress| {
             // A full channel only means the UI has not caught up; the next report will do.
             let _ = self.progress.try_send(progress);

@@ -16,6 +16,7 @@ mod format;
 mod idle;
 mod jobs;
 mod mailbox;
+mod quantity;
 mod remote;
 mod save_file;
 mod screens;

@@ -8,6 +8,7 @@
 //! that, and the panel points to the typed path instead.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// A dialog that "closes" faster than a person can click never opened.
@@ -62,13 +63,64 @@ impl SaveDialog {
             .add_filter(self.filter, &[self.extension])
             .set_can_create_directories(true);
         // Not the working folder, which for a double-clicked app means nothing to the person.
-        if let Some(dirs) = directories::UserDirs::new() {
-            dialog = dialog.set_directory(dirs.document_dir().unwrap_or(dirs.home_dir()));
+        if let Some(folder) = default_folder() {
+            dialog = dialog.set_directory(folder);
         }
         let started = Instant::now();
         let chosen = dialog.save_file();
         DialogAnswer { chosen, elapsed: started.elapsed() }
     }
+}
+
+/// Where a file is offered first: the documents folder where it exists, else the home folder
+/// (a home without `~/Documents` is common on servers and fresh accounts). Looked up once.
+pub fn default_folder() -> Option<&'static Path> {
+    static FOLDER: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOLDER
+        .get_or_init(|| {
+            let dirs = directories::UserDirs::new()?;
+            let documents = dirs.document_dir().filter(|folder| folder.is_dir());
+            Some(documents.unwrap_or(dirs.home_dir()).to_owned())
+        })
+        .as_deref()
+}
+
+/// `~/Documents/closedesk-backup.json`: an example path for `file_name` in a folder that exists,
+/// written from `~` when it is under the home folder.
+pub fn example_path(file_name: &str) -> String {
+    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
+    let Some(folder) = default_folder() else {
+        return file_name.to_owned();
+    };
+    match home.as_deref().and_then(|home| folder.strip_prefix(home).ok()) {
+        Some(rest) if rest.as_os_str().is_empty() => format!("~/{file_name}"),
+        Some(rest) => format!("~/{}/{file_name}", rest.display()),
+        None => folder.join(file_name).display().to_string(),
+    }
+}
+
+/// The folder a typed path would put its file in when that folder does not exist yet (saving
+/// creates it); `None` for an empty path, an existing folder, or a file whose folder exists.
+pub fn missing_folder(typed: &str) -> Option<PathBuf> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let target = resolve_typed_path(Path::new(typed));
+    if target.is_dir() {
+        return None;
+    }
+    let folder = target.parent().filter(|folder| !folder.as_os_str().is_empty())?;
+    (!folder.exists()).then(|| folder.to_owned())
+}
+
+/// Creates the folder of `target` if it is missing, as the typed-path field said it would;
+/// on a worker, before the file is written.
+pub fn create_missing_folder(target: &Path) -> Result<(), String> {
+    let Some(folder) = target.parent().filter(|folder| !folder.as_os_str().is_empty() && !folder.exists()) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(folder).map_err(|err| format!("Cannot create the folder {}: {err}", folder.display()))
 }
 
 /// The file a typed path means: `~` and relative paths start in the home folder (a
@@ -95,6 +147,29 @@ mod tests {
         assert!(answer(None, 5).could_not_open());
         assert!(!answer(None, 2_000).could_not_open(), "the person cancelled");
         assert!(!answer(Some("/tmp/a.csv"), 5).could_not_open());
+    }
+
+    #[test]
+    fn a_missing_folder_is_named_and_created_on_saving() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("backups").join("2026").join("copy.json");
+        let typed = file.display().to_string();
+        assert_eq!(missing_folder(&typed), Some(dir.path().join("backups").join("2026")));
+        assert_eq!(missing_folder(&dir.path().display().to_string()), None, "an existing folder");
+        assert_eq!(missing_folder(&dir.path().join("a.json").display().to_string()), None, "its folder exists");
+        assert_eq!(missing_folder("  "), None);
+
+        create_missing_folder(&file).unwrap();
+        assert!(file.parent().unwrap().is_dir());
+        assert_eq!(missing_folder(&typed), None);
+    }
+
+    #[test]
+    fn the_example_path_is_in_a_folder_that_exists() {
+        let example = example_path("closedesk-backup.json");
+        assert!(example.ends_with("/closedesk-backup.json"), "{example}");
+        let folder = resolve_typed_path(Path::new(&example)).parent().map(Path::to_owned);
+        assert!(folder.is_some_and(|folder| folder.is_dir()), "{example}");
     }
 
     #[test]

@@ -106,6 +106,9 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     assert!(has_label(&harness, "Close the customer's account (assisted)"));
     assert!(has_label(&harness, "Back to the customer's overview"), "an agent has no settings page to go back to");
     assert!(!has_label(&harness, "Back to settings"));
+    // Every step speaks to the agent about the customer, never as if the agent were them.
+    assert!(has_label(&harness, "What the customer loses, and what stays"));
+    assert!(!has_text(&harness, "What you lose"));
     press(&mut harness, "I understand");
     press(&mut harness, "Continue");
 
@@ -116,8 +119,12 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     press(&mut harness, "Continue");
     step_until(&mut harness, "the backup step", |h| has_label(h, "Continue without a backup"));
     assert!(has_text(&harness, "recorded in the audit trail under your name"), "the agent is told a backup is audited");
+    assert!(has_text(&harness, "keep a copy of the customer's orders"), "{}", "not \"your orders\"");
     press(&mut harness, "Continue without a backup");
     step_until(&mut harness, "the summary", |h| has_label(h, "Send code"));
+    assert!(has_text(&harness, "Once you confirm with the code mailed to the customer, "));
+    assert!(has_text(&harness, "Until then the customer can cancel"));
+    assert!(!has_text(&harness, "we mail you") && !has_label(&harness, "Mail sent to you"));
     press(&mut harness, "Send code");
 
     step_until(&mut harness, "the confirmation", |h| has_input(h, A11yRole::TextInput, "Code"));
@@ -149,9 +156,10 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
 
     // The customer changes their mind: the agent cancels with a new code read out.
     press(&mut harness, "Back to the customer");
-    step_until(&mut harness, "the pending customer", |h| has_label(h, "Cancel closure"));
-    press(&mut harness, "Cancel closure");
+    step_until(&mut harness, "the pending customer", |h| has_label(h, "Cancel closure…"));
+    press(&mut harness, "Cancel closure…");
     step_until(&mut harness, "the cancel code field", |h| has_input(h, A11yRole::TextInput, "Customer's code"));
+    assert!(has_text(&harness, "Cancelling keeps the customer's account and everything it holds"), "what it does");
     let code = mailed_code(&db, demo.email);
     type_into(&mut harness, A11yRole::TextInput, "Customer's code", &code);
     // The same words as the mail's and every other cancel button's.
@@ -160,6 +168,29 @@ fn agent_assists_a_closure_to_pending_and_cancels_it_with_the_customers_codes() 
     assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::Active));
     let cancel = audit::list(&conn, Some(id), 1000).unwrap().into_iter().rfind(|line| line.action == "closure_cancel");
     assert_eq!(cancel.map(|line| (line.outcome, line.actor_kind)), Some(("ok".to_owned(), "agent".to_owned())));
+}
+
+#[test]
+fn an_assisted_wizards_blocker_links_to_the_customers_rows_and_back_to_the_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("in-transit order").unwrap();
+    let mut harness = agent_signed_in(&db);
+    search_and_open(&mut harness, demo, demo.email);
+    let (conn, id) = account_of(&db, demo);
+    let orders: i64 =
+        conn.query_row("SELECT count(*) FROM orders WHERE account_id = ?1", [id.0], |r| r.get(0)).unwrap();
+
+    press(&mut harness, "Assist closure");
+    let step = "Step 1 of 6: Before the customer closes";
+    step_until(&mut harness, "the blockers", |h| has_label(h, "What stands in the way") && has_label(h, step));
+    harness.get_by_role_and_label(A11yRole::Link, "1 order in transit").click();
+    step_until(&mut harness, "the customer's filtered orders", |h| has_label(h, &format!("1 of {orders} orders")));
+    assert!(!has_label(&harness, "What stands in the way"), "the wizard is set aside");
+
+    press(&mut harness, "Back to closing");
+    step_until(&mut harness, "the same step", |h| has_label(h, step));
+    assert!(has_label(&harness, "What stands in the way"));
 }
 
 #[test]

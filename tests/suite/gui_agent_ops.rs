@@ -16,7 +16,7 @@ use closedesk::demo::DemoAccount;
 use closedesk::store::{accounts, agents, audit};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use gui::{Window, has_label, has_text, mailed_code, open_window_at, press, step_until, type_into};
+use gui::{Window, has_any_label, has_label, has_text, mailed_code, open_window_at, press, step_until, type_into};
 use jiff::{SignedDuration, Timestamp};
 
 /// The queue, the audit lines and the admin page want a little more room than the default.
@@ -55,7 +55,30 @@ fn admin_purges_the_due_account_and_sees_its_receipt() {
     assert!(has_label(&harness, &format!("Cancel closure of account {pending}…")));
     harness.check_accessibility();
 
-    press(&mut harness, "Purge due now");
+    press(&mut harness, "Purge due now…");
+    step_until(&mut harness, "the list of what would go", |h| has_label(h, "Purge 1 account for good?"));
+    // The list counts what the purge deletes, by the same statements it runs.
+    let conn = closedesk::store::open_existing(&db).unwrap();
+    let orders: i64 =
+        conn.query_row("SELECT count(*) FROM orders WHERE account_id = ?1", [pending.0], |row| row.get(0)).unwrap();
+    drop(conn);
+    assert!(has_any_label(&harness, &pending.to_string()), "the account is listed");
+    assert!(has_label(&harness, "Orders") && has_any_label(&harness, &orders.to_string()), "its orders are counted");
+    let demo = DemoAccount::by_situation("closure pending").unwrap();
+    assert!(!has_text(&harness, demo.email), "the list shows the email masked, as the queue does");
+    harness.check_accessibility();
+
+    // A wrong password purges nothing, and says so.
+    type_into(&mut harness, Role::PasswordInput, "Your password, to confirm", "not my password");
+    press(&mut harness, "Purge 1 account");
+    step_until(&mut harness, "the refusal", |h| has_label(h, "That is not your password: nothing was purged."));
+    let conn = closedesk::store::open_existing(&db).unwrap();
+    assert!(accounts::find_account(&conn, &AccountRef::Id(pending)).unwrap().is_some(), "nothing was purged");
+    drop(conn);
+
+    let (_, password) = gui::demo_staff(StaffRole::Admin);
+    type_into(&mut harness, Role::PasswordInput, "Your password, to confirm", password);
+    press(&mut harness, "Purge 1 account");
     step_until(&mut harness, "the receipts", |h| has_label(h, "Purged 1 account"));
     assert!(has_label(&harness, &format!("Receipt for account {pending}")));
     step_until(&mut harness, "the emptied queue", |h| has_label(h, "No account is waiting for its purge."));
@@ -71,8 +94,18 @@ fn admin_purges_the_due_account_and_sees_its_receipt() {
         conn.query_row("SELECT count(*) FROM tombstones WHERE account_id = ?1", [pending.0], |row| row.get(0)).unwrap();
     assert_eq!(tombstones, 1, "the purged account left its tombstone");
     assert!(accounts::find_account(&conn, &AccountRef::Id(pending)).unwrap().is_none());
+    let admin = agents::find_by_name(&conn, "admin").unwrap().unwrap();
     let run = audit::AuditFilter { action: Some("purge_queue_run".into()), ..audit::AuditFilter::default() };
-    assert_eq!(audit::count(&conn, &run).unwrap(), 1, "the admin's purge run is audited");
+    let runs: Vec<String> = audit::query(&conn, &run, 0, None).unwrap().into_iter().map(|r| r.outcome).collect();
+    assert_eq!(runs, ["ok", "wrong_password"], "the admin's purge run and the refused attempt are audited");
+    let purge =
+        audit::AuditFilter { action: Some("purge".into()), account: Some(pending), ..audit::AuditFilter::default() };
+    let line = &audit::query(&conn, &purge, 0, None).unwrap()[0];
+    assert_eq!(
+        (line.actor_kind.as_str(), line.actor_id),
+        ("agent", Some(admin.id.0)),
+        "the purge line names the admin"
+    );
 }
 
 #[test]
@@ -88,7 +121,7 @@ fn an_agent_sees_neither_the_admin_page_nor_the_purge_and_core_refuses_it() {
     assert!(!has_label(&harness, "Admin"), "no admin tab for an agent");
     press(&mut harness, "Closure queue");
     step_until(&mut harness, "the queue", |h| has_label(h, "due"));
-    assert!(!has_label(&harness, "Purge due now"), "no purge button for an agent");
+    assert!(!has_label(&harness, "Purge due now…"), "no purge button for an agent");
 
     let conn = closedesk::store::open_existing(&db).unwrap();
     let agent = agents::find_by_name(&conn, "agent").unwrap().unwrap();
@@ -139,7 +172,9 @@ fn the_audit_viewer_filters_by_action_and_exports_the_filtered_view_as_csv() {
     let csv = dir.path().join("audit.csv");
     type_into(&mut harness, Role::TextInput, "CSV file path", &csv.display().to_string());
     press(&mut harness, "Save CSV");
-    step_until(&mut harness, "the saved CSV", |h| has_text(h, "audit lines to"));
+    let saved =
+        if expected == 1 { "Saved 1 audit line to".to_owned() } else { format!("Saved {expected} audit lines to") };
+    step_until(&mut harness, "the saved CSV", |h| has_text(h, &saved));
 
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
@@ -156,15 +191,15 @@ fn admin_adds_an_agent_and_disables_it_and_the_agent_cannot_sign_in() {
     let mut harness = staff_signed_in(&db, Clock::System, StaffRole::Admin);
 
     press(&mut harness, "Admin");
-    step_until(&mut harness, "the agents list", |h| has_label(h, "Disable agent"));
+    step_until(&mut harness, "the agents list", |h| has_label(h, "Disable agent…"));
     assert!(has_label(&harness, "admin (you)"));
-    assert!(!has_label(&harness, "Disable admin"), "an admin is not offered to lock themselves out");
+    assert!(!has_label(&harness, "Disable admin…"), "an admin is not offered to lock themselves out");
     assert!(has_label(&harness, "Reset password of admin…"));
     type_into(&mut harness, Role::TextInput, "Agent name", "robin");
     type_into(&mut harness, Role::PasswordInput, "New agent's password", "robins-password");
     press(&mut harness, "Add agent");
     step_until(&mut harness, "the new agent", |h| has_label(h, "Added robin as agent."));
-    step_until(&mut harness, "robin in the list", |h| has_label(h, "Disable robin"));
+    step_until(&mut harness, "robin in the list", |h| has_label(h, "Disable robin…"));
     harness.check_accessibility();
 
     let signs_in = || {
@@ -174,7 +209,16 @@ fn admin_adds_an_agent_and_disables_it_and_the_agent_cannot_sign_in() {
     };
     assert!(signs_in());
 
-    press(&mut harness, "Disable robin");
+    // Disabling says what it does and waits for a yes.
+    press(&mut harness, "Disable robin…");
+    step_until(&mut harness, "the question", |h| has_label(h, "Disable robin?"));
+    assert!(has_text(&harness, "robin can no longer sign in, and a session robin has open ends"));
+    press(&mut harness, "Keep robin active");
+    step_until(&mut harness, "the question gone", |h| !has_label(h, "Disable robin?"));
+    assert!(signs_in(), "keeping robin changed nothing");
+    press(&mut harness, "Disable robin…");
+    step_until(&mut harness, "the question", |h| has_label(h, "Disable robin?"));
+    press(&mut harness, "Disable robin now");
     step_until(&mut harness, "the disabled agent", |h| has_label(h, "robin can no longer sign in."));
     step_until(&mut harness, "the enable button", |h| has_label(h, "Enable robin"));
     assert!(!signs_in(), "a disabled agent cannot sign in");

@@ -193,7 +193,12 @@ fn the_readiness_panel_names_each_demo_accounts_real_blockers_and_nothing_else()
         for title in every_blocker.iter().filter(|title| !expected.contains(title)) {
             assert!(!has_label(&harness, title), "{}: {title} is not its blocker", demo.situation);
         }
-        if expected.is_empty() {
+        if demo.situation == "closure pending" {
+            // A closure already confirmed is not "ready to close": it is scheduled, and says when.
+            let scheduled = harness.query_all_by_label_contains("This account is scheduled for deletion on ").count();
+            assert!(scheduled > 0, "{}", demo.situation);
+            assert!(!has_label(&harness, "Nothing blocks closing this account."));
+        } else if expected.is_empty() {
             assert!(has_label(&harness, "Nothing blocks closing this account."), "{}", demo.situation);
         } else {
             let count = expected.len();
@@ -346,9 +351,10 @@ fn an_opened_backup_shows_read_only_with_the_same_counts() {
     assert!(has_role(&harness, Role::Button, &format!("Disputes ({})", counts.disputes)));
     assert!(has_role(&harness, Role::Button, &format!("Conversations ({})", counts.conversations)));
     assert!(has_role(&harness, Role::Link, "1 dispute awaiting seller"), "the blockers as the backup holds them");
-    for action in ["Account settings", "Close account…", "Back up account…"] {
+    for action in ["Account settings", "Close account…", "Back up account…", "Sign out"] {
         assert!(harness.query_by_label_contains(action).is_none(), "no {action} in a backup");
     }
+    assert!(has_role(&harness, Role::Button, "Close backup"), "nobody is signed in: the backup is closed");
 
     // Its tables page from the backup like the live ones.
     harness.get_by_role_and_label(Role::Link, "1 dispute awaiting seller").click();

@@ -98,6 +98,8 @@ fn demo_agent_signs_in_and_sees_the_customer_list_with_masked_emails() {
     harness.get_by_label("Sign in").click();
     step_until(&mut harness, "the agent screen", |h| has_label(h, "Signed in as agent (Agent)"));
     step_until(&mut harness, "the customer list", |h| has_label(h, demo.display_name));
+    let named = harness.query_all_by_label_contains("agent (Agent)").count();
+    assert_eq!(named, 1, "the agent is named once, in the top bar");
 
     let masked = closedesk::core::masking::mask_email(demo.email);
     assert!(has_label(&harness, &masked), "emails are masked as {masked}");

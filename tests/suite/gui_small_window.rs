@@ -87,7 +87,11 @@ fn a_purge_of_many_accounts_keeps_the_queue_on_screen_below_its_receipts() {
     let cancel = harness.query_all(By::new().predicate(is_cancel)).next().unwrap().rect();
     assert!(on_screen(cancel), "the first row's cancel button is in the window: {cancel:?}");
     assert!(cancel.height() < 30.0, "the cancel button is one line, not a tower of words: {cancel:?}");
-    press(&mut harness, "Purge due now");
+    press(&mut harness, "Purge due now…");
+    step_until(&mut harness, "the purge's question", |h| has_label(h, "Purge 41 accounts for good?"));
+    let (_, password) = gui::demo_staff(StaffRole::Admin);
+    gui::type_into(&mut harness, egui::accesskit::Role::PasswordInput, "Your password, to confirm", password);
+    press(&mut harness, "Purge 41 accounts");
     step_until(&mut harness, "the receipts", |h| has_label(h, "Purged 41 accounts"));
     step_until(&mut harness, "the emptied queue", |h| has_label(h, "No account is waiting for its purge."));
 

@@ -10,7 +10,7 @@ use closedesk::core::AccountStatus;
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
 use closedesk::store::{accounts, closure};
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use gui::{
     Window, account_of, customer_signed_in as signed_in, has_input, has_label, has_text, mailed_code, press,
     step_until, type_into,
@@ -88,7 +88,7 @@ fn closable_account_reaches_pending_through_wizard() {
     press(&mut harness, "Confirm & Close");
 
     step_until(&mut harness, "the done step", |h| has_text(h, "Your account is scheduled for deletion on "));
-    assert!(has_label(&harness, "Cancel the closure…"), "the way back is offered");
+    assert!(has_label(&harness, "Cancel closure…"), "the way back is offered");
 
     let (conn, id) = account_of(&db, demo);
     assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::ClosurePending));
@@ -122,6 +122,31 @@ fn blocked_account_cannot_pass_the_readiness_step() {
 
     let (conn, id) = account_of(&db, demo);
     assert_eq!(closure::account_state(&conn, id).unwrap(), Some(AccountStatus::Active));
+}
+
+#[test]
+fn a_blocker_in_the_wizard_links_to_its_rows_and_back_to_the_same_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("in-transit order").unwrap();
+    let mut harness = settings_of(&db, demo);
+    let (conn, id) = account_of(&db, demo);
+    let orders: i64 =
+        conn.query_row("SELECT count(*) FROM orders WHERE account_id = ?1", [id.0], |r| r.get(0)).unwrap();
+
+    press(&mut harness, "Close account…");
+    step_until(&mut harness, "the blockers", |h| has_label(h, "What stands in the way"));
+    let step = "Step 1 of 7: Before you close";
+    assert!(has_label(&harness, step));
+    harness.get_by_role_and_label(Role::Link, "1 order in transit").click();
+    step_until(&mut harness, "the filtered orders", |h| has_label(h, &format!("1 of {orders} orders")));
+    assert!(!has_label(&harness, "What stands in the way"), "the wizard is set aside");
+    harness.check_accessibility();
+
+    press(&mut harness, "Back to closing");
+    step_until(&mut harness, "the same step", |h| has_label(h, step));
+    assert!(has_label(&harness, "What stands in the way"), "the wizard kept its verdict");
+    assert!(!has_label(&harness, "Back to closing"));
 }
 
 #[test]
@@ -160,6 +185,23 @@ fn closure_pending_account_cancels_with_password_and_code() {
 }
 
 #[test]
+fn a_typed_path_in_a_missing_folder_says_it_creates_the_folder_and_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("closable").unwrap();
+    let mut harness = settings_of(&db, demo);
+
+    let path = dir.path().join("backups").join("amelie.json");
+    type_into(&mut harness, Role::TextInput, "Backup file path", &path.display().to_string());
+    let folder = format!("The folder {} does not exist yet: saving creates it.", dir.path().join("backups").display());
+    step_until(&mut harness, "the folder note", |h| has_label(h, &folder));
+    press(&mut harness, "Save");
+    step_until(&mut harness, "the backup", |h| has_text(h, "Backup saved to"));
+    closedesk::backup::verify(&path, None).expect("the backup verifies in the folder it created");
+    assert!(!has_label(&harness, &folder), "the folder exists now");
+}
+
+#[test]
 fn typed_path_export_writes_a_verifiable_backup() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("closedesk.db");
@@ -194,4 +236,58 @@ fn typed_path_export_writes_a_verifiable_backup() {
         .filter(|entry| entry.file_name().to_string_lossy().ends_with(".partial"))
         .collect();
     assert!(leftovers.is_empty(), "no temporary file remains");
+}
+
+/// Whether the subscription switch labelled `label` is on.
+fn switched_on(harness: &Window, label: &str) -> bool {
+    let switch = harness.get_by_role_and_label(Role::CheckBox, label);
+    switch.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+}
+
+#[test]
+fn marketing_mail_stays_off_after_a_cancelled_closure_until_the_customer_turns_it_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let demo = DemoAccount::by_situation("closure pending").unwrap();
+    let mut harness = signed_in(&db, demo);
+    step_until(&mut harness, "the closure-pending screen", |h| has_label(h, "Cancel the closure?"));
+    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_CUSTOMER_PASSWORD);
+    press(&mut harness, "Continue");
+    step_until(&mut harness, "the code field", |h| has_input(h, Role::TextInput, "Code"));
+    let code = mailed_code(&db, demo.email);
+    type_into(&mut harness, Role::TextInput, "Code", &code);
+    press(&mut harness, "Cancel closure");
+    step_until(&mut harness, "the overview", |h| {
+        has_text(h, "Marketing mail stays off until you turn it on in Account settings.")
+    });
+
+    press(&mut harness, "Account settings");
+    step_until(&mut harness, "the subscriptions", |h| {
+        h.query_by_role_and_label(Role::CheckBox, "Marketing email").is_some()
+    });
+    assert!(!switched_on(&harness, "Marketing email"), "the cancelled closure left marketing mail off");
+    harness.check_accessibility();
+
+    harness.get_by_role_and_label(Role::CheckBox, "Marketing email").click();
+    let (conn, id) = account_of(&db, demo);
+    let stored = || -> bool {
+        conn.query_row(
+            "SELECT enabled FROM subscriptions WHERE account_id = ?1 AND topic = 'marketing_email'",
+            [id.0],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    step_until(&mut harness, "the choice stored", |_| stored());
+    // The page reads the subscriptions again: the switch shows what is stored, not what was clicked.
+    step_until(&mut harness, "the settings read again", |h| {
+        !h.get_by_role_and_label(Role::CheckBox, "Marketing email").accesskit_node().is_disabled()
+    });
+    assert!(switched_on(&harness, "Marketing email"));
+    let filter = closedesk::store::audit::AuditFilter {
+        account: Some(id),
+        action: Some("subscription_on".into()),
+        ..Default::default()
+    };
+    assert_eq!(closedesk::store::audit::count(&conn, &filter).unwrap(), 1, "and audited");
 }

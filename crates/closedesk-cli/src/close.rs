@@ -228,7 +228,10 @@ pub fn purge_due(
             staff::run_purge(db, session, now, &mut |_, _| {})
                 .map_err(|err| super::staff::failure(err, "run the purge"))?
         }
-        None => crate::store::purge::purge_due(&mut conn, now, &paths::outbox_dir(db), &mut |_, _| {})?,
+        None => {
+            // The file's owner runs it, not a person signed in: the purge lines name the system.
+            crate::store::purge::purge_due(&mut conn, now, &paths::outbox_dir(db), Actor::System, None, &mut |_, _| {})?
+        }
     };
     // The purge is committed and audited (a tombstone and a "purge" line per account) before a
     // word is printed: a reader that went away loses the words, not the record.

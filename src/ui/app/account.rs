@@ -18,15 +18,15 @@ use crate::ui::jobs::{JobKind, JobOutput, Jobs};
 use crate::ui::mailbox::{self, MailboxView};
 use crate::ui::remote::Remote;
 use crate::ui::screens::closure_pending::ClosurePendingView;
+use crate::ui::screens::dashboard::DashboardCommand;
 use crate::ui::screens::overview::OverviewView;
-use crate::ui::screens::settings::{SettingsData, settings_ui};
-use crate::ui::screens::wizard::{WizardView, wizard_ui};
+use crate::ui::screens::settings::{SettingsData, SettingsPage, settings_ui};
+use crate::ui::screens::wizard::{WizardView, back_to_closing_ui, wizard_ui};
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
 
 /// What the overview says after a closure was cancelled.
-const CANCELLED_NOTICE: &str =
-    "The closure was cancelled: your account is active again. Marketing mail stays off until you turn it on.";
+const CANCELLED_NOTICE: &str = "The closure was cancelled: your account is active again. Marketing mail stays off until you turn it on in Account settings.";
 
 /// A signed-in customer's pages beyond the overview, kept for the session: leaving the
 /// settings for the overview keeps a wizard or an export where it was.
@@ -36,6 +36,12 @@ pub(super) struct AccountArea {
     page: AreaPage,
     settings: Remote<SettingsData>,
     settings_wanted: bool,
+    /// A subscription change to make on the settings worker, then read the page again.
+    subscription_change: Option<(String, bool)>,
+    /// The settings worker is making a subscription change.
+    subscription_changing: bool,
+    /// Why the last subscription change was refused.
+    subscription_error: Option<String>,
     wizard: Option<WizardView>,
     export: ExportState,
     /// A one-time notice above the overview.
@@ -49,6 +55,9 @@ impl AccountArea {
             page: AreaPage::Overview,
             settings: Remote::Loading,
             settings_wanted: true,
+            subscription_change: None,
+            subscription_changing: false,
+            subscription_error: None,
             wizard: None,
             // The export worker checks the session's principal, not the account on screen.
             export: ExportState::new(account, principal),
@@ -66,14 +75,15 @@ impl AccountArea {
 pub(super) enum Drawn {
     /// A page of the area, and the command it returned.
     Page(Option<Command>),
-    /// Nothing but a notice, if any: the overview is to be drawn below.
-    Overview,
+    /// Nothing but a notice or the way back to a wizard set aside, if any, and what was pressed
+    /// there: the overview is to be drawn below.
+    Overview(Option<Command>),
 }
 
 /// Draws a customer's page when it is not the overview.
 pub(super) fn area_ui(ui: &mut Ui, area: Option<&mut AccountArea>) -> Drawn {
     let Some(area) = area else {
-        return Drawn::Overview;
+        return Drawn::Overview(None);
     };
     match area.page {
         AreaPage::Overview => {
@@ -81,11 +91,20 @@ pub(super) fn area_ui(ui: &mut Ui, area: Option<&mut AccountArea>) -> Drawn {
                 notice_ui(ui, flash);
                 ui.add_space(theme::SPACE_M);
             }
-            Drawn::Overview
+            if area.wizard.as_ref().is_some_and(|wizard| wizard.paused) {
+                return Drawn::Overview(back_to_closing_ui(ui));
+            }
+            Drawn::Overview(None)
         }
         AreaPage::Settings => {
             let closing = area.wizard.as_ref().is_some_and(|wizard| !wizard.is_done());
-            Drawn::Page(settings_ui(ui, &area.settings, &mut area.export, closing))
+            let page = SettingsPage {
+                data: &area.settings,
+                closing_in_progress: closing,
+                changing: area.subscription_change.is_some() || area.subscription_changing,
+                subscription_error: area.subscription_error.as_deref(),
+            };
+            Drawn::Page(settings_ui(ui, &page, &mut area.export))
         }
         AreaPage::Wizard => {
             Drawn::Page(area.wizard.as_mut().and_then(|wizard| wizard_ui(ui, wizard, &mut area.export)))
@@ -122,6 +141,16 @@ impl ClosedeskApp {
             return;
         }
         let now = self.clock.now();
+        if let ClosureCommand::ShowBlockerRows { listing, statuses } = command {
+            if self.pause_wizard(true) {
+                self.apply_dashboard(DashboardCommand::ShowRows { listing, statuses });
+            }
+            return;
+        }
+        if matches!(command, ClosureCommand::BackToClosing) {
+            self.pause_wizard(false);
+            return;
+        }
         if let Screen::Agent(agent) = &mut self.screen {
             // An assisted closure: the desk handles leaving and restarting; steps queue as here.
             if let Some(step) = agent_desk::apply_closure(agent, command, &self.jobs, now)
@@ -146,13 +175,25 @@ impl ClosedeskApp {
                 if page == AreaPage::Settings {
                     area.reload_settings();
                 }
+                if let Some(wizard) = area.wizard.as_mut().filter(|_| page == AreaPage::Wizard) {
+                    wizard.paused = false;
+                }
                 area.page = page;
                 area.flash = None;
             }
             ClosureCommand::ReloadSettings => area.reload_settings(),
+            ClosureCommand::SetSubscription { topic, enabled } => {
+                if area.subscription_change.is_none() && !area.subscription_changing {
+                    area.subscription_change = Some((topic, enabled));
+                    area.subscription_error = None;
+                }
+            }
             ClosureCommand::StartClosing => {
                 if area.wizard.as_ref().is_none_or(WizardView::is_done) {
                     area.wizard = Some(WizardView::new(area.account, &db_path, now));
+                }
+                if let Some(wizard) = area.wizard.as_mut() {
+                    wizard.paused = false;
                 }
                 area.page = AreaPage::Wizard;
                 area.flash = None;
@@ -186,6 +227,28 @@ impl ClosedeskApp {
             self.commands.push(Command::ReloadAccount);
             self.jobs.ctx().request_repaint();
         }
+    }
+
+    /// Sets the wizard on screen aside for a blocker's rows (`paused`), or brings it back at
+    /// its step; whether there was one.
+    fn pause_wizard(&mut self, paused: bool) -> bool {
+        if let Screen::Agent(agent) = &mut self.screen {
+            let Some(wizard) = agent.desk.assist.as_mut() else {
+                return false;
+            };
+            wizard.paused = paused;
+            return true;
+        }
+        let Some(area) = self.area.as_mut().filter(|_| matches!(self.screen, Screen::Customer(_))) else {
+            return false;
+        };
+        let Some(wizard) = area.wizard.as_mut() else {
+            return false;
+        };
+        wizard.paused = paused;
+        area.page = if paused { AreaPage::Overview } else { AreaPage::Wizard };
+        area.flash = None;
+        true
     }
 
     fn apply_to_pending(&mut self, command: ClosureCommand) {
@@ -242,6 +305,15 @@ impl ClosedeskApp {
                     && area.account == account
                 {
                     area.settings = result.into();
+                    area.subscription_changing = false;
+                }
+            }
+            ClosureOutput::SubscriptionRefused { account, message } => {
+                if let Some(area) = self.area.as_mut()
+                    && area.account == account
+                {
+                    area.subscription_error = Some(message);
+                    area.subscription_changing = false;
                 }
             }
         }
@@ -330,6 +402,7 @@ impl ClosedeskApp {
             JobKind::LoadSettings => {
                 if let Some(area) = self.area.as_mut() {
                     area.settings = Remote::Failed(message);
+                    area.subscription_changing = false;
                 }
             }
             JobKind::SaveDialog | JobKind::Export => {
@@ -365,23 +438,47 @@ impl ClosedeskApp {
         let Some(area) = area.as_mut().filter(|_| matches!(screen, Screen::Customer(_))) else {
             return;
         };
-        if area.page == AreaPage::Settings && area.settings_wanted && !jobs.is_running(JobKind::LoadSettings) {
-            area.settings_wanted = false;
-            let (db_path, account) = (jobs.db_path().to_owned(), area.account);
-            let started = jobs.start(JobKind::LoadSettings, move || {
-                JobOutput::Closure(Box::new(ClosureOutput::Settings {
-                    account,
-                    result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
-                }))
-            });
-            if let Err(err) = started {
-                area.settings = Remote::Failed(err.to_string());
-            }
+        if area.page == AreaPage::Settings && !jobs.is_running(JobKind::LoadSettings) {
+            start_settings_work(area, jobs, principal, now);
         }
         area.export.poll_progress();
         if let Some(wizard) = area.wizard.as_mut() {
             wizard.now = now;
         }
+    }
+}
+
+/// Starts the settings worker: a subscription change the customer asked for (then the page's
+/// data again), or the page's data when it is wanted.
+fn start_settings_work(area: &mut AccountArea, jobs: &mut Jobs, principal: Option<Principal>, now: Timestamp) {
+    let (db_path, account) = (jobs.db_path().to_owned(), area.account);
+    let started = if let Some((topic, enabled)) = area.subscription_change.take() {
+        area.settings_wanted = false;
+        area.subscription_changing = true;
+        jobs.start(JobKind::LoadSettings, move || {
+            let output = match service::account::set_subscription(&db_path, principal, account, &topic, enabled, now) {
+                Ok(()) => ClosureOutput::Settings {
+                    account,
+                    result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
+                },
+                Err(err) => ClosureOutput::SubscriptionRefused { account, message: err.to_string() },
+            };
+            JobOutput::Closure(Box::new(output))
+        })
+    } else if area.settings_wanted {
+        area.settings_wanted = false;
+        jobs.start(JobKind::LoadSettings, move || {
+            JobOutput::Closure(Box::new(ClosureOutput::Settings {
+                account,
+                result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
+            }))
+        })
+    } else {
+        return;
+    };
+    if let Err(err) = started {
+        area.settings = Remote::Failed(err.to_string());
+        area.subscription_changing = false;
     }
 }
 

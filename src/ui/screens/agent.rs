@@ -28,7 +28,7 @@ use super::agent_queue::{QueueView, agent_queue_ui};
 use super::lock::lock_ui;
 use super::overview::{OverviewView, overview_ui};
 use super::reveal::reveal_form_ui;
-use super::wizard::wizard_ui;
+use super::wizard::{back_to_closing_ui, wizard_ui};
 
 /// The customer list as an agent searches it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -140,14 +140,11 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
         // Locked: nothing about any customer, on any page.
         return lock_ui(ui, lock, &identity);
     }
-    // One line for the pages and who is signed in: a small window keeps its height for customers.
+    // The pages; who is signed in is said once, in the top bar.
     ui.horizontal(|ui| {
         for page in AgentPage::for_role(view.role) {
             ui.selectable_value(&mut view.page, *page, page.label());
         }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.add(egui::Label::new(RichText::new(format!("Signed in as {identity}")).weak()).truncate());
-        });
     });
     ui.separator();
     ui.add_space(theme::SPACE_M);
@@ -170,7 +167,7 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
 fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, principal: Principal) -> Option<Command> {
     let name = open.data.ready().map(|summary| summary.account.display_name.clone());
     let name = name.unwrap_or_else(|| format!("Account {}", open.account));
-    if let Some(wizard) = desk.assist.as_mut() {
+    if let Some(wizard) = desk.assist.as_mut().filter(|wizard| !wizard.paused) {
         let leave = ui
             .horizontal(|ui| {
                 let leave = ui.add_enabled(!wizard.flow.is_busy(), egui::Button::new("Back to the customer")).clicked();
@@ -190,6 +187,7 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         return assisted_cancel_ui(ui, cancel, &name, desk.now);
     }
 
+    let back = if desk.assist.as_ref().is_some_and(|wizard| wizard.paused) { back_to_closing_ui(ui) } else { None };
     let mut command = None;
     let (can_close, can_cancel) = closure_actions(open);
     ui.horizontal(|ui| {
@@ -220,7 +218,7 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         }
         if can_cancel
             && ui
-                .button("Cancel closure")
+                .button("Cancel closure…")
                 .on_hover_text("Cancel the pending closure with a code mailed to the customer")
                 .clicked()
         {
@@ -240,8 +238,12 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         ui.label(RichText::new("Personal data is masked. \"Reveal\" shows it and records why.").weak());
     }
     ui.add_space(theme::SPACE_S);
-    overview_ui(ui, open).or(command)
+    overview_ui(ui, open).or(command).or(back)
 }
+
+/// What cancelling someone's closure does, said before the agent confirms it.
+pub const CANCEL_KEEPS: &str = "Cancelling keeps the customer's account and everything it holds: the account is active \
+     again and its scheduled deletion is dropped. Marketing mail stays off until the customer turns it on.";
 
 /// The assisted cancellation: a code goes to the customer, who reads it out.
 fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Timestamp) -> Option<Command> {
@@ -251,6 +253,7 @@ fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Ti
     }
     ui.add_space(theme::SPACE_S);
     ui.label(RichText::new(format!("Cancel the closure of {name}")).size(theme::TITLE_SIZE).strong());
+    ui.label(CANCEL_KEEPS);
     ui.add_space(theme::SPACE_S);
     if cancel.is_done() {
         notice_ui(ui, "The closure is cancelled: the account is active again.");

@@ -30,6 +30,8 @@ pub struct AdminView {
     pub reset_for: Option<AgentId>,
     /// The new password as typed in the reset form.
     pub reset_password: SecretField,
+    /// The agent whose disabling waits for the admin's confirmation.
+    pub confirm_disable: Option<AgentId>,
     /// What the agent worker is doing, if anything.
     pub busy: Option<&'static str>,
     /// The outcome of the last change.
@@ -50,6 +52,7 @@ impl Default for AdminView {
             new_password: SecretField::default(),
             reset_for: None,
             reset_password: SecretField::default(),
+            confirm_disable: None,
             busy: None,
             notice: None,
             error: None,
@@ -83,6 +86,11 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
                 }
             }
         }
+        if let Some(agent) = view.confirm_disable
+            && let Some(answer) = confirm_disable_ui(ui, view, agent)
+        {
+            command = Some(answer);
+        }
         if let Some(agent) = view.reset_for
             && let Some(reset) = reset_ui(ui, view, agent)
         {
@@ -115,7 +123,7 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
             &mut view.backup,
             "Back up database…",
             "Database backup path",
-            "e.g. ~/Documents/closedesk-copy.db",
+            "closedesk-copy.db",
             "Save copy",
             true,
         );
@@ -167,10 +175,15 @@ fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], me: AgentId, idle: bool) ->
                     row.col(|ui| {
                         ui.add_enabled_ui(idle, |ui| {
                             ui.horizontal(|ui| {
-                                let (verb, disabled) =
-                                    if agent.disabled { ("Enable", false) } else { ("Disable", true) };
-                                if agent.id != me && ui.small_button(format!("{verb} {}", agent.name)).clicked() {
-                                    command = Some(OpsCommand::SetDisabled { agent: agent.id, disabled });
+                                // Enabling takes nothing from anyone; disabling asks first.
+                                if agent.id != me && agent.disabled {
+                                    if ui.small_button(format!("Enable {}", agent.name)).clicked() {
+                                        command = Some(OpsCommand::SetDisabled { agent: agent.id, disabled: false });
+                                    }
+                                } else if agent.id != me
+                                    && ui.small_button(format!("Disable {}…", agent.name)).clicked()
+                                {
+                                    command = Some(OpsCommand::AskDisable(Some(agent.id)));
                                 }
                                 if ui.small_button(format!("Reset password of {}…", agent.name)).clicked() {
                                     command = Some(OpsCommand::ShowReset(Some(agent.id)));
@@ -180,6 +193,31 @@ fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], me: AgentId, idle: bool) ->
                     });
                 });
             });
+    });
+    command
+}
+
+/// What disabling `agent` does, and the admin's explicit yes or no.
+fn confirm_disable_ui(ui: &mut Ui, view: &AdminView, agent: AgentId) -> Option<OpsCommand> {
+    let name =
+        view.agents.ready().and_then(|agents| agents.iter().find(|row| row.id == agent)).map(|row| row.name.clone())?;
+    let mut command = None;
+    let idle = view.busy.is_none();
+    theme::card_frame(ui.visuals()).show(ui, |ui| {
+        ui.set_width(ui.available_width().min(520.0));
+        ui.label(RichText::new(format!("Disable {name}?")).strong());
+        ui.label(format!(
+            "{name} can no longer sign in, and a session {name} has open ends at its next action. Nothing is \
+             deleted: the audit lines naming {name} stay, and you can enable {name} again later."
+        ));
+        ui.horizontal(|ui| {
+            if ui.add_enabled(idle, egui::Button::new(format!("Disable {name} now"))).clicked() {
+                command = Some(OpsCommand::SetDisabled { agent, disabled: true });
+            }
+            if ui.add_enabled(idle, egui::Button::new(format!("Keep {name} active"))).clicked() {
+                command = Some(OpsCommand::AskDisable(None));
+            }
+        });
     });
     command
 }

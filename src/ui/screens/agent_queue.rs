@@ -10,15 +10,16 @@ use egui_extras::{Column, TableBuilder};
 use jiff::Timestamp;
 
 use crate::core::masking::mask_email;
-use crate::core::words::counted;
 use crate::core::{AccountId, Role};
-use crate::service::staff::PurgeReceipt;
 use crate::service::staff::QueueRow;
+use crate::service::staff::{PurgePreview, PurgeReceipt};
 use crate::ui::agent_ops::OpsCommand;
 use crate::ui::closure::{ClosureFlow, ClosureRequest};
 use crate::ui::command::Command;
 use crate::ui::format::local_minute;
+use crate::ui::quantity::{counted, grouped};
 use crate::ui::remote::Remote;
+use crate::ui::screens::purge_confirm::{PurgeConfirm, purge_confirm_ui};
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
@@ -46,8 +47,13 @@ pub enum PurgeStage {
     /// Not run in this session.
     #[default]
     Idle,
-    /// The worker purges; its progress.
-    Running(SharedProgress),
+    /// The worker counts what a purge would delete.
+    Previewing,
+    /// The admin is shown what would go and asked for their password.
+    Confirming(PurgeConfirm),
+    /// The worker checks the password, then purges; its progress, and the confirmed list (shown
+    /// again if the password is refused).
+    Running(SharedProgress, Vec<PurgePreview>),
     /// The purge ended; one receipt per purged account.
     Done(Vec<PurgeReceipt>),
     /// The purge failed or was refused.
@@ -119,8 +125,9 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<C
     );
     ui.add_space(theme::SPACE_S);
 
+    let listed = view.rows.ready().map(Vec::as_slice).unwrap_or_default();
     if role == Role::Admin
-        && let Some(purge) = purge_ui(ui, &view.purge)
+        && let Some(purge) = purge_ui(ui, &mut view.purge, listed)
     {
         command = Some(purge);
     }
@@ -215,22 +222,34 @@ fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) ->
     command
 }
 
-/// "Purge due now", its progress bar, and the receipts of the last purge.
-fn purge_ui(ui: &mut Ui, purge: &PurgeStage) -> Option<OpsCommand> {
+/// "Purge due now", its confirmation, its progress bar, and the receipts of the last purge.
+fn purge_ui(ui: &mut Ui, purge: &mut PurgeStage, queue: &[QueueRow]) -> Option<OpsCommand> {
     let mut command = None;
-    let running = matches!(purge, PurgeStage::Running(_));
+    let idle = matches!(purge, PurgeStage::Idle | PurgeStage::Done(_) | PurgeStage::Failed(_));
     ui.horizontal(|ui| {
         let button = ui
-            .add_enabled(!running, egui::Button::new("Purge due now"))
-            .on_hover_text("Remove every account whose grace period has ended, for good");
+            .add_enabled(idle, egui::Button::new("Purge due now…"))
+            .on_hover_text("See which accounts' grace period has ended, then remove them for good");
         if button.clicked() {
-            command = Some(OpsCommand::RunPurge);
+            command = Some(OpsCommand::PreviewPurge);
         }
     });
     match purge {
         PurgeStage::Idle => {}
-        PurgeStage::Running(progress) => {
+        PurgeStage::Previewing => {
+            progress_ui(ui, "Counting what the purge would delete…");
+        }
+        PurgeStage::Confirming(confirm) => {
+            if let Some(step) = purge_confirm_ui(ui, confirm, queue) {
+                command = Some(step);
+            }
+        }
+        PurgeStage::Running(progress, _) => {
             let (done, total) = progress.get();
+            if total == 0 {
+                progress_ui(ui, "Checking your password…");
+                return command;
+            }
             let fraction = if total == 0 { 0.0 } else { done as f32 / total as f32 };
             ui.add(
                 egui::ProgressBar::new(fraction)
@@ -254,7 +273,7 @@ const RECEIPTS_MAX_HEIGHT: f32 = 220.0;
 
 /// One line per purged account: counts only, never a personal value.
 fn receipts_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
-    let purged = format!("Purged {}", counted(receipts.len() as i64, "account", "accounts"));
+    let purged = format!("Purged {}", counted(receipts.len() as u64, "account", "accounts"));
     ui.label(RichText::new(purged).color(theme::accent(ui.visuals())));
     // A run may purge hundreds: the receipts scroll, and the queue stays on screen below them.
     egui::ScrollArea::vertical().id_salt("purge_receipts").max_height(RECEIPTS_MAX_HEIGHT).show(ui, |ui| {
@@ -270,10 +289,10 @@ fn receipts_grid_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
         ui.end_row();
         for receipt in receipts {
             ui.label(format!("Receipt for account {}", receipt.account));
-            ui.label(receipt.rows_deleted.to_string());
-            ui.label(receipt.reviews_kept.to_string());
-            ui.label(receipt.mail_files_deleted.to_string());
-            let hits = receipt.scan.hits.to_string();
+            ui.label(grouped(receipt.rows_deleted));
+            ui.label(grouped(receipt.reviews_kept));
+            ui.label(grouped(receipt.mail_files_deleted));
+            let hits = grouped(receipt.scan.hits as u64);
             if receipt.scan.is_clean() {
                 ui.label(hits);
             } else {
@@ -299,6 +318,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.set_width(ui.available_width().min(560.0));
         ui.label(RichText::new(format!("Cancel the closure of account {}", cancel.account)).strong());
+        ui.label(crate::ui::screens::agent::CANCEL_KEEPS);
         if cancel.flow.is_done() {
             notice_ui(ui, &format!("The closure was cancelled: account {} is active again.", cancel.account));
             if ui.button("Close").clicked() {

@@ -142,7 +142,10 @@ fn cancel_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<Command> {
         error_text_ui(ui, message);
     }
     ui.add_space(theme::SPACE_M);
-    ui.label(RichText::new("Marketing mail stays off after cancelling; you can turn it on again later.").weak());
+    ui.label(
+        RichText::new("Marketing mail stays off after cancelling, until you turn it on again in Account settings.")
+            .weak(),
+    );
     ui.add_space(theme::SPACE_M);
     if let Some(refresh) = mailbox_panel_ui(ui, &view.mailbox) {
         return Some(refresh);

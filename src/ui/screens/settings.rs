@@ -1,5 +1,5 @@
-//! The account settings: back the account up, close it (or cancel its closure), and the
-//! email and notification subscriptions, shown read-only.
+//! The account settings: back the account up, close it (or cancel its closure), and turn the
+//! email and notification subscriptions on or off.
 
 use egui::{RichText, Ui};
 
@@ -12,15 +12,24 @@ use crate::ui::theme;
 use crate::ui::widgets::export_panel::export_panel_ui;
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
 
-pub use crate::service::account::{SettingsData, Subscription};
+pub use crate::service::account::SettingsData;
 
-/// Draws the settings page. `closing_in_progress` says a wizard was started and not finished.
-pub fn settings_ui(
-    ui: &mut Ui,
-    data: &Remote<SettingsData>,
-    export: &mut ExportState,
-    closing_in_progress: bool,
-) -> Option<Command> {
+/// What the settings page shows besides the backup panel.
+#[derive(Debug)]
+pub struct SettingsPage<'a> {
+    /// The account's status and subscriptions.
+    pub data: &'a Remote<SettingsData>,
+    /// A wizard was started and not finished.
+    pub closing_in_progress: bool,
+    /// A subscription change is being made: the switches wait for it.
+    pub changing: bool,
+    /// Why the last subscription change was refused.
+    pub subscription_error: Option<&'a str>,
+}
+
+/// Draws the settings page.
+pub fn settings_ui(ui: &mut Ui, page: &SettingsPage<'_>, export: &mut ExportState) -> Option<Command> {
+    let (data, closing_in_progress) = (page.data, page.closing_in_progress);
     let mut command = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.label(RichText::new("Your account settings").size(theme::TITLE_SIZE).strong());
@@ -53,7 +62,9 @@ pub fn settings_ui(
                 }
                 ui.add_space(theme::SPACE_L);
                 ui.separator();
-                subscriptions_ui(ui, &data.subscriptions);
+                if let Some(change) = subscriptions_ui(ui, data, page) {
+                    command = Some(change);
+                }
             }
         }
     });
@@ -75,7 +86,7 @@ fn close_section_ui(ui: &mut Ui, status: AccountStatus, closing_in_progress: boo
         AccountStatus::ClosurePending => {
             notice_ui(ui, "This account is already scheduled for deletion.");
             ui.add_space(theme::SPACE_S);
-            ui.button("Cancel the closure…").clicked().then_some(Command::Closure(ClosureCommand::OpenCancel))
+            ui.button("Cancel closure…").clicked().then_some(Command::Closure(ClosureCommand::OpenCancel))
         }
         AccountStatus::Closed => {
             ui.label("This account is closed.");
@@ -84,32 +95,52 @@ fn close_section_ui(ui: &mut Ui, status: AccountStatus, closing_in_progress: boo
     }
 }
 
-fn subscriptions_ui(ui: &mut Ui, subscriptions: &[Subscription]) {
+/// One switch per subscription; a marketing one cannot be turned on while the account is
+/// scheduled for deletion.
+fn subscriptions_ui(ui: &mut Ui, data: &SettingsData, page: &SettingsPage<'_>) -> Option<Command> {
+    let mut command = None;
     ui.label(RichText::new("Email and notification subscriptions").heading());
-    if subscriptions.is_empty() {
+    if data.subscriptions.is_empty() {
         ui.label(RichText::new("This account has no subscriptions.").weak());
-        return;
+        return None;
     }
-    egui::Grid::new("subscriptions").num_columns(3).spacing([theme::SPACE_L, theme::SPACE_S]).show(ui, |ui| {
-        for subscription in subscriptions {
-            ui.label(subscription.label());
-            ui.label(if subscription.enabled { "On" } else { "Off" });
+    let pending = data.status != AccountStatus::Active;
+    egui::Grid::new("subscriptions").num_columns(2).spacing([theme::SPACE_L, theme::SPACE_S]).show(ui, |ui| {
+        for subscription in &data.subscriptions {
+            let locked = pending && subscription.is_marketing() && !subscription.enabled;
+            let mut on = subscription.enabled;
+            let switch = ui.add_enabled(!page.changing && !locked, egui::Checkbox::new(&mut on, subscription.label()));
+            let switch = if locked {
+                switch.on_disabled_hover_text("Marketing mail stays off while the account is scheduled for deletion.")
+            } else {
+                switch
+            };
+            if switch.changed() {
+                command = Some(Command::Closure(ClosureCommand::SetSubscription {
+                    topic: subscription.topic.clone(),
+                    enabled: on,
+                }));
+            }
             ui.label(RichText::new(if subscription.is_marketing() { "marketing" } else { "" }).weak());
             ui.end_row();
         }
     });
+    if let Some(error) = page.subscription_error {
+        error_text_ui(ui, error);
+    }
     ui.label(
         RichText::new(
-            "Shown for reference. Marketing subscriptions are switched off when the account is closed, and stay \
-             off if the closure is cancelled.",
+            "Marketing subscriptions are switched off when the account is closed, and stay off if the closure is \
+             cancelled, until you turn them on here.",
         )
         .weak(),
     );
+    command
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::service::account::Subscription;
 
     #[test]
     fn topics_read_as_words_and_marketing_is_marked() {

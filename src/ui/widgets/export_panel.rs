@@ -8,6 +8,7 @@ use crate::core::money::group_thousands;
 use crate::ui::command::Command;
 use crate::ui::export::{ExportCommand, ExportStage, ExportState};
 use crate::ui::format::local_minute;
+use crate::ui::quantity::byte_size;
 use crate::ui::save_file::SaveAction;
 use crate::ui::theme;
 
@@ -26,7 +27,7 @@ const PROMPT: SavePrompt<'static> = SavePrompt {
     dialog_hover: "Choose where to save the backup",
     typed_heading: Some("Type a path instead"),
     path_label: "Backup file path",
-    hint: "e.g. ~/Documents/closedesk-backup.json",
+    example_file: "closedesk-backup.json",
     save_button: "Save",
     field_width: None,
 };
@@ -108,13 +109,13 @@ fn stage_ui(ui: &mut Ui, stage: &ExportStage) -> Option<ExportCommand> {
             );
             ui.label(
                 RichText::new(format!(
-                    "{} backup, {} rows, {} bytes, taken {}. closedesk can verify it and open it again.",
+                    "{} backup, {} rows, {}, taken {}. closedesk can verify it and open it again.",
                     match saved.format {
                         Format::Json => "JSON",
                         Format::Bundle => "Bundle",
                     },
                     group_thousands(saved.rows),
-                    group_thousands(saved.bytes),
+                    byte_size(saved.bytes),
                     local_minute(saved.at)
                 ))
                 .weak(),

@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::ui::save_file::SaveAction;
+use crate::ui::save_file::{SaveAction, example_path, missing_folder};
 use crate::ui::theme;
 
 use super::{notice_ui, progress_ui};
@@ -22,8 +22,8 @@ pub struct SavePrompt<'a> {
     pub typed_heading: Option<&'a str>,
     /// The typed path's label: "Backup file path".
     pub path_label: &'a str,
-    /// An example path in the empty field.
-    pub hint: &'a str,
+    /// The file name of the example path in the empty field, shown in a folder that exists.
+    pub example_file: &'a str,
     /// The button that saves to the typed path.
     pub save_button: &'a str,
     /// The field's width in points; `None` fills the row beside the button.
@@ -67,14 +67,20 @@ pub fn save_file_ui(
             // Room for a short button beside a field that fills the row.
             let save_width = 80.0;
             let width = prompt.field_width.unwrap_or_else(|| (ui.available_width() - save_width).max(120.0));
+            let hint = format!("e.g. {}", example_path(prompt.example_file));
             let field = ui
-                .add(egui::TextEdit::singleline(typed_path).hint_text(prompt.hint).desired_width(width))
+                .add(egui::TextEdit::singleline(typed_path).hint_text(hint).desired_width(width))
                 .labelled_by(label.id);
             let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
             if ui.button(prompt.save_button).clicked() || entered {
                 action = Some(SaveAction::Typed);
             }
         });
+        if let Some(folder) = missing_folder(typed_path) {
+            ui.label(
+                RichText::new(format!("The folder {} does not exist yet: saving creates it.", folder.display())).weak(),
+            );
+        }
     });
     if progress.dialog_unavailable {
         ui.add_space(theme::SPACE_S);

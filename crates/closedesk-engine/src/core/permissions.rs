@@ -53,11 +53,14 @@ pub enum Action {
     ManageAgents,
     /// Read the audit trail and export it.
     ViewAudit,
+    /// Turn the account's email and notification subscriptions on or off: the customer's own
+    /// consent, so no agent gives it for them.
+    ChangeSubscriptions(AccountId),
 }
 
 impl Action {
     /// Every action, about `account` where one is needed (for exhaustive tests and docs).
-    pub fn all(account: AccountId) -> [Self; 11] {
+    pub fn all(account: AccountId) -> [Self; 12] {
         [
             Self::ViewAccount(account),
             Self::ExportAccount(account),
@@ -70,6 +73,7 @@ impl Action {
             Self::BackupDatabase,
             Self::ManageAgents,
             Self::ViewAudit,
+            Self::ChangeSubscriptions(account),
         ]
     }
 }
@@ -89,7 +93,8 @@ pub fn authorize(principal: Principal, action: Action) -> Result<(), Denied> {
             Action::ViewAccount(account)
             | Action::ExportAccount(account)
             | Action::CloseAccount(account)
-            | Action::CancelClosure(account) => account == own,
+            | Action::CancelClosure(account)
+            | Action::ChangeSubscriptions(account) => account == own,
             Action::SearchCustomers
             | Action::RevealPersonalData(_)
             | Action::ViewClosureQueue
@@ -98,6 +103,7 @@ pub fn authorize(principal: Principal, action: Action) -> Result<(), Denied> {
             | Action::ManageAgents
             | Action::ViewAudit => false,
         },
+        Principal::Agent { .. } if matches!(action, Action::ChangeSubscriptions(_)) => false,
         Principal::Agent { role: Role::Admin, .. } => true,
         Principal::Agent { role: Role::Agent, .. } => {
             !matches!(action, Action::RunPurge | Action::BackupDatabase | Action::ManageAgents)
@@ -127,7 +133,7 @@ mod tests {
     fn a_customer_may_act_only_on_their_own_account() {
         let customer = Principal::Customer(OWN);
         let own = Action::all(OWN).map(|a| allowed(customer, a));
-        assert_eq!(own, [true, true, true, true, false, false, false, false, false, false, false]);
+        assert_eq!(own, [true, true, true, true, false, false, false, false, false, false, false, true]);
         assert!(Action::all(OTHER).iter().all(|a| !allowed(customer, *a)), "nothing on another account");
     }
 
@@ -136,15 +142,16 @@ mod tests {
         let agent = Principal::Agent { id: AgentId(7), role: Role::Agent };
         for account in [OWN, OTHER] {
             let verdicts = Action::all(account).map(|a| allowed(agent, a));
-            assert_eq!(verdicts, [true, true, true, true, true, true, true, false, false, false, true]);
+            assert_eq!(verdicts, [true, true, true, true, true, true, true, false, false, false, true, false]);
         }
     }
 
     #[test]
-    fn an_admin_may_do_everything() {
+    fn an_admin_may_do_everything_but_give_a_customers_consent() {
         let admin = Principal::Agent { id: AgentId(8), role: Role::Admin };
         for account in [OWN, OTHER] {
-            assert!(Action::all(account).iter().all(|a| allowed(admin, *a)));
+            let refused: Vec<Action> = Action::all(account).into_iter().filter(|a| !allowed(admin, *a)).collect();
+            assert_eq!(refused, [Action::ChangeSubscriptions(account)]);
         }
     }
 

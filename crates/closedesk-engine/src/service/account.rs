@@ -5,13 +5,14 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use super::ServiceResult;
 use super::access::authorize;
+use super::{ServiceError, ServiceResult};
+use crate::core::audit::AuditEvent;
 use crate::core::permissions::{Action, Principal};
 use crate::core::{AccountId, AccountRef, AccountStatus};
 use crate::store::closure::MARKETING_TOPICS;
 use crate::store::export::{self as rows, CellRef, Table};
-use crate::store::{self, StoreError, accounts, outbox};
+use crate::store::{self, StoreError, accounts, audit, outbox, subscriptions};
 use crate::{mail, paths};
 
 /// One email or notification subscription.
@@ -88,6 +89,34 @@ pub fn settings(db_path: &Path, session: Option<Principal>, account: AccountId) 
     Ok(SettingsData { status: row.status, subscriptions })
 }
 
+/// Turns the subscription `topic` of `account` on or off, audited; the customer's own choice.
+/// A marketing subscription stays off while the account is scheduled for deletion.
+pub fn set_subscription(
+    db_path: &Path,
+    session: Option<Principal>,
+    account: AccountId,
+    topic: &str,
+    enabled: bool,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    let mut conn = store::open_existing(db_path)?;
+    let checked = authorize(&conn, session, Action::ChangeSubscriptions(account))?;
+    let status = accounts::get_account(&conn, &AccountRef::Id(account))?.status;
+    if enabled && status != AccountStatus::Active && MARKETING_TOPICS.contains(&topic) {
+        return Err(ServiceError::Refused(
+            "Marketing mail stays off while the account is scheduled for deletion; cancel the closure first."
+                .to_owned(),
+        ));
+    }
+    let action = if enabled { "subscription_on" } else { "subscription_off" };
+    let event = AuditEvent { account: Some(account), actor: checked.actor(), action, outcome: "ok" };
+    store::write(&mut conn, |tx| {
+        subscriptions::set_enabled(tx, account, topic, enabled, now)?;
+        audit::record(tx, &event, now)
+    })?;
+    Ok(())
+}
+
 /// Reads the newest `limit` mails of `account` from the outbox table and their `.eml` files,
 /// once `session` is allowed to view the account: a refused request reads nothing.
 pub fn mailbox(
@@ -135,5 +164,41 @@ mod tests {
         assert!(settings(&db, customer, own).is_ok());
         let agent = Some(Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent });
         assert!(settings(&db, agent, other).is_ok());
+    }
+
+    #[test]
+    fn marketing_stays_off_after_a_cancelled_closure_until_the_customer_turns_it_on_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let now: Timestamp = "2026-11-29T10:00:00Z".parse().unwrap();
+        let (conn, _) = crate::demo::open_or_create_with_demo(&db, now).unwrap();
+        let demo = crate::demo::DemoAccount::by_situation("closure pending").unwrap();
+        let account = accounts::get_account(&conn, &AccountRef::Email(demo.email.to_owned())).unwrap().id;
+        let customer = Some(Principal::Customer(account));
+        let marketing = |db: &Path| -> Vec<bool> {
+            let data = settings(db, customer, account).unwrap();
+            data.subscriptions.iter().filter(|s| s.is_marketing()).map(|s| s.enabled).collect()
+        };
+        assert!(!marketing(&db).is_empty() && marketing(&db).iter().all(|on| !on), "closing switched it off");
+        let topic = "marketing_email";
+        let refused = set_subscription(&db, customer, account, topic, true, now).unwrap_err();
+        assert!(matches!(refused, ServiceError::Refused(_)), "not while scheduled for deletion: {refused}");
+
+        crate::store::closure::commit_cancel(&conn, account).unwrap();
+        assert!(marketing(&db).iter().all(|on| !on), "cancelling the closure leaves it off");
+
+        let agent = Some(Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Admin });
+        assert!(matches!(set_subscription(&db, agent, account, topic, true, now), Err(ServiceError::Denied(_))));
+        set_subscription(&db, customer, account, topic, true, now).unwrap();
+        let data = settings(&db, customer, account).unwrap();
+        assert!(data.subscriptions.iter().any(|s| s.topic == topic && s.enabled), "the customer turned it on");
+        let on = audit::AuditFilter { action: Some("subscription_on".into()), ..audit::AuditFilter::default() };
+        let lines = audit::query(&conn, &on, 0, None).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!((lines[0].actor_kind.as_str(), lines[0].account_id), ("customer", Some(account.0)));
+        assert!(matches!(
+            set_subscription(&db, customer, account, "no_such_topic", true, now),
+            Err(ServiceError::Store(StoreError::NotFound(_)))
+        ));
     }
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use rusqlite::{Connection, Transaction};
 
-use crate::auth::{Secret, password};
+use crate::auth::{self, Credentials, Secret, Session, SignInError, password};
 use crate::backup::{self, DbBackupReport};
 use crate::core::audit::{Actor, AuditEvent};
 use crate::core::audit_chain::Verdict;
@@ -27,7 +27,7 @@ use crate::store::{self, StoreError};
 
 pub use crate::store::agents::AgentRow;
 pub use crate::store::audit::{AuditFilter, AuditRow};
-pub use crate::store::purge::PurgeReceipt;
+pub use crate::store::purge::{PurgePreview, PurgeReceipt};
 pub use crate::store::queue::QueueRow;
 
 /// The most closure-pending accounts the queue lists.
@@ -94,7 +94,15 @@ pub fn load_queue(db: &Path, session: Principal) -> Result<Vec<QueueRow>, StaffE
     Ok(queue::closure_queue(&conn, QUEUE_LIMIT)?)
 }
 
-/// Purges every due account at `now`, reporting `progress(done, total)`; admins only.
+/// The accounts a purge at `now` would remove, each with what it would delete; admins only.
+pub fn preview_purge(db: &Path, session: Principal, now: Timestamp) -> Result<Vec<PurgePreview>, StaffError> {
+    let conn = store::open_existing(db)?;
+    check(&conn, session, Action::RunPurge)?;
+    Ok(purge::purge_preview(&conn, now)?)
+}
+
+/// Purges every due account at `now`, reporting `progress(done, total)`; admins only. The
+/// command line's `--agent` run, whose sign-in just checked the password.
 pub fn run_purge(
     db: &Path,
     session: Principal,
@@ -103,9 +111,57 @@ pub fn run_purge(
 ) -> Result<Vec<PurgeReceipt>, StaffError> {
     let mut conn = store::open_existing(db)?;
     let admin = check(&conn, session, Action::RunPurge)?;
-    let receipts = purge::purge_due(&mut conn, now, &paths::outbox_dir(db), progress)?;
-    // Each purged account has its own `purge` line (by the system); this one names who ran it.
-    record(&conn, admin, None, "purge_queue_run", now)?;
+    purge_as(&mut conn, db, admin, None, now, progress)
+}
+
+/// The window's purge: of the due accounts, those in `confirmed` (the list the admin saw),
+/// once the admin's `password` is checked again as a sign-in would (argon2 on the caller's
+/// worker, failures throttled alike); admins only. A wrong password purges nothing, and its
+/// refusal is audited.
+pub fn run_confirmed_purge(
+    db: &Path,
+    session: Principal,
+    password: &Secret,
+    confirmed: &[AccountId],
+    now: Timestamp,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<PurgeReceipt>, StaffError> {
+    let mut conn = store::open_existing(db)?;
+    let admin = check(&conn, session, Action::RunPurge)?;
+    // The same check as a sign-in, so that failures count towards the same throttle: an
+    // unattended session cannot be used to guess the password.
+    let name = agents::get_agent(&conn, admin)?.name;
+    let credentials = Credentials::Agent { name, password: password.clone() };
+    let refusal = match auth::sign_in(&mut conn, &credentials, now) {
+        Ok(Session::Agent { id, .. }) if id == admin => None,
+        Ok(_) | Err(SignInError::Wrong) => {
+            Some(("wrong_password", "That is not your password: nothing was purged.".to_owned()))
+        }
+        Err(throttled @ SignInError::Throttled { .. }) => {
+            Some(("throttled", format!("{throttled} Nothing was purged.")))
+        }
+        Err(SignInError::Store(err)) => return Err(err.into()),
+    };
+    if let Some((outcome, message)) = refusal {
+        let event = AuditEvent { account: None, actor: Actor::Agent(admin), action: "purge_queue_run", outcome };
+        audit::record(&conn, &event, now)?;
+        return Err(StaffError::Refused(message));
+    }
+    purge_as(&mut conn, db, admin, Some(confirmed), now, progress)
+}
+
+/// The purge by `admin`: each purged account's `purge` line names them, and so does the line
+/// of the run.
+fn purge_as(
+    conn: &mut Connection,
+    db: &Path,
+    admin: AgentId,
+    only: Option<&[AccountId]>,
+    now: Timestamp,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<PurgeReceipt>, StaffError> {
+    let receipts = purge::purge_due(conn, now, &paths::outbox_dir(db), Actor::Agent(admin), only, progress)?;
+    record(conn, admin, None, "purge_queue_run", now)?;
     Ok(receipts)
 }
 
@@ -319,6 +375,45 @@ mod tests {
         let receipts = run_purge(&db, admin, later, &mut |_, _| {}).unwrap();
         assert_eq!(receipts.len(), 1);
         assert!(load_queue(&db, agent).unwrap().is_empty(), "an agent still sees the queue");
+    }
+
+    #[test]
+    fn a_confirmed_purge_needs_the_admins_password_and_every_line_it_causes_names_the_admin() {
+        let (_dir, db, _agent, admin) = demo();
+        let Principal::Agent { id: admin_id, .. } = admin else { unreachable!() };
+        let later = now() + jiff::SignedDuration::from_hours(49);
+        let previews = preview_purge(&db, admin, later).unwrap();
+        assert_eq!(previews.len(), 1);
+        let confirmed: Vec<AccountId> = previews.iter().map(|p| p.account).collect();
+
+        let wrong =
+            run_confirmed_purge(&db, admin, &Secret::from("not the password"), &confirmed, later, &mut |_, _| {});
+        assert!(matches!(wrong, Err(StaffError::Refused(_))), "{wrong:?}");
+        assert_eq!(preview_purge(&db, admin, later).unwrap(), previews, "a wrong password purges nothing");
+
+        // Guesses are spaced out as for a sign-in: after three, even the right one waits.
+        for _ in 0..2 {
+            let _ = run_confirmed_purge(&db, admin, &Secret::from("guess"), &confirmed, later, &mut |_, _| {});
+        }
+        let password = crate::demo::DEMO_ADMIN_PASSWORD;
+        let throttled = run_confirmed_purge(&db, admin, &Secret::from(password), &confirmed, later, &mut |_, _| {});
+        assert!(matches!(&throttled, Err(StaffError::Refused(m)) if m.starts_with("Too many failed attempts")));
+        assert_eq!(preview_purge(&db, admin, later).unwrap(), previews, "a throttled try purges nothing");
+
+        let later = later + jiff::SignedDuration::from_mins(20);
+        let receipts =
+            run_confirmed_purge(&db, admin, &Secret::from(password), &confirmed, later, &mut |_, _| {}).unwrap();
+        assert_eq!(receipts.len(), 1);
+        assert_eq!(receipts[0].rows_deleted, previews[0].rows);
+
+        let conn = store::open_existing(&db).unwrap();
+        let purges = AuditFilter { action: Some("purge".into()), ..AuditFilter::default() };
+        let rows = audit::query(&conn, &purges, 0, None).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(
+            rows.iter().all(|row| row.actor_kind == "agent" && row.actor_id == Some(admin_id.0)),
+            "a purge line does not name the admin: {rows:?}"
+        );
     }
 
     #[test]

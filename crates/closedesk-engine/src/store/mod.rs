@@ -21,6 +21,7 @@ pub mod reveal;
 pub mod scan;
 pub mod search;
 pub mod sign_in;
+pub mod subscriptions;
 
 pub use error::{StoreError, StoreResult};
 pub use open::{

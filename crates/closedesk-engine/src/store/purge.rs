@@ -79,7 +79,62 @@ pub fn due_accounts(conn: &Connection, now: Timestamp) -> StoreResult<Vec<(Accou
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Purges every account due at `now`, earliest purge date first, calling
+/// What one due account's purge would delete, counted before anything is: what the admin
+/// confirms. Counts only, never a personal value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurgePreview {
+    /// The account.
+    pub account: AccountId,
+    /// When its grace period ended.
+    pub purge_after: Timestamp,
+    /// Its orders.
+    pub orders: u64,
+    /// Its saved addresses.
+    pub addresses: u64,
+    /// Its payment methods.
+    pub payment_methods: u64,
+    /// Messages in its conversations.
+    pub messages: u64,
+    /// Its reviews, kept for the sellers' pages as by "Deleted user".
+    pub reviews_kept: u64,
+    /// Every row the purge deletes, summed over every table.
+    pub rows: u64,
+}
+
+/// The accounts due at `now`, earliest first, each with what its purge would delete.
+pub fn purge_preview(conn: &Connection, now: Timestamp) -> StoreResult<Vec<PurgePreview>> {
+    let count = |sql: &str, id: i64| -> StoreResult<u64> {
+        let n: i64 = conn.prepare_cached(sql)?.query_row([id], |row| row.get(0))?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    };
+    let mut previews = Vec::new();
+    for (account, purge_after) in due_accounts(conn, now)? {
+        let id = account.0;
+        let mut rows = 0;
+        // The same statements the purge runs, counted: the preview cannot drift from it.
+        for sql in DELETE_STATEMENTS {
+            rows += count(&sql.replacen("DELETE FROM", "SELECT count(*) FROM", 1), id)?;
+        }
+        previews.push(PurgePreview {
+            account,
+            purge_after,
+            orders: count("SELECT count(*) FROM orders WHERE account_id = ?1", id)?,
+            addresses: count("SELECT count(*) FROM addresses WHERE account_id = ?1", id)?,
+            payment_methods: count("SELECT count(*) FROM payment_methods WHERE account_id = ?1", id)?,
+            messages: count(
+                "SELECT count(*) FROM messages WHERE conversation_id IN
+                 (SELECT id FROM conversations WHERE account_id = ?1)",
+                id,
+            )?,
+            reviews_kept: count("SELECT count(*) FROM reviews WHERE account_id = ?1", id)?,
+            rows,
+        });
+    }
+    Ok(previews)
+}
+
+/// Purges every account due at `now` (of `only`, when given: the accounts a person confirmed),
+/// earliest purge date first, each audited as done by `actor`, calling
 /// `progress(done, total)` before the first and after each account's rows are gone.
 ///
 /// Each account's rows go in a transaction of its own; the checkpoint and the byte scan then
@@ -91,14 +146,20 @@ pub fn purge_due(
     conn: &mut Connection,
     now: Timestamp,
     outbox_dir: &Path,
+    actor: Actor,
+    only: Option<&[AccountId]>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> StoreResult<Vec<PurgeReceipt>> {
-    let due = due_accounts(conn, now)?;
+    let mut due = due_accounts(conn, now)?;
+    if let Some(only) = only {
+        // An account that fell due after the list was shown was not confirmed: it waits.
+        due.retain(|(account, _)| only.contains(account));
+    }
     let total = due.len();
     progress(0, total);
     let mut removed = Vec::with_capacity(total);
     for (done, (account, _)) in due.into_iter().enumerate() {
-        match super::write(conn, |tx| remove_account(tx, account, now)) {
+        match super::write(conn, |tx| remove_account(tx, account, now, actor)) {
             Ok(Removal::Removed(mut rows)) => {
                 // The account's mail goes as part of its own step, not after the whole run: a
                 // run killed later leaves no mail of an account already purged (and what a kill
@@ -135,7 +196,7 @@ pub fn purge_account(
     now: Timestamp,
     outbox_dir: &Path,
 ) -> StoreResult<PurgeOutcome> {
-    let removed = match super::write(conn, |tx| remove_account(tx, account, now))? {
+    let removed = match super::write(conn, |tx| remove_account(tx, account, now, Actor::System))? {
         Removal::AlreadyPurged => return Ok(PurgeOutcome::AlreadyPurged),
         Removal::Removed(removed) => removed,
     };
@@ -270,8 +331,9 @@ const DELETE_STATEMENTS: &[&str] = &[
 ];
 
 /// Checks that `account` is due, collects what the later steps need, then deletes its rows,
-/// keeps its reviews, leaves its tombstone and audits the purge: all inside `tx`.
-fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp) -> StoreResult<Removal> {
+/// keeps its reviews, leaves its tombstone and audits the purge as done by `actor`: all inside
+/// `tx`.
+fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp, actor: Actor) -> StoreResult<Removal> {
     let id = account.0;
     let mut values = Vec::new();
     let status: Option<String> =
@@ -325,11 +387,7 @@ fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp) -> S
     }
     tx.prepare_cached("INSERT INTO tombstones (account_id, closed_at, reason_code) VALUES (?1, ?2, ?3)")?
         .execute(params![id, now.as_second(), reason_code])?;
-    super::audit::record(
-        tx,
-        &AuditEvent { account: Some(account), actor: Actor::System, action: "purge", outcome: "ok" },
-        now,
-    )?;
+    super::audit::record(tx, &AuditEvent { account: Some(account), actor, action: "purge", outcome: "ok" }, now)?;
 
     Ok(Removal::Removed(Removed { reason_code, rows_deleted, reviews_kept, values, mail_files, mail_done: (0, 0) }))
 }
@@ -911,7 +969,8 @@ mod tests {
             DEADLINE,
             "the tombstone keeps the first purge's time"
         );
-        let receipts = purge_due(&mut shop.conn, at(DEADLINE + 3_600), &shop.outbox, &mut |_, _| {}).unwrap();
+        let receipts =
+            purge_due(&mut shop.conn, at(DEADLINE + 3_600), &shop.outbox, Actor::System, None, &mut |_, _| {}).unwrap();
         assert!(receipts.is_empty());
     }
 
@@ -973,8 +1032,10 @@ mod tests {
 
         let mut calls = Vec::new();
         let receipts =
-            purge_due(&mut shop.conn, at(DEADLINE), &shop.outbox, &mut |done, total| calls.push((done, total)))
-                .unwrap();
+            purge_due(&mut shop.conn, at(DEADLINE), &shop.outbox, Actor::System, None, &mut |done, total| {
+                calls.push((done, total));
+            })
+            .unwrap();
         assert_eq!(calls, vec![(0, 2), (1, 2), (2, 2)]);
         let order: Vec<AccountId> = receipts.iter().map(|r| r.account).collect();
         assert_eq!(order, vec![shop.keeper, shop.target]);
@@ -992,6 +1053,26 @@ mod tests {
         for value in values().into_iter().chain([Zeroizing::new(KEEPER_EMAIL.to_owned())]) {
             assert_eq!(scan_files(&shop.db, std::slice::from_ref(&value)).unwrap().hits, 0, "a value is left");
         }
+    }
+
+    #[test]
+    fn the_preview_counts_what_the_purge_then_deletes_and_only_the_confirmed_accounts_go() {
+        let mut shop = shop();
+        let before = row_counts(&shop.conn);
+        let previews = purge_preview(&shop.conn, at(DEADLINE)).unwrap();
+        assert_eq!(previews.len(), 1);
+        let preview = &previews[0];
+        assert_eq!(preview.account, shop.target);
+        assert!(preview.orders > 0 && preview.rows > preview.orders, "{preview:?}");
+        assert_eq!(row_counts(&shop.conn), before, "the preview changes nothing");
+
+        let none = purge_due(&mut shop.conn, at(DEADLINE), &shop.outbox, Actor::System, Some(&[]), &mut |_, _| {});
+        assert!(none.unwrap().is_empty(), "an account not confirmed is not purged");
+        let only = [shop.target];
+        let receipts =
+            purge_due(&mut shop.conn, at(DEADLINE), &shop.outbox, Actor::System, Some(&only), &mut |_, _| {}).unwrap();
+        assert_eq!(receipts[0].rows_deleted, preview.rows);
+        assert_eq!(receipts[0].reviews_kept, preview.reviews_kept);
     }
 
     #[test]

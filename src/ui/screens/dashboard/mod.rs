@@ -6,7 +6,7 @@
 //! [`Dashboard::children_request`] what to load next, which `jobs.rs` runs on workers.
 
 pub mod open_backup;
-mod readiness;
+pub mod readiness;
 mod rows;
 mod spending;
 mod summary;

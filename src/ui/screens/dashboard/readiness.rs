@@ -5,11 +5,13 @@
 //! closure wizard runs, so the panel and the wizard cannot disagree.
 
 use egui::{RichText, Ui};
+use jiff::Timestamp;
 
 use super::DashboardCommand;
 use crate::core::readiness::{Blocker, Readiness, Warning};
 use crate::core::words::counted;
 use crate::service::dashboard::Listing;
+use crate::ui::format::local_minute;
 use crate::ui::theme;
 
 /// The table and statuses a blocker points at: the rows the customer must deal with.
@@ -29,8 +31,14 @@ pub fn warning_rows(warning: &Warning) -> (Listing, Vec<&'static str>) {
     }
 }
 
-/// Draws the panel. `as_of_backup` says the verdict describes a backup, not the account now.
-pub fn readiness_ui(ui: &mut Ui, readiness: &Readiness, as_of_backup: bool) -> Option<DashboardCommand> {
+/// Draws the panel. `scheduled` is the purge date of a closure already confirmed; `as_of_backup`
+/// says the verdict describes a backup, not the account now.
+pub fn readiness_ui(
+    ui: &mut Ui,
+    readiness: &Readiness,
+    scheduled: Option<Timestamp>,
+    as_of_backup: bool,
+) -> Option<DashboardCommand> {
     let mut command = None;
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.set_width(ui.available_width());
@@ -39,7 +47,17 @@ pub fn readiness_ui(ui: &mut Ui, readiness: &Readiness, as_of_backup: bool) -> O
             ui.label(RichText::new("As it was when the backup was taken.").weak());
         }
         ui.add_space(theme::SPACE_S);
-        if readiness.can_close() {
+        if let Some(purge_after) = scheduled {
+            // Closing was confirmed: what is left to say is when it becomes final.
+            ui.label(
+                RichText::new(format!(
+                    "This account is scheduled for deletion on {}; until then the closure can be cancelled.",
+                    local_minute(purge_after)
+                ))
+                .color(theme::error_text(ui.visuals()))
+                .strong(),
+            );
+        } else if readiness.can_close() {
             ui.label(
                 RichText::new("Nothing blocks closing this account.").color(theme::ok_text(ui.visuals())).strong(),
             );

@@ -18,7 +18,8 @@ pub fn summary_ui(ui: &mut Ui, summary: &Summary, from_backup: bool) -> Option<D
     let mut command = None;
     profile_ui(ui, summary);
     ui.add_space(theme::SPACE_L);
-    command = readiness_ui(ui, &summary.readiness, from_backup).or(command);
+    let scheduled = summary.closure.as_ref().map(|closure| closure.purge_after);
+    command = readiness_ui(ui, &summary.readiness, scheduled, from_backup).or(command);
     ui.add_space(theme::SPACE_L);
 
     section_title(ui, "Orders by status");

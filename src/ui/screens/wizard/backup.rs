@@ -14,12 +14,14 @@ use super::back_button;
 
 /// Draws the backup panel and the ways on: with the backup just taken, or without one.
 pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Option<Command> {
-    ui.label(
-        "This is the last chance to keep a copy of your orders, addresses, messages and everything else: after \
+    let assisted = matches!(export.principal, Principal::Agent { .. });
+    let whose = if assisted { "the customer's" } else { "your" };
+    ui.label(format!(
+        "This is the last chance to keep a copy of {whose} orders, addresses, messages and everything else: after \
          the deletion nothing can be recovered. The backup is a file on this computer that closedesk can verify \
-         and open again.",
-    );
-    if matches!(export.principal, Principal::Agent { .. }) {
+         and open again."
+    ));
+    if assisted {
         ui.label(
             RichText::new(
                 "The backup is for the customer and holds their data unmasked. Writing it is recorded in the audit \
@@ -33,7 +35,7 @@ pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Opti
     ui.add_space(theme::SPACE_M);
     if let Some(saved) = export.last_saved.as_ref().filter(|_| !matches!(export.stage, ExportStage::Saved(_))) {
         ui.label(
-            RichText::new(format!("You saved a backup at {}: {}", local_minute(saved.at), saved.path.display())).weak(),
+            RichText::new(format!("A backup was saved at {}: {}", local_minute(saved.at), saved.path.display())).weak(),
         );
     }
     let enabled = !busy && !export.is_busy();

@@ -20,7 +20,8 @@ pub const ASSISTED_HINT: &str =
 
 /// Draws the confirmation; "Confirm & Close" sends the three values (and empties the code).
 pub fn confirm_step_ui(ui: &mut Ui, view: &mut WizardView, assisted: bool) -> Option<ClosureCommand> {
-    let sent_to = view.info.as_ref().map_or("your registered address", |info| info.masked_email.as_str()).to_owned();
+    let fallback = if assisted { "the customer's registered address" } else { "your registered address" };
+    let sent_to = view.info.as_ref().map_or(fallback, |info| info.masked_email.as_str()).to_owned();
     let words = CodeWords {
         sent_to: &sent_to,
         hint: if assisted { ASSISTED_HINT } else { MAILBOX_HINT },

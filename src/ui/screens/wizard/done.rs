@@ -18,7 +18,7 @@ pub fn done_texts(purge_after: Option<Timestamp>, assisted: bool) -> [String; 3]
     if assisted {
         return [
             format!("The customer's account is scheduled for deletion {when}; tell them how to cancel."),
-            "Until then the customer can change their mind: they sign in and choose \"Cancel the closure…\" \
+            "Until then the customer can change their mind: they sign in and choose \"Cancel closure…\" \
              (with their password and a new code mailed to them), or they call again and read out a new code \
              for you to cancel it here. After that date the account cannot be restored."
                 .to_owned(),
@@ -27,7 +27,7 @@ pub fn done_texts(purge_after: Option<Timestamp>, assisted: bool) -> [String; 3]
     }
     [
         format!("Your account is scheduled for deletion {when}."),
-        "Until then you can change your mind: choose \"Cancel the closure…\" below, or sign in again and follow \
+        "Until then you can change your mind: choose \"Cancel closure…\" below, or sign in again and follow \
          the steps. You will need your password and a new code that we mail to you. After that date the account \
          cannot be restored."
             .to_owned(),
@@ -46,7 +46,7 @@ pub fn done_step_ui(ui: &mut Ui, purge_after: Option<Timestamp>, assisted: bool)
     // The agent's screen already has "Back to the customer" above the wizard.
     let back = if assisted { "Back to the customer's overview" } else { "Back to the overview" };
     ui.horizontal(|ui| {
-        if ui.button("Cancel the closure…").clicked() {
+        if ui.button("Cancel closure…").clicked() {
             Some(ClosureCommand::OpenCancel)
         } else if ui.button(back).clicked() {
             Some(ClosureCommand::ShowPage(AreaPage::Overview))

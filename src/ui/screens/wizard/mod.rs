@@ -65,6 +65,8 @@ pub struct WizardView {
     pub mailbox: MailboxView,
     /// The time, as of the last frame, for locks and the purge date shown.
     pub now: Timestamp,
+    /// Set aside while the person looks at the rows a blocker links to; it waits at its step.
+    pub paused: bool,
 }
 
 impl WizardView {
@@ -82,6 +84,7 @@ impl WizardView {
             phrase: String::new(),
             mailbox: MailboxView::new(account, db_path),
             now,
+            paused: false,
         }
     }
 
@@ -122,9 +125,13 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
                 let locked_until = wizard.locked_at(view.now).filter(|_| view.flow.message.is_none());
                 identity::identity_step_ui(ui, &mut view.password, locked_until, busy).map(Command::Closure)
             }
-            Step::Reason => reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy).map(Command::Closure),
+            Step::Reason => {
+                reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy, assisted).map(Command::Closure)
+            }
             Step::Backup => backup::backup_step_ui(ui, export, busy),
-            Step::Summary => summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy).map(Command::Closure),
+            Step::Summary => {
+                summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy, assisted).map(Command::Closure)
+            }
             Step::Confirm => confirm::confirm_step_ui(ui, view, assisted).map(Command::Closure),
             Step::Done => done::done_step_ui(ui, wizard.purge_after, assisted).map(Command::Closure),
         };
@@ -146,6 +153,19 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
         }
     });
     command
+}
+
+/// "Back to closing" above the rows a wizard's blocker linked to.
+pub fn back_to_closing_ui(ui: &mut Ui) -> Option<Command> {
+    let pressed = ui
+        .horizontal(|ui| {
+            let back = ui.button("Back to closing").on_hover_text("Return to the closure wizard, at the same step");
+            ui.label(RichText::new("The closure wizard waits at its step.").weak());
+            back.clicked()
+        })
+        .inner;
+    ui.add_space(theme::SPACE_S);
+    pressed.then_some(Command::Closure(ClosureCommand::BackToClosing))
 }
 
 /// Before the worker has started the request: progress, or why it could not start.

@@ -4,6 +4,7 @@ use egui::{RichText, Ui};
 
 use crate::core::readiness::Readiness;
 use crate::ui::closure::ClosureCommand;
+use crate::ui::screens::dashboard::readiness::blocker_rows;
 use crate::ui::theme;
 
 /// Draws the readiness verdict; the wizard goes on only without blockers and, when there are
@@ -28,20 +29,30 @@ pub fn readiness_step_ui(
 
     if !readiness.can_close() {
         ui.label(RichText::new("What stands in the way").heading());
+        let mut shown = None;
         for blocker in &readiness.blockers {
-            ui.label(RichText::new(blocker.title()).strong().color(theme::error_text(ui.visuals())));
+            // The same link as on the overview; "Back to closing" there returns to this step.
+            let (listing, statuses) = blocker_rows(blocker);
+            let link = ui
+                .link(RichText::new(blocker.title()).strong().color(theme::error_text(ui.visuals())))
+                .on_hover_text(format!("Show these rows in {}; \"Back to closing\" returns here", listing.label()));
+            if link.clicked() && !busy {
+                shown = Some(ClosureCommand::ShowBlockerRows { listing, statuses });
+            }
             ui.label(RichText::new(blocker.what_to_do()).weak());
             ui.add_space(theme::SPACE_S);
         }
         ui.label("Clear these first, then check again.");
         ui.add_space(theme::SPACE_S);
-        return leave_row(ui, busy, true, back);
+        return leave_row(ui, busy, true, back).or(shown);
     }
 
     ui.label(RichText::new("Nothing stands in the way.").strong());
     if !readiness.warnings.is_empty() {
         ui.add_space(theme::SPACE_S);
-        ui.label(RichText::new("What you lose, and what stays").heading());
+        let heading =
+            if assisted { "What the customer loses, and what stays" } else { "What you lose, and what stays" };
+        ui.label(RichText::new(heading).heading());
         for warning in &readiness.warnings {
             ui.label(format!("• {}", warning.title()));
         }

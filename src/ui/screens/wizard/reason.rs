@@ -17,6 +17,7 @@ pub fn reason_step_ui(
     reason: &mut Option<Reason>,
     note: &mut String,
     busy: bool,
+    assisted: bool,
 ) -> Option<ClosureCommand> {
     ui.label("Only the reason's code is kept once the account is deleted; the note is deleted with the account.");
     ui.add_space(theme::SPACE_S);
@@ -28,7 +29,11 @@ pub fn reason_step_ui(
         let label = ui.label("Note");
         ui.add(
             egui::TextEdit::multiline(note)
-                .hint_text("Optional: anything you would like us to know")
+                .hint_text(if assisted {
+                    "Optional: anything the customer would like us to know"
+                } else {
+                    "Optional: anything you would like us to know"
+                })
                 .char_limit(NOTE_MAX_CHARS)
                 .desired_rows(3)
                 .desired_width(f32::INFINITY),

@@ -4,7 +4,6 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::core::personal::{self, Fate};
-use crate::core::words::counted;
 use crate::service::dashboard::AccountCounts;
 use crate::ui::closure::{ClosureCommand, FlowInfo};
 use crate::ui::format::local_minute;
@@ -12,6 +11,11 @@ use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
 
 use super::back_button;
+
+/// `1,234 orders`: a count of the account's rows, grouped by thousands.
+fn counted(count: i64, one: &str, many: &str) -> String {
+    crate::ui::quantity::counted(u64::try_from(count).unwrap_or_default(), one, many)
+}
 
 /// The words for what the purge does with a kind of data.
 fn fate_label(fate: Fate) -> &'static str {
@@ -34,7 +38,7 @@ const ROW_TABLES: &[(&str, &[&str])] = &[
     ("Balance ledger", &["ledger_entries"]),
     ("Coupons and benefits", &["coupons"]),
     ("Subscriptions", &["subscriptions"]),
-    ("Mail sent to you", &["outbox"]),
+    ("Mail sent to the account", &["outbox"]),
     ("Sign-in", &["credentials", "sign_in_failures"]),
     ("Reviews", &["reviews"]),
     ("Tombstone", &["tombstones"]),
@@ -72,8 +76,8 @@ fn rows(counts: &AccountCounts) -> Vec<(&'static str, String, Fate)> {
         ("Balance ledger", counted(counts.ledger_entries, "entry", "entries")),
         ("Coupons and benefits", counted(counts.coupons, "coupon", "coupons")),
         ("Subscriptions", counted(counts.subscriptions, "subscription", "subscriptions")),
-        ("Mail sent to you", counted(counts.mail, "mail", "mails")),
-        ("Sign-in", "your password and sign-in history".to_owned()),
+        ("Mail sent to the account", counted(counts.mail, "mail", "mails")),
+        ("Sign-in", "the account's password and sign-in history".to_owned()),
         (
             "Reviews",
             format!(
@@ -90,13 +94,21 @@ fn rows(counts: &AccountCounts) -> Vec<(&'static str, String, Fate)> {
     rows.into_iter().map(|(what, held)| (what, held, fate(what))).collect()
 }
 
-/// Draws the summary; "Send code" mails the code that confirms it.
-pub fn summary_step_ui(ui: &mut Ui, info: Option<&FlowInfo>, now: Timestamp, busy: bool) -> Option<ClosureCommand> {
+/// Draws the summary; "Send code" mails the code that confirms it. An `assisted` summary
+/// speaks to the agent about the customer.
+pub fn summary_step_ui(
+    ui: &mut Ui,
+    info: Option<&FlowInfo>,
+    now: Timestamp,
+    busy: bool,
+    assisted: bool,
+) -> Option<ClosureCommand> {
     let info = info?;
     let purge_after = now + info.policy.grace();
+    let code = if assisted { "the code mailed to the customer" } else { "the code we mail you" };
     ui.label(format!(
-        "Once you confirm with the code we mail you, {} can no longer sign in normally, marketing mail stops \
-         at once, and {} hours later the account is deleted:",
+        "Once you confirm with {code}, {} can no longer sign in normally, marketing mail stops at once, and {} \
+         hours later the account is deleted:",
         info.display_name, info.policy.grace_hours
     ));
     ui.add_space(theme::SPACE_S);
@@ -120,8 +132,9 @@ pub fn summary_step_ui(ui: &mut Ui, info: Option<&FlowInfo>, now: Timestamp, bus
     notice_ui(
         ui,
         &format!(
-            "The account will be deleted on {}. Until then you can cancel; after that date it cannot be undone.",
-            local_minute(purge_after)
+            "The account will be deleted on {}. Until then {} can cancel; after that date it cannot be undone.",
+            local_minute(purge_after),
+            if assisted { "the customer" } else { "you" }
         ),
     );
     ui.add_space(theme::SPACE_M);
