@@ -27,6 +27,7 @@ mod gui_agent_ops;
 mod gui_dashboard;
 mod gui_sign_in;
 mod gui_small_window;
+mod gui_table_state;
 mod gui_wizard;
 mod kill;
 mod outbox_mail;

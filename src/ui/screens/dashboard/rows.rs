@@ -124,6 +124,14 @@ pub struct TableState {
     visible: Range<usize>,
     /// The ticket of the rows load in flight, if any.
     in_flight: Option<u64>,
+    /// Scroll to the top when next drawn: the table was just opened, or its rows were sorted
+    /// or filtered anew, and the first row is the one to read first.
+    to_top: bool,
+    /// Scroll to the first column when next drawn: the table was just opened.
+    to_left: bool,
+    /// Lines of the table (listing rows and children) on screen in the last frame, so that
+    /// Page Up and Page Down move by what a page holds.
+    lines: Range<usize>,
 }
 
 impl TableState {
@@ -139,6 +147,9 @@ impl TableState {
             expanded: Vec::new(),
             visible: 0..0,
             in_flight: None,
+            to_top: true,
+            to_left: true,
+            lines: 0..0,
         }
     }
 
@@ -157,6 +168,9 @@ impl TableState {
     /// loaded; a load in flight then answers a question nobody asks any more.
     pub fn sync(&mut self, epoch: u64) {
         let query = self.query();
+        if self.cache.query != query {
+            self.to_top = true;
+        }
         if self.cache.query != query || self.cache.epoch != epoch {
             self.cache = Cache { query, epoch, count: Remote::Loading, windows: BTreeMap::new() };
             self.expanded.clear();
@@ -217,6 +231,26 @@ impl TableState {
     /// The positions seen in the last frame.
     pub fn visible(&self) -> Range<usize> {
         self.visible.clone()
+    }
+
+    /// Whether the table is to be drawn scrolled to its top (once: asking clears it).
+    pub fn take_to_top(&mut self) -> bool {
+        std::mem::take(&mut self.to_top)
+    }
+
+    /// Whether the table is to be drawn scrolled to its first column (once: asking clears it).
+    pub fn take_to_left(&mut self) -> bool {
+        std::mem::take(&mut self.to_left)
+    }
+
+    /// The lines on screen in the last frame.
+    pub fn lines(&self) -> Range<usize> {
+        self.lines.clone()
+    }
+
+    /// Records the lines on screen, as the table laid them out.
+    pub fn set_lines(&mut self, lines: Range<usize>) {
+        self.lines = lines;
     }
 
     /// Records the rows on screen and drops windows far from them.
@@ -481,6 +515,21 @@ mod tests {
         assert!(matches!(table.entry(12), Entry::Parent { position: 9, .. }));
         table.toggle(2, 2);
         assert_eq!(table.display_len(), 11);
+    }
+
+    #[test]
+    fn a_new_table_and_a_new_order_or_filter_start_at_the_top_but_a_reload_does_not() {
+        let mut table = TableState::new(Listing::Orders);
+        assert!(table.take_to_top(), "a table opens at its top");
+        assert!(!table.take_to_top(), "once");
+        table.sort_by(4);
+        table.sync(0);
+        assert!(table.take_to_top(), "a new order starts at the top");
+        table.show_only(&["pending"]);
+        table.sync(0);
+        assert!(table.take_to_top(), "a new filter starts at the top");
+        table.sync(1);
+        assert!(!table.take_to_top(), "a reload keeps the place");
     }
 
     #[test]

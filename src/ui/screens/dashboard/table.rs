@@ -1,6 +1,8 @@
 //! A table tab: the filter bar, the row count, and the table itself, sortable, resizable and
 //! virtualized. Only the rows on screen are laid out; rows not loaded yet show a placeholder.
 
+use std::ops::Range;
+
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
@@ -25,7 +27,6 @@ pub fn table_ui(ui: &mut Ui, table: &mut TableState, total: Option<u64>) -> Opti
     let listing = table.listing;
     let mut command = filter_bar_ui(ui, table);
     ui.add_space(theme::SPACE_S);
-    let table: &TableState = table;
 
     match table.count() {
         Remote::Loading => {
@@ -55,7 +56,18 @@ pub fn table_ui(ui: &mut Ui, table: &mut TableState, total: Option<u64>) -> Opti
         }
     }
     ui.add_space(theme::SPACE_S);
-    let shown = rows_ui(ui, table, &mut command);
+    let scroll = TableScroll {
+        to_top: table.take_to_top(),
+        to_left: table.take_to_left(),
+        keys: page_keys_target(ui, table.lines(), table.display_len()),
+    };
+    // Columns wider than the window scroll sideways rather than off its edge.
+    let mut across = egui::ScrollArea::horizontal().id_salt(("closedesk-dashboard-across", listing)).auto_shrink(false);
+    if scroll.to_left {
+        across = across.horizontal_scroll_offset(0.0);
+    }
+    let (shown, lines) = across.show(ui, |ui| rows_ui(ui, table, &scroll, &mut command)).inner;
+    table.set_lines(lines);
     if command.is_none() && shown != table.visible() {
         command = Some(DashboardCommand::Showing { listing, rows: shown });
     }
@@ -100,11 +112,51 @@ fn filter_bar_ui(ui: &mut Ui, table: &mut TableState) -> Option<DashboardCommand
     command
 }
 
-/// The table; returns the positions of the listing rows on screen.
-fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardCommand>) -> std::ops::Range<usize> {
+/// Where this frame scrolls the table to, besides where the person scrolls it.
+struct TableScroll {
+    /// Back to the first row: the table was opened, sorted or filtered anew.
+    to_top: bool,
+    /// Back to the first column: the table was opened.
+    to_left: bool,
+    /// The line Page Up, Page Down, Home or End asked for, and where it goes on screen.
+    keys: Option<(usize, Align)>,
+}
+
+/// The line a key moving the table asks for, given the lines on screen (`lines`) out of `len`:
+/// Page Down brings the last line on screen to the top, Page Up the first one to the bottom,
+/// Home and End go to the ends. Keys typed into a text field are the field's.
+fn page_keys_target(ui: &Ui, lines: Range<usize>, len: usize) -> Option<(usize, Align)> {
+    if len == 0 || ui.ctx().egui_wants_keyboard_input() {
+        return None;
+    }
+    let pressed = |key| ui.input_mut(|input| input.consume_key(egui::Modifiers::NONE, key));
+    let last = len - 1;
+    if pressed(egui::Key::Home) {
+        Some((0, Align::TOP))
+    } else if pressed(egui::Key::End) {
+        Some((last, Align::BOTTOM))
+    } else if pressed(egui::Key::PageDown) {
+        Some((lines.end.saturating_sub(1).max(lines.start).min(last), Align::TOP))
+    } else if pressed(egui::Key::PageUp) {
+        Some((lines.start.min(last), Align::BOTTOM))
+    } else {
+        None
+    }
+}
+
+/// The table; returns the positions of the listing rows on screen and the lines they take.
+fn rows_ui(
+    ui: &mut Ui,
+    table: &TableState,
+    scroll: &TableScroll,
+    command: &mut Option<DashboardCommand>,
+) -> (Range<usize>, Range<usize>) {
     let listing = table.listing;
     let columns = listing.columns();
     let child = listing.child();
+    // The id names the listing, not the account: egui keeps the column widths under it, which
+    // are the person's to keep. Where the table is scrolled to belongs to the account shown,
+    // which starts at the top (`to_top`); the app never saves a scroll position.
     let mut builder = TableBuilder::new(ui)
         .id_salt(("closedesk-dashboard-table", listing))
         .striped(true)
@@ -112,6 +164,12 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
         .auto_shrink([false, false])
         .min_scrolled_height(0.0)
         .cell_layout(Layout::left_to_right(Align::Center));
+    if scroll.to_top {
+        builder = builder.vertical_scroll_offset(0.0);
+    }
+    if let Some((line, align)) = scroll.keys {
+        builder = builder.scroll_to_row(line, Some(align));
+    }
     if child.is_some() {
         builder = builder.column(Column::exact(EXPANDER_WIDTH));
     }
@@ -125,6 +183,7 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
 
     let mut first = usize::MAX;
     let mut last = 0;
+    let mut lines: Option<Range<usize>> = None;
     builder
         .header(theme::TABLE_ROW_HEIGHT, |mut header| {
             if let Some(child) = child {
@@ -142,6 +201,8 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, table.display_len(), |mut row| {
+                let line = row.index();
+                lines = Some(lines.take().map_or(line..line + 1, |seen| seen.start.min(line)..seen.end.max(line + 1)));
                 let entry = table.entry(row.index());
                 first = first.min(entry.position());
                 last = last.max(entry.position());
@@ -179,7 +240,8 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
                 }
             });
         });
-    if first == usize::MAX { 0..0 } else { first..last + 1 }
+    let lines = lines.unwrap_or(0..0);
+    if first == usize::MAX { (0..0, lines) } else { (first..last + 1, lines) }
 }
 
 /// A column header: a button that sorts by it, with a marker on the sorted column.
