@@ -158,6 +158,8 @@ impl ClosedeskApp {
                 {
                     view.mode = mode;
                     view.error = None;
+                    // The login field is another one now (Name instead of Email).
+                    view.first_field_focused = false;
                 }
             }
             Command::SignIn { credentials } => self.sign_in(credentials),

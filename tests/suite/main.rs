@@ -25,6 +25,7 @@ mod code_key;
 mod gui_agent;
 mod gui_agent_ops;
 mod gui_dashboard;
+mod gui_keyboard;
 mod gui_sign_in;
 mod gui_small_window;
 mod gui_table_state;

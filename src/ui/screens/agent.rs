@@ -20,7 +20,7 @@ use crate::ui::format::local_date;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, focus_first_field, notice_ui, progress_ui};
 
 use super::agent_admin::{AdminView, agent_admin_ui};
 use super::agent_audit::{AuditView, agent_audit_ui};
@@ -41,6 +41,8 @@ pub struct CustomerListView {
     pub rows: Remote<CustomerPage>,
     /// When the search box last changed; the search runs once typing pauses.
     pub edited_at: Option<Instant>,
+    /// Whether the search box got the keyboard when the list appeared.
+    pub first_field_focused: bool,
 }
 
 pub use crate::service::search::CustomerPage;
@@ -288,6 +290,7 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
                     .desired_width(320.0),
             )
             .labelled_by(label.id);
+        focus_first_field(&edit, &mut list.first_field_focused);
         if edit.changed() {
             command = Some(Command::Agent(AgentCommand::SearchEdited));
         }

@@ -11,7 +11,7 @@ use crate::ui::command::Command;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui};
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, progress_ui};
 
 /// The admin page.
 #[derive(Debug)]
@@ -30,6 +30,8 @@ pub struct AdminView {
     pub reset_for: Option<AgentId>,
     /// The new password as typed in the reset form.
     pub reset_password: SecretField,
+    /// Whether the reset form's field got the keyboard when the form opened.
+    pub reset_focused: bool,
     /// What the agent worker is doing, if anything.
     pub busy: Option<&'static str>,
     /// The outcome of the last change.
@@ -50,6 +52,7 @@ impl Default for AdminView {
             new_password: SecretField::default(),
             reset_for: None,
             reset_password: SecretField::default(),
+            reset_focused: false,
             busy: None,
             notice: None,
             error: None,
@@ -192,12 +195,13 @@ fn reset_ui(ui: &mut Ui, view: &mut AdminView, agent: AgentId) -> Option<OpsComm
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.set_width(ui.available_width().min(420.0));
         let field = secret_input_ui(ui, &format!("New password for {name}"), &mut view.reset_password, true, idle);
+        focus_first_field(&field, &mut view.reset_focused);
         ui.horizontal(|ui| {
             if ui.add_enabled(idle && !view.reset_password.is_empty(), egui::Button::new("Set password")).clicked() {
                 forget_undo_history(ui, &field);
                 command = Some(OpsCommand::ResetPassword { agent, password: view.reset_password.take() });
             }
-            if ui.add_enabled(idle, egui::Button::new("Cancel")).clicked() {
+            if ui.add_enabled(idle, egui::Button::new("Cancel")).clicked() || (idle && escape_pressed(ui)) {
                 command = Some(OpsCommand::ShowReset(None));
             }
         });

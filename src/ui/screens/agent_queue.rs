@@ -21,7 +21,7 @@ use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, notice_ui, progress_ui};
 
 /// Progress shared between the purge worker and the page: accounts done, and in all.
 #[derive(Clone, Debug, Default)]
@@ -301,7 +301,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
         ui.label(RichText::new(format!("Cancel the closure of account {}", cancel.account)).strong());
         if cancel.flow.is_done() {
             notice_ui(ui, &format!("The closure was cancelled: account {} is active again.", cancel.account));
-            if ui.button("Close").clicked() {
+            if ui.button("Close").clicked() || escape_pressed(ui) {
                 command = Some(OpsCommand::CloseCancel);
             }
             return;
@@ -326,7 +326,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
         if let Some(message) = &cancel.flow.message {
             error_text_ui(ui, message);
         }
-        if !cancel.flow.is_busy() && ui.button("Close").clicked() {
+        if !cancel.flow.is_busy() && (ui.button("Close").clicked() || escape_pressed(ui)) {
             command = Some(OpsCommand::CloseCancel);
         }
     });

@@ -48,6 +48,21 @@ pub fn labelled_input_ui(ui: &mut Ui, label: &str, edit: egui::TextEdit<'_>) -> 
     ui.add(edit.desired_width(f32::INFINITY)).labelled_by(label.id)
 }
 
+/// Whether Escape was pressed; takes the key, so that one press closes one panel: the one
+/// drawn first, which is the one on top.
+pub fn escape_pressed(ui: &Ui) -> bool {
+    ui.input_mut(|input| input.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+}
+
+/// Puts the keyboard in `field`, the first field of a screen or panel, the first time it is
+/// drawn; `focused` remembers that it was, so that the person can move on with Tab.
+pub fn focus_first_field(field: &Response, focused: &mut bool) {
+    if !*focused && field.enabled() {
+        field.request_focus();
+        *focused = true;
+    }
+}
+
 /// A framed warning, such as a scheduled deletion.
 pub fn notice_ui(ui: &mut Ui, text: &str) -> Response {
     let visuals = ui.visuals().clone();
