@@ -20,7 +20,7 @@ use crate::ui::format::local_date;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, focus_first_field, notice_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, focus_first_field, notice_ui, progress_ui, sideways_ui};
 
 use super::agent_admin::{AdminView, agent_admin_ui};
 use super::agent_audit::{AuditView, agent_audit_ui};
@@ -334,7 +334,7 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
                     }
                 });
             }
-            command = customer_table_ui(ui, rows).or(command);
+            command = sideways_ui(ui, "closedesk-customers-across", |ui| customer_table_ui(ui, rows)).or(command);
         }
     }
     command

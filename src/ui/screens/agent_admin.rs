@@ -11,7 +11,7 @@ use crate::ui::command::Command;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui};
-use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, progress_ui, sideways_ui};
 
 /// The admin page.
 #[derive(Debug)]
@@ -81,7 +81,10 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
                 }
             }
             Remote::Ready(agents) => {
-                if let Some(row_command) = agents_table_ui(ui, agents, me, view.busy.is_none()) {
+                let idle = view.busy.is_none();
+                if let Some(row_command) =
+                    sideways_ui(ui, "closedesk-agents-across", |ui| agents_table_ui(ui, agents, me, idle))
+                {
                     command = Some(row_command);
                 }
             }
@@ -143,7 +146,7 @@ fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], me: AgentId, idle: bool) ->
             .column(Column::exact(80.0))
             .column(Column::remainder())
             .header(theme::TABLE_ROW_HEIGHT, |mut header| {
-                for title in ["Name", "Role", "State", ""] {
+                for title in ["Name", "Role", "State", "Actions"] {
                     header.col(|ui| {
                         ui.strong(title);
                     });

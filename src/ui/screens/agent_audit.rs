@@ -15,7 +15,7 @@ use crate::ui::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, progress_ui, sideways_ui};
 
 /// The filter as typed: text, checked when the query is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -169,7 +169,7 @@ pub fn agent_audit_ui(ui: &mut Ui, view: &mut AuditView) -> Option<Command> {
             if page.rows.is_empty() {
                 ui.label(RichText::new("No audit line matches these filters.").weak());
             } else {
-                audit_table_ui(ui, &page.rows);
+                sideways_ui(ui, "closedesk-audit-across", |ui| audit_table_ui(ui, &page.rows));
             }
         }
     }

@@ -21,7 +21,7 @@ use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, escape_pressed, notice_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, notice_ui, progress_ui, sideways_ui};
 
 /// Progress shared between the purge worker and the page: accounts done, and in all.
 #[derive(Clone, Debug, Default)]
@@ -149,7 +149,10 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<C
             // The countdowns move every second while the page is on screen.
             ui.ctx().request_repaint_after(Duration::from_secs(1));
             let busy = view.cancel.as_ref().is_some_and(|cancel| cancel.flow.is_busy());
-            if let Some(row_command) = queue_table_ui(ui, rows, view.now, busy) {
+            let now = view.now;
+            if let Some(row_command) =
+                sideways_ui(ui, "closedesk-queue-across", |ui| queue_table_ui(ui, rows, now, busy))
+            {
                 command = Some(row_command);
             }
         }
@@ -170,7 +173,7 @@ fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) ->
         .column(Column::initial(140.0).at_least(100.0).clip(true))
         .column(Column::remainder())
         .header(theme::TABLE_ROW_HEIGHT, |mut header| {
-            for title in ["Account", "Email", "Purge date", "Time left", ""] {
+            for title in ["Account", "Email", "Purge date", "Time left", "Action"] {
                 header.col(|ui| {
                     ui.strong(title);
                 });

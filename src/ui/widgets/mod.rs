@@ -48,6 +48,12 @@ pub fn labelled_input_ui(ui: &mut Ui, label: &str, edit: egui::TextEdit<'_>) -> 
     ui.add(edit.desired_width(f32::INFINITY)).labelled_by(label.id)
 }
 
+/// A table in a frame that scrolls sideways when its columns do not all fit the window, as in
+/// the smallest window, rather than leaving the last ones past its edge.
+pub fn sideways_ui<R>(ui: &mut Ui, id_salt: impl egui::AsIdSalt, add_table: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::ScrollArea::horizontal().id_salt(id_salt).auto_shrink([false, true]).show(ui, add_table).inner
+}
+
 /// Whether Escape was pressed; takes the key, so that one press closes one panel: the one
 /// drawn first, which is the one on top.
 pub fn escape_pressed(ui: &Ui) -> bool {
