@@ -35,12 +35,18 @@ pub struct Expanded {
 }
 
 impl Expanded {
-    /// Table rows the children take: one placeholder while loading, failing or empty.
+    /// Table rows the children take: a line of their column titles and one line each, or
+    /// one placeholder while loading, failing or empty.
     fn extra_rows(&self) -> usize {
         match &self.rows {
-            Remote::Ready(rows) => rows.len().max(1),
-            Remote::Loading | Remote::Failed(_) => 1,
+            Remote::Ready(rows) if !rows.is_empty() => rows.len() + 1,
+            Remote::Ready(_) | Remote::Loading | Remote::Failed(_) => 1,
         }
+    }
+
+    /// Whether the children are shown under a line of their own column titles.
+    fn has_titles(&self) -> bool {
+        matches!(&self.rows, Remote::Ready(rows) if !rows.is_empty())
     }
 }
 
@@ -77,6 +83,12 @@ pub enum Entry<'a> {
         /// Whether it is expanded.
         open: bool,
     },
+    /// The titles of the children's columns, above the first child: the children have
+    /// columns of their own, which the listing's headers do not name.
+    ChildTitles {
+        /// The parent's position.
+        parent: usize,
+    },
     /// One child of an expanded row.
     Child {
         /// The parent's position.
@@ -93,7 +105,7 @@ impl Entry<'_> {
     pub fn position(&self) -> usize {
         match self {
             Self::Parent { position, .. } => *position,
-            Self::Child { parent, .. } => *parent,
+            Self::ChildTitles { parent } | Self::Child { parent, .. } => *parent,
         }
     }
 }
@@ -207,10 +219,15 @@ impl TableState {
             }
             let extra = expanded.extra_rows();
             if index <= parent_line + extra {
+                let line = index - parent_line - 1;
+                let titled = expanded.has_titles();
+                if titled && line == 0 {
+                    return Entry::ChildTitles { parent: expanded.position };
+                }
                 return Entry::Child {
                     parent: expanded.position,
                     children: &expanded.rows,
-                    index: index - parent_line - 1,
+                    index: line - usize::from(titled),
                 };
             }
             before += extra;
@@ -506,13 +523,14 @@ mod tests {
             listing: Listing::Orders,
             result: Ok(vec![row(90), row(91)]),
         });
-        assert_eq!(table.display_len(), 13);
+        assert_eq!(table.display_len(), 14, "a line of titles and two children, and a placeholder");
         assert!(matches!(table.entry(2), Entry::Parent { position: 2, open: true, .. }));
-        assert!(matches!(table.entry(3), Entry::Child { parent: 2, index: 0, .. }));
-        assert!(matches!(table.entry(4), Entry::Child { parent: 2, index: 1, .. }));
-        assert!(matches!(table.entry(5), Entry::Parent { position: 3, open: false, .. }));
-        assert!(matches!(table.entry(8), Entry::Child { parent: 5, index: 0, .. }));
-        assert!(matches!(table.entry(12), Entry::Parent { position: 9, .. }));
+        assert!(matches!(table.entry(3), Entry::ChildTitles { parent: 2 }));
+        assert!(matches!(table.entry(4), Entry::Child { parent: 2, index: 0, .. }));
+        assert!(matches!(table.entry(5), Entry::Child { parent: 2, index: 1, .. }));
+        assert!(matches!(table.entry(6), Entry::Parent { position: 3, open: false, .. }));
+        assert!(matches!(table.entry(9), Entry::Child { parent: 5, index: 0, .. }), "loading: no titles yet");
+        assert!(matches!(table.entry(13), Entry::Parent { position: 9, .. }));
         table.toggle(2, 2);
         assert_eq!(table.display_len(), 11);
     }

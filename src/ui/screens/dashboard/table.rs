@@ -231,6 +231,12 @@ fn rows_ui(
                             });
                         }
                     }
+                    Entry::ChildTitles { .. } => {
+                        if child.is_some() {
+                            row.col(|_| {});
+                        }
+                        child_titles_ui(&mut row, listing);
+                    }
                     Entry::Child { children, index, .. } => {
                         if child.is_some() {
                             row.col(|_| {});
@@ -270,7 +276,24 @@ fn header_ui(ui: &mut Ui, table: &TableState, index: usize, column: &ListColumn)
     clicked.then_some(DashboardCommand::SortBy { listing: table.listing, column: index })
 }
 
-/// The cells of one child line, each under the parent column its spec names.
+/// The line above an expanded row's children that names their columns: the children are a
+/// small table of their own, set in the listing's columns from the left and indented, rather
+/// than under listing headers that name something else.
+fn child_titles_ui(row: &mut egui_extras::TableRow<'_, '_>, listing: Listing) {
+    let Some(child) = listing.child() else {
+        return;
+    };
+    for slot in 0..listing.columns().len() {
+        row.col(|ui| {
+            if let Some(column) = child.columns.get(slot) {
+                ui.add_space(theme::SPACE_M);
+                ui.add(egui::Label::new(RichText::new(column.title).strong().weak()).truncate());
+            }
+        });
+    }
+}
+
+/// The cells of one child line, under the titles of [`child_titles_ui`].
 fn child_cells_ui(
     row: &mut egui_extras::TableRow<'_, '_>,
     listing: Listing,
@@ -280,45 +303,33 @@ fn child_cells_ui(
     let Some(child) = listing.child() else {
         return;
     };
-    let columns = listing.columns();
-    let first_slot = child.slots.first().copied().unwrap_or_default();
     let data = match children {
         Remote::Ready(rows) => rows.get(index),
         Remote::Loading | Remote::Failed(_) => None,
     };
-    for slot in 0..columns.len() {
+    for slot in 0..listing.columns().len() {
         row.col(|ui| {
             ui.add_space(theme::SPACE_M);
             match (data, children) {
                 (Some(data), _) => {
-                    let at = child.slots.iter().position(|candidate| *candidate == slot);
-                    if let Some((column, value)) = at.and_then(|at| child.columns.get(at).zip(data.cells.get(at))) {
-                        cell_ui(ui, column, value, true);
+                    if let Some(value) = data.cells.get(slot) {
+                        text_cell_ui(ui, value, cell_text(value), true);
                     }
                 }
-                (None, Remote::Loading) if slot == first_slot => {
+                (None, Remote::Loading) if slot == 0 => {
                     ui.spinner();
                     ui.label(RichText::new(format!("Loading {}…", child.plural)).weak());
                 }
-                (None, Remote::Failed(message)) if slot == first_slot => {
+                (None, Remote::Failed(message)) if slot == 0 => {
                     error_text_ui(ui, message);
                 }
-                (None, Remote::Ready(_)) if slot == first_slot => {
+                (None, Remote::Ready(_)) if slot == 0 => {
                     ui.label(RichText::new(format!("No {}", child.plural)).weak());
                 }
                 _ => {}
             }
         });
     }
-}
-
-/// One cell of a child line: its value, after its title where the column says so.
-fn cell_ui(ui: &mut Ui, column: &ListColumn, value: &Value, is_child: bool) {
-    let mut text = cell_text(value);
-    if column.titled && !text.is_empty() {
-        text = format!("{}: {text}", column.title);
-    }
-    text_cell_ui(ui, value, text, is_child);
 }
 
 /// One cell: `text` is the value as shown (money with its currency, instants in local time);
