@@ -136,3 +136,37 @@ fn page_down_page_up_home_and_end_move_the_orders_table() {
     harness.key_press(egui::Key::PageUp);
     step_until(&mut harness, "the first page again", |h| orders_on_screen(h, anna).first() == Some(&newest(anna)));
 }
+
+/// The customers' names on screen in the agent's list, top to bottom.
+fn customers_on_screen(harness: &Window) -> Vec<String> {
+    let mut links: Vec<(f32, String)> = harness
+        .query_all_by_role(Role::Link)
+        .filter_map(|node| Some((node.rect().top(), node.accesskit_node().label()?)))
+        .collect();
+    links.sort_by(|a, b| a.0.total_cmp(&b.0));
+    links.into_iter().map(|(_, name)| name).collect()
+}
+
+#[test]
+fn end_and_home_move_the_agents_customer_list_once_the_search_field_lets_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let mut harness = staff_signed_in(open_window(db.clone()), StaffRole::Agent);
+    let mut conn = closedesk::store::open_existing(&db).unwrap();
+    let spec = closedesk::demo::seed::SeedSpec { accounts: 60, orders_per_account: 0, seed: 3 };
+    closedesk::demo::seed::seed(&mut conn, &spec, jiff::Timestamp::now(), &mut |_| {}).unwrap();
+    drop(conn);
+    type_into(&mut harness, Role::TextInput, "Search customers", "synthetic");
+    step_until(&mut harness, "a full page of customers", |h| h.query_by_label_contains("Showing the first").is_some());
+    harness.run_steps(2);
+    let top = customers_on_screen(&harness);
+    assert!(top.len() > 5, "{top:?}");
+
+    // The search field has the keyboard; Escape lets go of it, and the keys reach the table.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    harness.key_press(egui::Key::End);
+    step_until(&mut harness, "the end of the list", |h| !customers_on_screen(h).contains(&top[0]));
+    harness.key_press(egui::Key::Home);
+    step_until(&mut harness, "the top of the list", |h| customers_on_screen(h).first() == top.first());
+}

@@ -20,7 +20,7 @@ use crate::ui::format::local_date;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, focus_first_field, notice_ui, progress_ui, sideways_ui};
+use crate::ui::widgets::{error_text_ui, focus_first_field, notice_ui, progress_ui, sideways_ui, table_keys};
 
 use super::agent_admin::{AdminView, agent_admin_ui};
 use super::agent_audit::{AuditView, agent_audit_ui};
@@ -343,7 +343,14 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
 /// The table of customers; only the visible rows are laid out.
 fn customer_table_ui(ui: &mut Ui, rows: &[AccountRow]) -> Option<Command> {
     let mut command = None;
-    TableBuilder::new(ui)
+    let lines_id = egui::Id::unique("closedesk-customers-lines");
+    let keys = table_keys::key_target(ui, table_keys::last_lines(ui, lines_id), rows.len());
+    let mut builder = TableBuilder::new(ui);
+    if let Some((line, align)) = keys {
+        builder = builder.scroll_to_row(line, Some(align));
+    }
+    let mut seen = None;
+    builder
         .striped(true)
         .column(Column::exact(60.0))
         .column(Column::initial(220.0).at_least(120.0).clip(true))
@@ -358,6 +365,7 @@ fn customer_table_ui(ui: &mut Ui, rows: &[AccountRow]) -> Option<Command> {
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, rows.len(), |mut row| {
+                seen = Some(table_keys::seen_line(seen.take(), row.index()));
                 let Some(account) = rows.get(row.index()) else {
                     return;
                 };
@@ -377,5 +385,6 @@ fn customer_table_ui(ui: &mut Ui, rows: &[AccountRow]) -> Option<Command> {
                 });
             });
         });
+    table_keys::remember_lines(ui, lines_id, seen);
     command
 }

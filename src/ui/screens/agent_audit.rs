@@ -15,7 +15,7 @@ use crate::ui::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::{error_text_ui, progress_ui, sideways_ui};
+use crate::ui::widgets::{error_text_ui, progress_ui, sideways_ui, table_keys};
 
 /// The filter as typed: text, checked when the query is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -207,7 +207,14 @@ fn filters_ui(ui: &mut Ui, view: &mut AuditView) {
 
 /// The trail's table; only the visible rows are laid out.
 fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
-    TableBuilder::new(ui)
+    let lines_id = egui::Id::unique("closedesk-audit-lines");
+    let keys = table_keys::key_target(ui, table_keys::last_lines(ui, lines_id), rows.len());
+    let mut builder = TableBuilder::new(ui);
+    if let Some((line, align)) = keys {
+        builder = builder.scroll_to_row(line, Some(align));
+    }
+    let mut seen = None;
+    builder
         .striped(true)
         .column(Column::exact(60.0))
         .column(Column::initial(170.0).at_least(120.0))
@@ -224,6 +231,7 @@ fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, rows.len(), |mut row| {
+                seen = Some(table_keys::seen_line(seen.take(), row.index()));
                 let Some(line) = rows.get(row.index()) else {
                     return;
                 };
@@ -252,6 +260,7 @@ fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
                 });
             });
         });
+    table_keys::remember_lines(ui, lines_id, seen);
 }
 
 #[cfg(test)]

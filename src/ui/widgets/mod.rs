@@ -11,6 +11,7 @@ pub mod figures;
 pub mod mailbox_panel;
 pub mod save_file;
 pub mod secret_field;
+pub mod table_keys;
 
 /// Lays out `add_contents` in a column of at most `width` points, centred in the available space.
 pub fn centered_column<R>(ui: &mut Ui, width: f32, add_contents: impl FnOnce(&mut Ui) -> R) -> R {

@@ -12,7 +12,7 @@ use crate::service::dashboard::{ListColumn, Listing, Row, Value, ValueKind};
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::figures::{cell_text, count_line, expander_ui, sort_marker_ui};
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, progress_ui, table_keys};
 
 /// The id of a table's filter field, so that Ctrl+F can put the cursor in it.
 pub fn filter_id(listing: Listing) -> egui::Id {
@@ -59,7 +59,7 @@ pub fn table_ui(ui: &mut Ui, table: &mut TableState, total: Option<u64>) -> Opti
     let scroll = TableScroll {
         to_top: table.take_to_top(),
         to_left: table.take_to_left(),
-        keys: page_keys_target(ui, table.lines(), table.display_len()),
+        keys: table_keys::key_target(ui, table.lines(), table.display_len()),
     };
     // Columns wider than the window scroll sideways rather than off its edge.
     let mut across = egui::ScrollArea::horizontal().id_salt(("closedesk-dashboard-across", listing)).auto_shrink(false);
@@ -122,28 +122,6 @@ struct TableScroll {
     keys: Option<(usize, Align)>,
 }
 
-/// The line a key moving the table asks for, given the lines on screen (`lines`) out of `len`:
-/// Page Down brings the last line on screen to the top, Page Up the first one to the bottom,
-/// Home and End go to the ends. Keys typed into a text field are the field's.
-fn page_keys_target(ui: &Ui, lines: Range<usize>, len: usize) -> Option<(usize, Align)> {
-    if len == 0 || ui.ctx().egui_wants_keyboard_input() {
-        return None;
-    }
-    let pressed = |key| ui.input_mut(|input| input.consume_key(egui::Modifiers::NONE, key));
-    let last = len - 1;
-    if pressed(egui::Key::Home) {
-        Some((0, Align::TOP))
-    } else if pressed(egui::Key::End) {
-        Some((last, Align::BOTTOM))
-    } else if pressed(egui::Key::PageDown) {
-        Some((lines.end.saturating_sub(1).max(lines.start).min(last), Align::TOP))
-    } else if pressed(egui::Key::PageUp) {
-        Some((lines.start.min(last), Align::BOTTOM))
-    } else {
-        None
-    }
-}
-
 /// The table; returns the positions of the listing rows on screen and the lines they take.
 fn rows_ui(
     ui: &mut Ui,
@@ -201,8 +179,7 @@ fn rows_ui(
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, table.display_len(), |mut row| {
-                let line = row.index();
-                lines = Some(lines.take().map_or(line..line + 1, |seen| seen.start.min(line)..seen.end.max(line + 1)));
+                lines = Some(table_keys::seen_line(lines.take(), row.index()));
                 let entry = table.entry(row.index());
                 first = first.min(entry.position());
                 last = last.max(entry.position());
