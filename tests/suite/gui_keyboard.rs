@@ -170,3 +170,18 @@ fn end_and_home_move_the_agents_customer_list_once_the_search_field_lets_go() {
     harness.key_press(egui::Key::Home);
     step_until(&mut harness, "the top of the list", |h| customers_on_screen(h).first() == top.first());
 }
+
+#[test]
+fn each_agent_page_with_fields_opens_with_the_keyboard_in_its_first_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = staff_signed_in(open_window(dir.path().join("closedesk.db")), StaffRole::Agent);
+    press(&mut harness, "Audit trail");
+    step_until(&mut harness, "the audit filters", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Account id").is_some()
+    });
+    harness.run_steps(2);
+    assert!(field_has_keyboard(&harness, Role::TextInput, "Account id"), "focused: {:?}", focused(&harness));
+    press(&mut harness, "Customers");
+    harness.run_steps(2);
+    assert!(field_has_keyboard(&harness, Role::TextInput, "Search customers"), "focused: {:?}", focused(&harness));
+}

@@ -143,6 +143,7 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
         return lock_ui(ui, lock, &identity);
     }
     // One line for the pages and who is signed in: a small window keeps its height for customers.
+    let shown = view.page;
     ui.horizontal(|ui| {
         for page in AgentPage::for_role(view.role) {
             ui.selectable_value(&mut view.page, *page, page.label());
@@ -151,6 +152,14 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
             ui.add(egui::Label::new(RichText::new(format!("Signed in as {identity}")).weak()).truncate());
         });
     });
+    if view.page != shown {
+        // A page shown anew puts the keyboard in its first field, as a new screen does.
+        match view.page {
+            AgentPage::Customers => view.customers.first_field_focused = false,
+            AgentPage::Audit => view.audit.first_field_focused = false,
+            AgentPage::ClosureQueue | AgentPage::Admin => {}
+        }
+    }
     ui.separator();
     ui.add_space(theme::SPACE_M);
     match view.page {
