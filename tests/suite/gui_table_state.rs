@@ -101,3 +101,38 @@ fn a_backup_opened_after_someone_scrolled_opens_at_its_newest_order() {
     let shown = orders_on_screen(&harness, bram);
     assert_eq!(shown.first(), Some(&newest(bram)), "the backup's newest order is the first row: {shown:?}");
 }
+
+/// Where the profile's first line is, against the bottom of the tab bar: below it when the
+/// summary is at its top.
+fn profile_below_tabs(harness: &Window) -> Option<(f32, f32)> {
+    let tabs = harness.get_by_role_and_label(Role::Button, "Summary").rect().bottom();
+    let profile = harness.get_all_by_label("Member since").next()?.rect().top();
+    Some((profile, tabs))
+}
+
+#[test]
+fn the_next_customer_opens_their_summary_at_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let mut harness = sign_in_screen(&db);
+    add_customers(&db);
+    let [anna, bram] = &CUSTOMERS;
+
+    sign_in_customer(&mut harness, anna.email, DEMO_CUSTOMER_PASSWORD);
+    step_until(&mut harness, "Anna's summary", |h| h.query_all_by_label("Member since").next().is_some());
+    for _ in 0..10 {
+        harness.get_all_by_label("What the account holds").next().unwrap().scroll_down();
+        harness.step();
+    }
+    harness.run_steps(4);
+    let (profile, tabs) = profile_below_tabs(&harness).unwrap();
+    assert!(profile < tabs, "the summary was scrolled down: profile at {profile}, tabs end at {tabs}");
+
+    press(&mut harness, "Sign out");
+    step_until(&mut harness, "the sign-in form", |h| h.query_by_role_and_label(Role::TextInput, "Email").is_some());
+    sign_in_customer(&mut harness, bram.email, DEMO_CUSTOMER_PASSWORD);
+    step_until(&mut harness, "Bram's summary", |h| h.query_all_by_label("Member since").next().is_some());
+    harness.run_steps(4);
+    let (profile, tabs) = profile_below_tabs(&harness).unwrap();
+    assert!(profile > tabs, "Bram's summary starts at the top: profile at {profile}, tabs end at {tabs}");
+}
