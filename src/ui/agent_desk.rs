@@ -145,6 +145,7 @@ pub fn open_customer(agent: &mut AgentView, account: AccountId) {
 pub fn close_customer(agent: &mut AgentView) {
     agent.open = None;
     agent.desk.clear_customer();
+    agent.customers.first_field_focused = false;
 }
 
 /// Applies a command of the desk.

@@ -372,6 +372,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
             if view.admin.busy.is_none() {
                 view.admin.reset_for = agent;
                 view.admin.reset_password = super::widgets::secret_field::SecretField::default();
+                view.admin.reset_focused = false;
             }
         }
         OpsCommand::ResetPassword { agent, password } => {

@@ -2,6 +2,7 @@
 
 mod account;
 mod dashboard;
+mod persist;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -50,6 +51,8 @@ enum Screen {
 /// It holds the current screen and the background jobs. Screens never change it directly:
 /// they return commands, which the next `logic` pass applies.
 pub struct ClosedeskApp {
+    /// The window's egui context, whose memory `save` writes without scroll positions.
+    ctx: egui::Context,
     clock: Clock,
     jobs: Jobs,
     screen: Screen,
@@ -75,6 +78,7 @@ impl ClosedeskApp {
     pub fn new(cc: &eframe::CreationContext<'_>, db_path: PathBuf, clock: Clock) -> Self {
         theme::apply(&cc.egui_ctx);
         let mut app = Self {
+            ctx: cc.egui_ctx.clone(),
             clock,
             jobs: Jobs::new(cc.egui_ctx.clone(), db_path.clone()),
             screen: Screen::Startup(StartupView::Opening { path: db_path }),
@@ -152,6 +156,8 @@ impl ClosedeskApp {
                 {
                     view.mode = mode;
                     view.error = None;
+                    // The login field is another one now (Name instead of Email).
+                    view.first_field_focused = false;
                 }
             }
             Command::SignIn { credentials } => self.sign_in(credentials),
@@ -369,6 +375,15 @@ fn screen_for(session: Session, db_path: &Path, agent_idle_lock: Duration) -> Sc
 }
 
 impl eframe::App for ClosedeskApp {
+    /// egui's memory is saved by `save`, which leaves scroll positions out.
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        persist::save_memory(&self.ctx, storage);
+    }
+
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         self.jobs.parent_dialogs_to(frame);
         for event in self.jobs.poll() {

@@ -88,6 +88,9 @@ pub fn apply(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(SPACE_M, 6.0);
         style.spacing.button_padding = egui::vec2(10.0, 4.0);
         style.spacing.interact_size.y = 24.0;
+        // Scroll bars take their own strip instead of floating over the content, so that a
+        // field as wide as the page ends before the bar rather than under it.
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
         let dark = style.visuals.dark_mode;
         let (fill, text) = if dark {
             (SELECTION_FILL_DARK, SELECTION_TEXT_DARK)
@@ -188,5 +191,35 @@ pub fn chart_series(visuals: &Visuals, index: usize) -> Color32 {
     match index {
         0 => accent(visuals),
         n => others[(n - 1) % others.len()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_as_wide_as_a_scrolled_page_ends_before_the_scroll_bar() {
+        let ctx = egui::Context::default();
+        apply(&ctx);
+        let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1100.0, 560.0));
+        let mut text = String::new();
+        let mut field = egui::Rect::NOTHING;
+        let mut page = egui::Rect::NOTHING;
+        // The bar shows from the second frame, once the content's height is known.
+        for _ in 0..3 {
+            let input = egui::RawInput { screen_rect: Some(window), ..egui::RawInput::default() };
+            let mut output = ctx.run_ui(input, |ui| {
+                page = ui.max_rect();
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    field = ui.add(egui::TextEdit::singleline(&mut text).desired_width(f32::INFINITY)).rect;
+                    ui.allocate_space(egui::vec2(10.0, 2000.0));
+                });
+            });
+            // Nothing draws these frames: their font texture is not wanted.
+            output.textures_delta.clear();
+        }
+        let bar = ctx.global_style().spacing.scroll.bar_width;
+        assert!(field.right() + bar <= page.right(), "the field {field:?} runs under the bar of {page:?}");
     }
 }

@@ -109,6 +109,26 @@ fn admin_purges_the_due_account_and_sees_its_receipt() {
 }
 
 #[test]
+fn escape_closes_the_purge_confirmation_and_purges_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = Timestamp::now();
+    let db = demo_db(dir.path(), created);
+    let pending = pending_account(&db);
+    let later = Clock::Fixed(created + SignedDuration::from_hours(49));
+    let mut harness = staff_signed_in(&db, later, StaffRole::Admin);
+    press(&mut harness, "Closure queue");
+    step_until(&mut harness, "the queue with its due account", |h| has_label(h, "due"));
+
+    press(&mut harness, "Purge due now…");
+    step_until(&mut harness, "the list of what would go", |h| has_label(h, "Purge 1 account for good?"));
+    harness.key_press(egui::Key::Escape);
+    step_until(&mut harness, "the confirmation gone", |h| !has_label(h, "Purge 1 account for good?"));
+    assert!(has_label(&harness, "Purge due now…"), "back at the queue");
+    let conn = closedesk::store::open_existing(&db).unwrap();
+    assert!(accounts::find_account(&conn, &AccountRef::Id(pending)).unwrap().is_some(), "nothing was purged");
+}
+
+#[test]
 fn an_agent_sees_neither_the_admin_page_nor_the_purge_and_core_refuses_it() {
     let dir = tempfile::tempdir().unwrap();
     let created = Timestamp::now();
@@ -215,6 +235,10 @@ fn admin_adds_an_agent_and_disables_it_and_the_agent_cannot_sign_in() {
     assert!(has_text(&harness, "robin can no longer sign in, and a session robin has open ends"));
     press(&mut harness, "Keep robin active");
     step_until(&mut harness, "the question gone", |h| !has_label(h, "Disable robin?"));
+    press(&mut harness, "Disable robin…");
+    step_until(&mut harness, "the question", |h| has_label(h, "Disable robin?"));
+    harness.key_press(egui::Key::Escape);
+    step_until(&mut harness, "the question gone with Escape", |h| !has_label(h, "Disable robin?"));
     assert!(signs_in(), "keeping robin changed nothing");
     press(&mut harness, "Disable robin…");
     step_until(&mut harness, "the question", |h| has_label(h, "Disable robin?"));

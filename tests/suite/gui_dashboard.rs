@@ -308,8 +308,22 @@ fn sorting_filtering_and_expanding_the_orders_table_change_the_rows_shown() {
     harness.get_by_role_and_label(Role::Button, "2 items").click();
     step_until(&mut harness, "the items", |h| has_label(h, "LED fairy lights, 10 m, warm white"));
     assert!(has_label(&harness, "Linen cushion cover, 45 × 45 cm"));
-    assert!(has_label(&harness, "Quantity: 4"));
-    assert!(has_label(&harness, "EUR 26.00"), "the line total of four covers");
+    // The items are a small table of their own: a line of their titles, each value under its.
+    let mut titles = line_of(&harness, "Unit price");
+    // A cell's text shows up twice in the tree (the cell and its label).
+    titles.dedup();
+    assert_eq!(titles, ["Item", "Quantity", "Unit price", "Line total"], "the items' own column titles");
+    let cushions = line_of(&harness, "Linen cushion cover, 45 × 45 cm");
+    assert!(cushions.contains(&"4".to_owned()) && cushions.contains(&"EUR 26.00".to_owned()), "{cushions:?}");
+    for (title, value) in [("Quantity", "4"), ("Line total", "EUR 26.00")] {
+        let title = harness.get_all_by_label(title).next().unwrap().rect();
+        let under = harness
+            .get_all_by_label(value)
+            .map(|node| node.rect())
+            .find(|rect| rect.top() > title.top())
+            .unwrap_or_else(|| panic!("{value} below {title:?}"));
+        assert!((under.left() - title.left()).abs() < 1.0, "{value} sits under {title:?}: {under:?}");
+    }
     harness.check_accessibility();
 }
 

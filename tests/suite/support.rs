@@ -3,4 +3,5 @@
 
 pub mod cli;
 pub mod gui;
+pub mod orders;
 pub mod zips;

@@ -20,7 +20,7 @@ use crate::ui::format::local_date;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, focus_first_field, notice_ui, progress_ui, sideways_ui, table_keys};
 
 use super::agent_admin::{AdminView, agent_admin_ui};
 use super::agent_audit::{AuditView, agent_audit_ui};
@@ -41,6 +41,8 @@ pub struct CustomerListView {
     pub rows: Remote<CustomerPage>,
     /// When the search box last changed; the search runs once typing pauses.
     pub edited_at: Option<Instant>,
+    /// Whether the search box got the keyboard when the list appeared.
+    pub first_field_focused: bool,
 }
 
 pub use crate::service::search::CustomerPage;
@@ -141,11 +143,20 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
         return lock_ui(ui, lock, &identity);
     }
     // The pages; who is signed in is said once, in the top bar.
+    let shown = view.page;
     ui.horizontal(|ui| {
         for page in AgentPage::for_role(view.role) {
             ui.selectable_value(&mut view.page, *page, page.label());
         }
     });
+    if view.page != shown {
+        // A page shown anew puts the keyboard in its first field, as a new screen does.
+        match view.page {
+            AgentPage::Customers => view.customers.first_field_focused = false,
+            AgentPage::Audit => view.audit.first_field_focused = false,
+            AgentPage::ClosureQueue | AgentPage::Admin => {}
+        }
+    }
     ui.separator();
     ui.add_space(theme::SPACE_M);
     match view.page {
@@ -291,6 +302,7 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
                     .desired_width(320.0),
             )
             .labelled_by(label.id);
+        focus_first_field(&edit, &mut list.first_field_focused);
         if edit.changed() {
             command = Some(Command::Agent(AgentCommand::SearchEdited));
         }
@@ -334,7 +346,7 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
                     }
                 });
             }
-            command = customer_table_ui(ui, rows).or(command);
+            command = sideways_ui(ui, "closedesk-customers-across", |ui| customer_table_ui(ui, rows)).or(command);
         }
     }
     command
@@ -343,7 +355,14 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
 /// The table of customers; only the visible rows are laid out.
 fn customer_table_ui(ui: &mut Ui, rows: &[AccountRow]) -> Option<Command> {
     let mut command = None;
-    TableBuilder::new(ui)
+    let lines_id = egui::Id::unique("closedesk-customers-lines");
+    let keys = table_keys::key_target(ui, table_keys::last_lines(ui, lines_id), rows.len());
+    let mut builder = TableBuilder::new(ui);
+    if let Some((line, align)) = keys {
+        builder = builder.scroll_to_row(line, Some(align));
+    }
+    let mut seen = None;
+    builder
         .striped(true)
         .column(Column::exact(60.0))
         .column(Column::initial(220.0).at_least(120.0).clip(true))
@@ -358,6 +377,7 @@ fn customer_table_ui(ui: &mut Ui, rows: &[AccountRow]) -> Option<Command> {
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, rows.len(), |mut row| {
+                seen = Some(table_keys::seen_line(seen.take(), row.index()));
                 let Some(account) = rows.get(row.index()) else {
                     return;
                 };
@@ -377,5 +397,6 @@ fn customer_table_ui(ui: &mut Ui, rows: &[AccountRow]) -> Option<Command> {
                 });
             });
         });
+    table_keys::remember_lines(ui, lines_id, seen);
     command
 }

@@ -11,7 +11,7 @@ use crate::ui::command::Command;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui};
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, progress_ui, sideways_ui};
 
 /// The admin page.
 #[derive(Debug)]
@@ -32,6 +32,8 @@ pub struct AdminView {
     pub reset_password: SecretField,
     /// The agent whose disabling waits for the admin's confirmation.
     pub confirm_disable: Option<AgentId>,
+    /// Whether the reset form's field got the keyboard when the form opened.
+    pub reset_focused: bool,
     /// What the agent worker is doing, if anything.
     pub busy: Option<&'static str>,
     /// The outcome of the last change.
@@ -53,6 +55,7 @@ impl Default for AdminView {
             reset_for: None,
             reset_password: SecretField::default(),
             confirm_disable: None,
+            reset_focused: false,
             busy: None,
             notice: None,
             error: None,
@@ -81,7 +84,10 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
                 }
             }
             Remote::Ready(agents) => {
-                if let Some(row_command) = agents_table_ui(ui, agents, me, view.busy.is_none()) {
+                let idle = view.busy.is_none();
+                if let Some(row_command) =
+                    sideways_ui(ui, "closedesk-agents-across", |ui| agents_table_ui(ui, agents, me, idle))
+                {
                     command = Some(row_command);
                 }
             }
@@ -148,7 +154,7 @@ fn agents_table_ui(ui: &mut Ui, agents: &[AgentRow], me: AgentId, idle: bool) ->
             .column(Column::exact(80.0))
             .column(Column::remainder())
             .header(theme::TABLE_ROW_HEIGHT, |mut header| {
-                for title in ["Name", "Role", "State", ""] {
+                for title in ["Name", "Role", "State", "Actions"] {
                     header.col(|ui| {
                         ui.strong(title);
                     });
@@ -214,7 +220,8 @@ fn confirm_disable_ui(ui: &mut Ui, view: &AdminView, agent: AgentId) -> Option<O
             if ui.add_enabled(idle, egui::Button::new(format!("Disable {name} now"))).clicked() {
                 command = Some(OpsCommand::SetDisabled { agent, disabled: true });
             }
-            if ui.add_enabled(idle, egui::Button::new(format!("Keep {name} active"))).clicked() {
+            let keep = ui.add_enabled(idle, egui::Button::new(format!("Keep {name} active")));
+            if keep.clicked() || (idle && escape_pressed(ui)) {
                 command = Some(OpsCommand::AskDisable(None));
             }
         });
@@ -230,12 +237,13 @@ fn reset_ui(ui: &mut Ui, view: &mut AdminView, agent: AgentId) -> Option<OpsComm
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.set_width(ui.available_width().min(420.0));
         let field = secret_input_ui(ui, &format!("New password for {name}"), &mut view.reset_password, true, idle);
+        focus_first_field(&field, &mut view.reset_focused);
         ui.horizontal(|ui| {
             if ui.add_enabled(idle && !view.reset_password.is_empty(), egui::Button::new("Set password")).clicked() {
                 forget_undo_history(ui, &field);
                 command = Some(OpsCommand::ResetPassword { agent, password: view.reset_password.take() });
             }
-            if ui.add_enabled(idle, egui::Button::new("Cancel")).clicked() {
+            if ui.add_enabled(idle, egui::Button::new("Cancel")).clicked() || (idle && escape_pressed(ui)) {
                 command = Some(OpsCommand::ShowReset(None));
             }
         });

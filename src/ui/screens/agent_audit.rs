@@ -15,7 +15,7 @@ use crate::ui::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, focus_first_field, progress_ui, sideways_ui, table_keys};
 
 /// The filter as typed: text, checked when the query is built.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -91,6 +91,8 @@ pub struct AuditView {
     pub actions: Vec<String>,
     /// The CSV export.
     pub export: SaveTarget,
+    /// Whether the first filter field got the keyboard when the page was shown.
+    pub first_field_focused: bool,
 }
 
 impl Default for AuditView {
@@ -102,6 +104,7 @@ impl Default for AuditView {
             rows: Remote::Loading,
             actions: Vec::new(),
             export: SaveTarget::default(),
+            first_field_focused: false,
         }
     }
 }
@@ -169,7 +172,7 @@ pub fn agent_audit_ui(ui: &mut Ui, view: &mut AuditView) -> Option<Command> {
             if page.rows.is_empty() {
                 ui.label(RichText::new("No audit line matches these filters.").weak());
             } else {
-                audit_table_ui(ui, &page.rows);
+                sideways_ui(ui, "closedesk-audit-across", |ui| audit_table_ui(ui, &page.rows));
             }
         }
     }
@@ -178,12 +181,14 @@ pub fn agent_audit_ui(ui: &mut Ui, view: &mut AuditView) -> Option<Command> {
 
 fn filters_ui(ui: &mut Ui, view: &mut AuditView) {
     let input = &mut view.input;
+    let first_field_focused = &mut view.first_field_focused;
     ui.horizontal_wrapped(|ui| {
         let field = |ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32| {
             let label = ui.label(label);
-            ui.add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(width)).labelled_by(label.id);
+            ui.add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(width)).labelled_by(label.id)
         };
-        field(ui, "Account id", &mut input.account, "any", 70.0);
+        let account = field(ui, "Account id", &mut input.account, "any", 70.0);
+        focus_first_field(&account, first_field_focused);
         field(ui, "Agent", &mut input.agent, "id or name", 100.0);
         let label = ui.label("Action");
         let selected = input.action.clone().unwrap_or_else(|| "Any action".to_owned());
@@ -207,7 +212,14 @@ fn filters_ui(ui: &mut Ui, view: &mut AuditView) {
 
 /// The trail's table; only the visible rows are laid out.
 fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
-    TableBuilder::new(ui)
+    let lines_id = egui::Id::unique("closedesk-audit-lines");
+    let keys = table_keys::key_target(ui, table_keys::last_lines(ui, lines_id), rows.len());
+    let mut builder = TableBuilder::new(ui);
+    if let Some((line, align)) = keys {
+        builder = builder.scroll_to_row(line, Some(align));
+    }
+    let mut seen = None;
+    builder
         .striped(true)
         .column(Column::exact(60.0))
         .column(Column::initial(170.0).at_least(120.0))
@@ -224,6 +236,7 @@ fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, rows.len(), |mut row| {
+                seen = Some(table_keys::seen_line(seen.take(), row.index()));
                 let Some(line) = rows.get(row.index()) else {
                     return;
                 };
@@ -252,6 +265,7 @@ fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
                 });
             });
         });
+    table_keys::remember_lines(ui, lines_id, seen);
 }
 
 #[cfg(test)]

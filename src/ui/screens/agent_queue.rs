@@ -22,7 +22,7 @@ use crate::ui::remote::Remote;
 use crate::ui::screens::purge_confirm::{PurgeConfirm, purge_confirm_ui};
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, notice_ui, progress_ui, sideways_ui};
 
 /// Progress shared between the purge worker and the page: accounts done, and in all.
 #[derive(Clone, Debug, Default)]
@@ -156,7 +156,10 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<C
             // The countdowns move every second while the page is on screen.
             ui.ctx().request_repaint_after(Duration::from_secs(1));
             let busy = view.cancel.as_ref().is_some_and(|cancel| cancel.flow.is_busy());
-            if let Some(row_command) = queue_table_ui(ui, rows, view.now, busy) {
+            let now = view.now;
+            if let Some(row_command) =
+                sideways_ui(ui, "closedesk-queue-across", |ui| queue_table_ui(ui, rows, now, busy))
+            {
                 command = Some(row_command);
             }
         }
@@ -177,7 +180,7 @@ fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) ->
         .column(Column::initial(140.0).at_least(100.0).clip(true))
         .column(Column::remainder())
         .header(theme::TABLE_ROW_HEIGHT, |mut header| {
-            for title in ["Account", "Email", "Purge date", "Time left", ""] {
+            for title in ["Account", "Email", "Purge date", "Time left", "Action"] {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -321,7 +324,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
         ui.label(crate::ui::screens::agent::CANCEL_KEEPS);
         if cancel.flow.is_done() {
             notice_ui(ui, &format!("The closure was cancelled: account {} is active again.", cancel.account));
-            if ui.button("Close").clicked() {
+            if ui.button("Close").clicked() || escape_pressed(ui) {
                 command = Some(OpsCommand::CloseCancel);
             }
             return;
@@ -346,7 +349,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
         if let Some(message) = &cancel.flow.message {
             error_text_ui(ui, message);
         }
-        if !cancel.flow.is_busy() && ui.button("Close").clicked() {
+        if !cancel.flow.is_busy() && (ui.button("Close").clicked() || escape_pressed(ui)) {
             command = Some(OpsCommand::CloseCancel);
         }
     });

@@ -252,11 +252,12 @@ fn dashboards_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<DashboardComman
     let tab = view.dashboard.tab;
     let inner = match tab {
         Tab::Overview => {
-            egui::ScrollArea::vertical()
-                .id_salt("closedesk-overview-scroll")
-                .auto_shrink([false, false])
-                .show(ui, |ui| summary_ui(ui, summary, from_backup))
-                .inner
+            let mut area =
+                egui::ScrollArea::vertical().id_salt("closedesk-overview-scroll").auto_shrink([false, false]);
+            if view.dashboard.take_summary_to_top() {
+                area = area.vertical_scroll_offset(0.0);
+            }
+            area.show(ui, |ui| summary_ui(ui, summary, from_backup)).inner
         }
         Tab::List(listing) => {
             if focus_filter {

@@ -9,10 +9,10 @@ use crate::ui::agent_ops::OpsCommand;
 use crate::ui::format::local_minute;
 use crate::ui::quantity::{counted, grouped};
 use crate::ui::theme;
-use crate::ui::widgets::error_text_ui;
 use crate::ui::widgets::secret_field::{
     SecretField, focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter,
 };
+use crate::ui::widgets::{error_text_ui, escape_pressed};
 
 /// The most room the list of accounts takes before it scrolls.
 const LIST_MAX_HEIGHT: f32 = 200.0;
@@ -35,7 +35,7 @@ pub fn purge_confirm_ui(ui: &mut Ui, confirm: &mut PurgeConfirm, queue: &[QueueR
         ui.set_width(ui.available_width().min(760.0));
         if confirm.list.is_empty() {
             ui.label("No account is due: nothing would be purged.");
-            if ui.button("Close").clicked() {
+            if ui.button("Close").clicked() || escape_pressed(ui) {
                 command = Some(OpsCommand::DismissPurge);
             }
             return;
@@ -67,7 +67,8 @@ pub fn purge_confirm_ui(ui: &mut Ui, confirm: &mut PurgeConfirm, queue: &[QueueR
                 let listed = confirm.list.iter().map(|preview| preview.account).collect();
                 command = Some(OpsCommand::ConfirmPurge { password: confirm.password.take(), accounts: listed });
             }
-            if ui.button("Keep them").on_hover_text("Close this without purging anything").clicked() {
+            let keep = ui.button("Keep them").on_hover_text("Close this without purging anything");
+            if keep.clicked() || escape_pressed(ui) {
                 command = Some(OpsCommand::DismissPurge);
             }
         });

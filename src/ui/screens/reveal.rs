@@ -7,7 +7,7 @@ use crate::service::reveal::RevealReason;
 use crate::ui::agent_desk::AgentCommand;
 use crate::ui::command::Command;
 use crate::ui::theme;
-use crate::ui::widgets::{error_text_ui, labelled_input_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, labelled_input_ui, progress_ui};
 
 /// What the reveal form holds while the agent fills it.
 #[derive(Debug, Default)]
@@ -20,6 +20,8 @@ pub struct RevealForm {
     pub busy: bool,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// Whether the first reason got the keyboard when the form opened.
+    pub first_field_focused: bool,
 }
 
 impl RevealForm {
@@ -44,8 +46,11 @@ pub fn reveal_form_ui(ui: &mut Ui, form: &mut RevealForm) -> Option<Command> {
         ui.add_space(theme::SPACE_S);
         ui.add_enabled_ui(!form.busy, |ui| {
             ui.horizontal_wrapped(|ui| {
-                for reason in RevealReason::ALL {
-                    ui.radio_value(&mut form.reason, Some(reason), reason.label());
+                for (index, reason) in RevealReason::ALL.into_iter().enumerate() {
+                    let choice = ui.radio_value(&mut form.reason, Some(reason), reason.label());
+                    if index == 0 {
+                        focus_first_field(&choice, &mut form.first_field_focused);
+                    }
                 }
             });
             ui.add_space(theme::SPACE_S);
@@ -64,7 +69,7 @@ pub fn reveal_form_ui(ui: &mut Ui, form: &mut RevealForm) -> Option<Command> {
             {
                 command = Some(Command::Agent(AgentCommand::Reveal { reason }));
             }
-            if ui.add_enabled(!form.busy, egui::Button::new("Cancel")).clicked() {
+            if ui.add_enabled(!form.busy, egui::Button::new("Cancel")).clicked() || (!form.busy && escape_pressed(ui)) {
                 command = Some(Command::Agent(AgentCommand::CloseReveal));
             }
         });

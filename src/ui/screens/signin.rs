@@ -5,7 +5,7 @@ use crate::ui::command::Command;
 use crate::ui::screens::dashboard::open_backup::{OpenBackupForm, open_backup_form_ui};
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history};
-use crate::ui::widgets::{centered_column, error_text_ui, labelled_input_ui, progress_ui};
+use crate::ui::widgets::{centered_column, error_text_ui, focus_first_field, labelled_input_ui, progress_ui};
 use egui::{RichText, Ui};
 
 /// Who is signing in.
@@ -53,6 +53,8 @@ pub struct SignInView {
     pub error: Option<String>,
     /// The "Open a backup" form below the sign-in card.
     pub backup: OpenBackupForm,
+    /// Whether the login field got the keyboard when the form (or its mode) appeared.
+    pub first_field_focused: bool,
 }
 
 impl SignInView {
@@ -110,7 +112,7 @@ fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
                 if login_response.lost_focus() && enter {
                     password_response.request_focus();
                 }
-                focus_once(ui, &login_response);
+                focus_first_field(&login_response, &mut view.first_field_focused);
                 ui.add_space(theme::SPACE_M);
 
                 let submitted_with_enter = password_response.lost_focus() && enter;
@@ -145,15 +147,6 @@ fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
         });
     });
     command
-}
-
-/// Puts the cursor in the login field the first time the form is shown.
-fn focus_once(ui: &Ui, login: &egui::Response) {
-    let key = egui::Id::unique("closedesk-signin-focused");
-    let done = ui.data_mut(|data| std::mem::replace(data.get_temp_mut_or(key, false), true));
-    if !done {
-        login.request_focus();
-    }
 }
 
 #[cfg(test)]

@@ -31,12 +31,8 @@ pub fn top_bar_ui(ui: &mut Ui, identity: Option<&str>, page: Option<AreaPage>) -
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if identity.is_some() && ui.button("Sign out").clicked() {
-                command = Some(Command::SignOut);
-            }
-            ui.add_space(theme::SPACE_M);
-            if let Some(choice) = theme_switch_ui(ui) {
-                command = Some(Command::SetTheme(choice));
+            if let Some(chosen) = right_group_ui(ui, identity.is_some()) {
+                command = Some(chosen);
             }
             if let Some(identity) = identity {
                 ui.separator();
@@ -46,6 +42,38 @@ pub fn top_bar_ui(ui: &mut Ui, identity: Option<&str>, page: Option<AreaPage>) -
             }
         });
     });
+    command
+}
+
+/// The theme switch and "Sign out", at the right end of the bar.
+///
+/// The bar's right end is laid out right to left, and Tab visits widgets in the order they are
+/// added: so the group is one left-to-right strip, added in reading order, as wide as it
+/// measured in the last frame. The width changes only when "Sign out" comes or goes, and the
+/// next frame, asked for at once, draws it right. (Discarding the pass instead would cost the
+/// screen below its own first-frame sizing pass: a grid would show a frame late.)
+fn right_group_ui(ui: &mut Ui, sign_out: bool) -> Option<Command> {
+    let width_id = egui::Id::unique("closedesk-top-bar-right");
+    let width = ui.data(|data| data.get_temp::<f32>(width_id)).unwrap_or_default();
+    let size = egui::vec2(width, ui.spacing().interact_size.y);
+    let mut command = None;
+    let group = ui.allocate_ui_with_layout(size, egui::Layout::left_to_right(egui::Align::Center), |ui| {
+        if let Some(choice) = theme_switch_ui(ui) {
+            command = Some(Command::SetTheme(choice));
+        }
+        if sign_out {
+            ui.add_space(theme::SPACE_M);
+            if ui.button("Sign out").clicked() {
+                command = Some(Command::SignOut);
+            }
+        }
+        ui.min_rect().width()
+    });
+    let measured = group.inner;
+    if (measured - width).abs() > 0.5 {
+        ui.data_mut(|data| data.insert_temp(width_id, measured));
+        ui.ctx().request_repaint();
+    }
     command
 }
 
@@ -66,13 +94,12 @@ fn pages_ui(ui: &mut Ui, page: AreaPage) -> Option<AreaPage> {
 fn theme_switch_ui(ui: &mut Ui) -> Option<ThemePreference> {
     let current = ui.options(|options| options.theme_preference);
     let mut chosen = None;
-    // The layout runs right to left here: add the choices in reverse to read left to right.
-    for (preference, label, hover) in THEME_CHOICES.iter().rev() {
-        let response = ui.selectable_label(current == *preference, *label).on_hover_text(*hover);
-        if response.clicked() && current != *preference {
-            chosen = Some(*preference);
+    ui.label(RichText::new("Theme").weak());
+    for (preference, label, hover) in THEME_CHOICES {
+        let response = ui.selectable_label(current == preference, label).on_hover_text(hover);
+        if response.clicked() && current != preference {
+            chosen = Some(preference);
         }
     }
-    ui.label(RichText::new("Theme").weak());
     chosen
 }

@@ -11,6 +11,7 @@ pub mod figures;
 pub mod mailbox_panel;
 pub mod save_file;
 pub mod secret_field;
+pub mod table_keys;
 
 /// Lays out `add_contents` in a column of at most `width` points, centred in the available space.
 pub fn centered_column<R>(ui: &mut Ui, width: f32, add_contents: impl FnOnce(&mut Ui) -> R) -> R {
@@ -46,6 +47,27 @@ pub fn error_text_ui(ui: &mut Ui, text: &str) -> Response {
 pub fn labelled_input_ui(ui: &mut Ui, label: &str, edit: egui::TextEdit<'_>) -> Response {
     let label = ui.label(label);
     ui.add(edit.desired_width(f32::INFINITY)).labelled_by(label.id)
+}
+
+/// A table in a frame that scrolls sideways when its columns do not all fit the window, as in
+/// the smallest window, rather than leaving the last ones past its edge.
+pub fn sideways_ui<R>(ui: &mut Ui, id_salt: impl egui::AsIdSalt, add_table: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::ScrollArea::horizontal().id_salt(id_salt).auto_shrink([false, true]).show(ui, add_table).inner
+}
+
+/// Whether Escape was pressed; takes the key, so that one press closes one panel: the one
+/// drawn first, which is the one on top.
+pub fn escape_pressed(ui: &Ui) -> bool {
+    ui.input_mut(|input| input.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+}
+
+/// Puts the keyboard in `field`, the first field of a screen or panel, the first time it is
+/// drawn; `focused` remembers that it was, so that the person can move on with Tab.
+pub fn focus_first_field(field: &Response, focused: &mut bool) {
+    if !*focused && field.enabled() {
+        field.request_focus();
+        *focused = true;
+    }
 }
 
 /// A framed warning, such as a scheduled deletion.

@@ -113,11 +113,19 @@ pub struct Dashboard {
     tables: Vec<TableState>,
     /// Bumped by every reload; rows loaded before it are dropped.
     epoch: u64,
+    /// Draw the summary scrolled to its top once: the dashboards were just opened, and the
+    /// summary tab's scroll area is shared by every account's.
+    summary_to_top: bool,
 }
 
 impl Default for Dashboard {
     fn default() -> Self {
-        Self { tab: Tab::Overview, tables: Listing::ALL.into_iter().map(TableState::new).collect(), epoch: 0 }
+        Self {
+            tab: Tab::Overview,
+            tables: Listing::ALL.into_iter().map(TableState::new).collect(),
+            epoch: 0,
+            summary_to_top: true,
+        }
     }
 }
 
@@ -125,6 +133,11 @@ impl Dashboard {
     /// The table of `listing`, to change.
     pub fn table_mut(&mut self, listing: Listing) -> &mut TableState {
         &mut self.tables[listing_index(listing)]
+    }
+
+    /// Whether the summary is to be drawn scrolled to its top (once: asking clears it).
+    pub fn take_summary_to_top(&mut self) -> bool {
+        std::mem::take(&mut self.summary_to_top)
     }
 
     /// The table on screen, if a table tab is shown.

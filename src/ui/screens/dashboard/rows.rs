@@ -35,12 +35,18 @@ pub struct Expanded {
 }
 
 impl Expanded {
-    /// Table rows the children take: one placeholder while loading, failing or empty.
+    /// Table rows the children take: a line of their column titles and one line each, or
+    /// one placeholder while loading, failing or empty.
     fn extra_rows(&self) -> usize {
         match &self.rows {
-            Remote::Ready(rows) => rows.len().max(1),
-            Remote::Loading | Remote::Failed(_) => 1,
+            Remote::Ready(rows) if !rows.is_empty() => rows.len() + 1,
+            Remote::Ready(_) | Remote::Loading | Remote::Failed(_) => 1,
         }
+    }
+
+    /// Whether the children are shown under a line of their own column titles.
+    fn has_titles(&self) -> bool {
+        matches!(&self.rows, Remote::Ready(rows) if !rows.is_empty())
     }
 }
 
@@ -77,6 +83,12 @@ pub enum Entry<'a> {
         /// Whether it is expanded.
         open: bool,
     },
+    /// The titles of the children's columns, above the first child: the children have
+    /// columns of their own, which the listing's headers do not name.
+    ChildTitles {
+        /// The parent's position.
+        parent: usize,
+    },
     /// One child of an expanded row.
     Child {
         /// The parent's position.
@@ -93,7 +105,7 @@ impl Entry<'_> {
     pub fn position(&self) -> usize {
         match self {
             Self::Parent { position, .. } => *position,
-            Self::Child { parent, .. } => *parent,
+            Self::ChildTitles { parent } | Self::Child { parent, .. } => *parent,
         }
     }
 }
@@ -124,6 +136,14 @@ pub struct TableState {
     visible: Range<usize>,
     /// The ticket of the rows load in flight, if any.
     in_flight: Option<u64>,
+    /// Scroll to the top when next drawn: the table was just opened, or its rows were sorted
+    /// or filtered anew, and the first row is the one to read first.
+    to_top: bool,
+    /// Scroll to the first column when next drawn: the table was just opened.
+    to_left: bool,
+    /// Lines of the table (listing rows and children) on screen in the last frame, so that
+    /// Page Up and Page Down move by what a page holds.
+    lines: Range<usize>,
 }
 
 impl TableState {
@@ -139,6 +159,9 @@ impl TableState {
             expanded: Vec::new(),
             visible: 0..0,
             in_flight: None,
+            to_top: true,
+            to_left: true,
+            lines: 0..0,
         }
     }
 
@@ -157,6 +180,9 @@ impl TableState {
     /// loaded; a load in flight then answers a question nobody asks any more.
     pub fn sync(&mut self, epoch: u64) {
         let query = self.query();
+        if self.cache.query != query {
+            self.to_top = true;
+        }
         if self.cache.query != query || self.cache.epoch != epoch {
             self.cache = Cache { query, epoch, count: Remote::Loading, windows: BTreeMap::new() };
             self.expanded.clear();
@@ -193,10 +219,15 @@ impl TableState {
             }
             let extra = expanded.extra_rows();
             if index <= parent_line + extra {
+                let line = index - parent_line - 1;
+                let titled = expanded.has_titles();
+                if titled && line == 0 {
+                    return Entry::ChildTitles { parent: expanded.position };
+                }
                 return Entry::Child {
                     parent: expanded.position,
                     children: &expanded.rows,
-                    index: index - parent_line - 1,
+                    index: line - usize::from(titled),
                 };
             }
             before += extra;
@@ -217,6 +248,26 @@ impl TableState {
     /// The positions seen in the last frame.
     pub fn visible(&self) -> Range<usize> {
         self.visible.clone()
+    }
+
+    /// Whether the table is to be drawn scrolled to its top (once: asking clears it).
+    pub fn take_to_top(&mut self) -> bool {
+        std::mem::take(&mut self.to_top)
+    }
+
+    /// Whether the table is to be drawn scrolled to its first column (once: asking clears it).
+    pub fn take_to_left(&mut self) -> bool {
+        std::mem::take(&mut self.to_left)
+    }
+
+    /// The lines on screen in the last frame.
+    pub fn lines(&self) -> Range<usize> {
+        self.lines.clone()
+    }
+
+    /// Records the lines on screen, as the table laid them out.
+    pub fn set_lines(&mut self, lines: Range<usize>) {
+        self.lines = lines;
     }
 
     /// Records the rows on screen and drops windows far from them.
@@ -472,15 +523,31 @@ mod tests {
             listing: Listing::Orders,
             result: Ok(vec![row(90), row(91)]),
         });
-        assert_eq!(table.display_len(), 13);
+        assert_eq!(table.display_len(), 14, "a line of titles and two children, and a placeholder");
         assert!(matches!(table.entry(2), Entry::Parent { position: 2, open: true, .. }));
-        assert!(matches!(table.entry(3), Entry::Child { parent: 2, index: 0, .. }));
-        assert!(matches!(table.entry(4), Entry::Child { parent: 2, index: 1, .. }));
-        assert!(matches!(table.entry(5), Entry::Parent { position: 3, open: false, .. }));
-        assert!(matches!(table.entry(8), Entry::Child { parent: 5, index: 0, .. }));
-        assert!(matches!(table.entry(12), Entry::Parent { position: 9, .. }));
+        assert!(matches!(table.entry(3), Entry::ChildTitles { parent: 2 }));
+        assert!(matches!(table.entry(4), Entry::Child { parent: 2, index: 0, .. }));
+        assert!(matches!(table.entry(5), Entry::Child { parent: 2, index: 1, .. }));
+        assert!(matches!(table.entry(6), Entry::Parent { position: 3, open: false, .. }));
+        assert!(matches!(table.entry(9), Entry::Child { parent: 5, index: 0, .. }), "loading: no titles yet");
+        assert!(matches!(table.entry(13), Entry::Parent { position: 9, .. }));
         table.toggle(2, 2);
         assert_eq!(table.display_len(), 11);
+    }
+
+    #[test]
+    fn a_new_table_and_a_new_order_or_filter_start_at_the_top_but_a_reload_does_not() {
+        let mut table = TableState::new(Listing::Orders);
+        assert!(table.take_to_top(), "a table opens at its top");
+        assert!(!table.take_to_top(), "once");
+        table.sort_by(4);
+        table.sync(0);
+        assert!(table.take_to_top(), "a new order starts at the top");
+        table.show_only(&["pending"]);
+        table.sync(0);
+        assert!(table.take_to_top(), "a new filter starts at the top");
+        table.sync(1);
+        assert!(!table.take_to_top(), "a reload keeps the place");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! A table tab: the filter bar, the row count, and the table itself, sortable, resizable and
 //! virtualized. Only the rows on screen are laid out; rows not loaded yet show a placeholder.
 
+use std::ops::Range;
+
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
@@ -10,7 +12,7 @@ use crate::service::dashboard::{ListColumn, Listing, Row, Value, ValueKind};
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::figures::{cell_text, count_line, expander_ui, sort_marker_ui};
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, progress_ui, table_keys};
 
 /// The id of a table's filter field, so that Ctrl+F can put the cursor in it.
 pub fn filter_id(listing: Listing) -> egui::Id {
@@ -25,7 +27,6 @@ pub fn table_ui(ui: &mut Ui, table: &mut TableState, total: Option<u64>) -> Opti
     let listing = table.listing;
     let mut command = filter_bar_ui(ui, table);
     ui.add_space(theme::SPACE_S);
-    let table: &TableState = table;
 
     match table.count() {
         Remote::Loading => {
@@ -55,7 +56,18 @@ pub fn table_ui(ui: &mut Ui, table: &mut TableState, total: Option<u64>) -> Opti
         }
     }
     ui.add_space(theme::SPACE_S);
-    let shown = rows_ui(ui, table, &mut command);
+    let scroll = TableScroll {
+        to_top: table.take_to_top(),
+        to_left: table.take_to_left(),
+        keys: table_keys::key_target(ui, table.lines(), table.display_len()),
+    };
+    // Columns wider than the window scroll sideways rather than off its edge.
+    let mut across = egui::ScrollArea::horizontal().id_salt(("closedesk-dashboard-across", listing)).auto_shrink(false);
+    if scroll.to_left {
+        across = across.horizontal_scroll_offset(0.0);
+    }
+    let (shown, lines) = across.show(ui, |ui| rows_ui(ui, table, &scroll, &mut command)).inner;
+    table.set_lines(lines);
     if command.is_none() && shown != table.visible() {
         command = Some(DashboardCommand::Showing { listing, rows: shown });
     }
@@ -100,11 +112,29 @@ fn filter_bar_ui(ui: &mut Ui, table: &mut TableState) -> Option<DashboardCommand
     command
 }
 
-/// The table; returns the positions of the listing rows on screen.
-fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardCommand>) -> std::ops::Range<usize> {
+/// Where this frame scrolls the table to, besides where the person scrolls it.
+struct TableScroll {
+    /// Back to the first row: the table was opened, sorted or filtered anew.
+    to_top: bool,
+    /// Back to the first column: the table was opened.
+    to_left: bool,
+    /// The line Page Up, Page Down, Home or End asked for, and where it goes on screen.
+    keys: Option<(usize, Align)>,
+}
+
+/// The table; returns the positions of the listing rows on screen and the lines they take.
+fn rows_ui(
+    ui: &mut Ui,
+    table: &TableState,
+    scroll: &TableScroll,
+    command: &mut Option<DashboardCommand>,
+) -> (Range<usize>, Range<usize>) {
     let listing = table.listing;
     let columns = listing.columns();
     let child = listing.child();
+    // The id names the listing, not the account: egui keeps the column widths under it, which
+    // are the person's to keep. Where the table is scrolled to belongs to the account shown,
+    // which starts at the top (`to_top`); the app never saves a scroll position.
     let mut builder = TableBuilder::new(ui)
         .id_salt(("closedesk-dashboard-table", listing))
         .striped(true)
@@ -112,6 +142,12 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
         .auto_shrink([false, false])
         .min_scrolled_height(0.0)
         .cell_layout(Layout::left_to_right(Align::Center));
+    if scroll.to_top {
+        builder = builder.vertical_scroll_offset(0.0);
+    }
+    if let Some((line, align)) = scroll.keys {
+        builder = builder.scroll_to_row(line, Some(align));
+    }
     if child.is_some() {
         builder = builder.column(Column::exact(EXPANDER_WIDTH));
     }
@@ -125,6 +161,7 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
 
     let mut first = usize::MAX;
     let mut last = 0;
+    let mut lines: Option<Range<usize>> = None;
     builder
         .header(theme::TABLE_ROW_HEIGHT, |mut header| {
             if let Some(child) = child {
@@ -142,6 +179,7 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, table.display_len(), |mut row| {
+                lines = Some(table_keys::seen_line(lines.take(), row.index()));
                 let entry = table.entry(row.index());
                 first = first.min(entry.position());
                 last = last.max(entry.position());
@@ -170,6 +208,12 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
                             });
                         }
                     }
+                    Entry::ChildTitles { .. } => {
+                        if child.is_some() {
+                            row.col(|_| {});
+                        }
+                        child_titles_ui(&mut row, listing);
+                    }
                     Entry::Child { children, index, .. } => {
                         if child.is_some() {
                             row.col(|_| {});
@@ -179,7 +223,8 @@ fn rows_ui(ui: &mut Ui, table: &TableState, command: &mut Option<DashboardComman
                 }
             });
         });
-    if first == usize::MAX { 0..0 } else { first..last + 1 }
+    let lines = lines.unwrap_or(0..0);
+    if first == usize::MAX { (0..0, lines) } else { (first..last + 1, lines) }
 }
 
 /// A column header: a button that sorts by it, with a marker on the sorted column.
@@ -208,7 +253,24 @@ fn header_ui(ui: &mut Ui, table: &TableState, index: usize, column: &ListColumn)
     clicked.then_some(DashboardCommand::SortBy { listing: table.listing, column: index })
 }
 
-/// The cells of one child line, each under the parent column its spec names.
+/// The line above an expanded row's children that names their columns: the children are a
+/// small table of their own, set in the listing's columns from the left and indented, rather
+/// than under listing headers that name something else.
+fn child_titles_ui(row: &mut egui_extras::TableRow<'_, '_>, listing: Listing) {
+    let Some(child) = listing.child() else {
+        return;
+    };
+    for slot in 0..listing.columns().len() {
+        row.col(|ui| {
+            if let Some(column) = child.columns.get(slot) {
+                ui.add_space(theme::SPACE_M);
+                ui.add(egui::Label::new(RichText::new(column.title).strong().weak()).truncate());
+            }
+        });
+    }
+}
+
+/// The cells of one child line, under the titles of [`child_titles_ui`].
 fn child_cells_ui(
     row: &mut egui_extras::TableRow<'_, '_>,
     listing: Listing,
@@ -218,45 +280,33 @@ fn child_cells_ui(
     let Some(child) = listing.child() else {
         return;
     };
-    let columns = listing.columns();
-    let first_slot = child.slots.first().copied().unwrap_or_default();
     let data = match children {
         Remote::Ready(rows) => rows.get(index),
         Remote::Loading | Remote::Failed(_) => None,
     };
-    for slot in 0..columns.len() {
+    for slot in 0..listing.columns().len() {
         row.col(|ui| {
             ui.add_space(theme::SPACE_M);
             match (data, children) {
                 (Some(data), _) => {
-                    let at = child.slots.iter().position(|candidate| *candidate == slot);
-                    if let Some((column, value)) = at.and_then(|at| child.columns.get(at).zip(data.cells.get(at))) {
-                        cell_ui(ui, column, value, true);
+                    if let Some(value) = data.cells.get(slot) {
+                        text_cell_ui(ui, value, cell_text(value), true);
                     }
                 }
-                (None, Remote::Loading) if slot == first_slot => {
+                (None, Remote::Loading) if slot == 0 => {
                     ui.spinner();
                     ui.label(RichText::new(format!("Loading {}…", child.plural)).weak());
                 }
-                (None, Remote::Failed(message)) if slot == first_slot => {
+                (None, Remote::Failed(message)) if slot == 0 => {
                     error_text_ui(ui, message);
                 }
-                (None, Remote::Ready(_)) if slot == first_slot => {
+                (None, Remote::Ready(_)) if slot == 0 => {
                     ui.label(RichText::new(format!("No {}", child.plural)).weak());
                 }
                 _ => {}
             }
         });
     }
-}
-
-/// One cell of a child line: its value, after its title where the column says so.
-fn cell_ui(ui: &mut Ui, column: &ListColumn, value: &Value, is_child: bool) {
-    let mut text = cell_text(value);
-    if column.titled && !text.is_empty() {
-        text = format!("{}: {text}", column.title);
-    }
-    text_cell_ui(ui, value, text, is_child);
 }
 
 /// One cell: `text` is the value as shown (money with its currency, instants in local time);
