@@ -185,3 +185,15 @@ fn each_agent_page_with_fields_opens_with_the_keyboard_in_its_first_one() {
     harness.run_steps(2);
     assert!(field_has_keyboard(&harness, Role::TextInput, "Search customers"), "focused: {:?}", focused(&harness));
 }
+
+#[test]
+fn the_admin_page_opens_with_the_keyboard_in_the_new_agents_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = staff_signed_in(open_window(dir.path().join("closedesk.db")), StaffRole::Admin);
+    press(&mut harness, "Admin");
+    step_until(&mut harness, "the add-agent form", |h| {
+        h.query_by_role_and_label(Role::TextInput, "Agent name").is_some()
+    });
+    harness.run_steps(2);
+    assert!(field_has_keyboard(&harness, Role::TextInput, "Agent name"), "focused: {:?}", focused(&harness));
+}

@@ -154,7 +154,8 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
         match view.page {
             AgentPage::Customers => view.customers.first_field_focused = false,
             AgentPage::Audit => view.audit.first_field_focused = false,
-            AgentPage::ClosureQueue | AgentPage::Admin => {}
+            AgentPage::Admin => view.admin.first_field_focused = false,
+            AgentPage::ClosureQueue => {}
         }
     }
     ui.separator();

@@ -34,6 +34,8 @@ pub struct AdminView {
     pub confirm_disable: Option<AgentId>,
     /// Whether the reset form's field got the keyboard when the form opened.
     pub reset_focused: bool,
+    /// Whether the new agent's name field got the keyboard when the page opened.
+    pub first_field_focused: bool,
     /// What the agent worker is doing, if anything.
     pub busy: Option<&'static str>,
     /// The outcome of the last change.
@@ -56,6 +58,7 @@ impl Default for AdminView {
             reset_password: SecretField::default(),
             confirm_disable: None,
             reset_focused: false,
+            first_field_focused: false,
             busy: None,
             notice: None,
             error: None,
@@ -257,7 +260,11 @@ fn add_agent_ui(ui: &mut Ui, view: &mut AdminView) -> Option<OpsCommand> {
     ui.add_enabled_ui(idle, |ui| {
         ui.set_max_width(theme::FORM_WIDTH);
         let label = ui.label("Agent name");
-        ui.add(egui::TextEdit::singleline(&mut view.new_name).desired_width(f32::INFINITY)).labelled_by(label.id);
+        // A fixed id: the agents table above it appears once loaded, which would move an
+        // automatic id and lose the keyboard the page gave this field.
+        let edit = egui::TextEdit::singleline(&mut view.new_name).id_salt("closedesk-new-agent-name");
+        let name = ui.add(edit.desired_width(f32::INFINITY)).labelled_by(label.id);
+        focus_first_field(&name, &mut view.first_field_focused);
         ui.horizontal(|ui| {
             ui.label("Role");
             ui.radio_value(&mut view.new_role, Role::Agent, "agent");
