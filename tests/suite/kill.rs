@@ -75,7 +75,7 @@ fn template(seeded: u64, pending: bool) -> Template {
                 store::closure::commit_close(tx, account, purge_after, Reason::Privacy, None, false, t0())?;
                 let code = closedesk::mail::code_mail(Purpose::Close, &Code::from_number(314_159), t0());
                 closedesk::mail::send(tx, &outbox, account, &email, &code, t0()).unwrap();
-                let confirmed = closedesk::mail::closure_confirmed(purge_after);
+                let confirmed = closedesk::mail::closure_confirmed(purge_after, purge_after);
                 closedesk::mail::send(tx, &outbox, account, &email, &confirmed, t0()).unwrap();
                 Ok(())
             })

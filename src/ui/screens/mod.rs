@@ -8,6 +8,7 @@ pub mod closure_pending;
 pub mod dashboard;
 pub mod lock;
 pub mod overview;
+pub mod purge_scan;
 pub mod reveal;
 pub mod settings;
 pub mod signin;
