@@ -20,6 +20,7 @@ mod cli_listings;
 mod cli_pipes;
 #[cfg(unix)]
 mod cli_read_only;
+mod cli_restore;
 mod cli_small_cuts;
 mod code_key;
 mod gui_agent;
