@@ -14,7 +14,7 @@ macro_rules! common_help {
     () => {
         "Every command creates the database with demo accounts on first use (except `init --empty`). \
          Commands that only read (accounts, show, agents list, close status, outbox, audit, verify, \
-         backup-db without --agent) need only read access to the database; the others refuse before doing anything \
+         backup-db without --agent, backups) need only read access to the database; the others refuse before doing anything \
          when it cannot be written. Listings cut at --limit say so; --limit 0 lists all.\n\n\
          Environment: CLOSEDESK_DB is the database path (like --db). CLOSEDESK_NOW (RFC 3339, e.g. \
          2026-12-01T09:00:00Z) makes every command run as of that instant, for tests and drills. \
