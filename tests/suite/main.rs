@@ -24,6 +24,7 @@ mod cli_restore;
 mod cli_small_cuts;
 mod code_key;
 mod gui_agent;
+mod gui_agent_backups;
 mod gui_agent_ops;
 mod gui_dashboard;
 mod gui_sign_in;

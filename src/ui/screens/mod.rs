@@ -3,6 +3,7 @@
 pub mod agent;
 pub mod agent_admin;
 pub mod agent_audit;
+pub mod agent_backups;
 pub mod agent_queue;
 pub mod closure_pending;
 pub mod dashboard;
