@@ -181,7 +181,7 @@ pub fn restore_database(
     if left > 0 {
         return Err(failed(
             copy,
-            format!("{left} bytes strings of erased accounts were still found in the restored files"),
+            format!("{left} byte strings of erased accounts were still found in the restored files"),
         ));
     }
 

@@ -81,7 +81,8 @@ pub fn backup_database(
     let copy = backup::backup_database(db, target, overwrite)?;
     let retain_until = now + policy.backup_retention();
     let path = std::path::absolute(&copy.target).unwrap_or_else(|_| copy.target.clone());
-    let catalogued = store::open_existing(db).and_then(|mut conn| {
+    // Checked first: opening a database this user may not write could leave a log beside it.
+    let catalogued = store::check_file_writable(db).and_then(|()| store::open_existing(db)).and_then(|mut conn| {
         store::write(&mut conn, |tx| {
             let entry = NewCopy {
                 path: &path.to_string_lossy(),

@@ -248,24 +248,22 @@ fn after_removal(
         accounts.push((account, rows.reason_code, rows.rows_deleted, rows.reviews_kept));
     }
     let needles: Vec<&[u8]> = groups.iter().flatten().map(|value| value.as_bytes()).collect();
+    let partials = conn.path().map(|db_path| recorded_partials(Path::new(db_path))).unwrap_or_default();
     let counts = match conn.path().filter(|p| !p.is_empty()) {
         Some(db_path) => {
-            count_everywhere(Path::new(db_path), Some(outbox_dir), &recorded_partials(Path::new(db_path)), &needles)
-                .map_err(|err| {
-                    let ids: Vec<String> = accounts.iter().map(|(account, ..)| account.to_string()).collect();
-                    StoreError::Unavailable {
-                        path: db_path.into(),
-                        reason: match ids.as_slice() {
-                            [one] => {
-                                format!("account {one} was purged, but its byte scan could not read the files: {err}")
-                            }
-                            many => format!(
-                                "accounts {} were purged, but their byte scan could not read the files: {err}",
-                                many.join(", ")
-                            ),
-                        },
-                    }
-                })?
+            count_everywhere(Path::new(db_path), Some(outbox_dir), &partials, &needles).map_err(|err| {
+                let ids: Vec<String> = accounts.iter().map(|(account, ..)| account.to_string()).collect();
+                StoreError::Unavailable {
+                    path: db_path.into(),
+                    reason: match ids.as_slice() {
+                        [one] => format!("account {one} was purged, but its byte scan could not read the files: {err}"),
+                        many => format!(
+                            "accounts {} were purged, but their byte scan could not read the files: {err}",
+                            many.join(", ")
+                        ),
+                    },
+                }
+            })?
         }
         // An in-memory database has no file that could keep a byte.
         None => Counts { hits: vec![0; needles.len()], ..Counts::default() },

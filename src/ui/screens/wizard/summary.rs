@@ -37,7 +37,7 @@ const ROW_TABLES: &[(&str, &[&str])] = &[
     ("Mail sent to you", &["outbox"]),
     ("Sign-in", &["credentials", "sign_in_failures"]),
     ("Reviews", &["reviews"]),
-    ("Tombstone", &["tombstones"]),
+    ("Tombstone", &["tombstones", "erasures"]),
     ("Audit trail", &["audit_events"]),
 ];
 
