@@ -335,3 +335,18 @@ fn the_mail_confirming_a_closure_says_until_when_older_copies_may_hold_the_accou
         "{confirmed}"
     );
 }
+
+#[test]
+fn restoring_a_copy_of_an_unchanged_database_needs_no_force() {
+    let setup = Setup::new();
+    let copy = setup.copies().join("latest.db");
+    setup.ok(T0, &["backup-db", "--out", copy.to_str().unwrap()]);
+    // Taking another copy is no change to the data.
+    setup.ok(T0, &["backup-db", "--out", setup.copies().join("second.db").to_str().unwrap()]);
+    let restored = setup.ok(T0, &["restore-db", copy.to_str().unwrap()]);
+    assert!(restored.contains("erased again: none (0 accounts)"), "{restored}");
+    assert!(!restored.contains("--force"), "{restored}");
+    // Both copies stay catalogued in the restored database.
+    let listed: serde_json::Value = serde_json::from_str(&setup.ok(T0, &["backups", "--json"])).unwrap();
+    assert_eq!(listed["copies"].as_array().unwrap().len(), 2, "{listed}");
+}

@@ -153,8 +153,8 @@ pub fn restore_database(
         .map_err(|err| failed(&temp.0, io_reason(&err)))?;
 
     let (copy_schema_version, copy_last_action) = restored::inspect_copy(&temp.0).map_err(refused)?;
-    let live = if db.is_file() { Some(Live::read(db)?) } else { None };
-    let changed = live.as_ref().and_then(|live| live.changed_since(&copy_last_action));
+    let live = if db.is_file() { Some(Live::read(db, &copy_last_action)?) } else { None };
+    let changed = live.as_ref().and_then(|live| live.changed.clone());
     if let Some(reason) = &changed
         && !force
     {
@@ -235,32 +235,29 @@ fn check_header(copy: &Path) -> Result<(), String> {
 struct Live {
     ledger: Vec<Erasure>,
     copies: Vec<CopyRow>,
-    /// Its audited actions, newest last: (id, at, action).
-    actions: Vec<(i64, i64, String)>,
+    /// Why it counts as changed since the copy, if it does.
+    changed: Option<String>,
 }
 
 impl Live {
-    fn read(db: &Path) -> Result<Self, RestoreError> {
+    /// Reads the database at `db`, judging it against a copy whose newest audited action is
+    /// `last`: changed when it holds audited actions after that one (other than taking and
+    /// restoring copies), or does not hold that one at all (the copy is of another history).
+    fn read(db: &Path, last: &LastAction) -> Result<Self, RestoreError> {
         let conn = store::open_read_only(db)?;
-        Ok(Self { ledger: ledger::all(&conn)?, copies: copies::all(&conn)?, actions: restored::audit_actions(&conn)? })
-    }
-
-    /// Why the database counts as changed since a copy whose newest action is `last`, if it does:
-    /// it holds audited actions after that one (other than taking and restoring copies), or does
-    /// not hold that one at all (the copy is of another history).
-    fn changed_since(&self, last: &LastAction) -> Option<String> {
+        let since = restored::audit_actions_from(&conn, last.as_ref().map_or(0, |(id, ..)| *id))?;
         let after = match last {
-            None => 0,
-            Some(last) => {
-                let Some(position) = self.actions.iter().position(|action| action == last) else {
-                    return Some("it is not the history this copy was taken from".to_owned());
-                };
-                position + 1
+            None => Some(since.as_slice()),
+            Some(last) => since.split_first().filter(|(first, _)| first == &last).map(|(_, rest)| rest),
+        };
+        let changed = match after {
+            None => Some("it is not the history this copy was taken from".to_owned()),
+            Some(after) => {
+                let changes = after.iter().filter(|(_, _, action)| !HOUSEKEEPING.contains(&action.as_str())).count();
+                (changes > 0).then(|| format!("{changes} audited actions since"))
             }
         };
-        let changes =
-            self.actions[after..].iter().filter(|(_, _, action)| !HOUSEKEEPING.contains(&action.as_str())).count();
-        (changes > 0).then(|| format!("{changes} audited actions since"))
+        Ok(Self { ledger: ledger::all(&conn)?, copies: copies::all(&conn)?, changed })
     }
 
     /// Makes the database's own file whole and alone: the log checkpointed into it, then the

@@ -51,10 +51,12 @@ pub fn inspect_copy(temp: &Path) -> Result<(i64, LastAction), String> {
     Ok((version, last))
 }
 
-/// Every audited action, oldest first.
-pub fn audit_actions(conn: &Connection) -> StoreResult<Vec<Action>> {
-    let mut stmt = conn.prepare("SELECT id, at, action FROM audit_events ORDER BY id")?;
-    let actions = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
+/// The audited actions from row `from_id` on, oldest first: what a database holds beyond a copy
+/// whose newest row is `from_id`.
+pub fn audit_actions_from(conn: &Connection, from_id: i64) -> StoreResult<Vec<Action>> {
+    let mut stmt = conn.prepare("SELECT id, at, action FROM audit_events WHERE id >= ?1 ORDER BY id")?;
+    let actions =
+        stmt.query_map([from_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<Result<_, _>>()?;
     Ok(actions)
 }
 
