@@ -53,19 +53,33 @@ pub(super) fn list(db: &Path, json: bool, clock: Clock) -> Result<(), Failure> {
 /// `backups prune`: deletes the copies past their retention.
 pub(super) fn prune(db: &Path, session: Option<Principal>, clock: Clock) -> Result<(), Failure> {
     let now = clock.now();
-    let removed = backups::prune(db, acting(session), now).map_err(|err| super::staff::failure(err, "prune copies"))?;
-    if removed.is_empty() {
+    let pruned = backups::prune(db, acting(session), now).map_err(|err| super::staff::failure(err, "prune copies"))?;
+    if pruned.removed.is_empty() && pruned.left.is_empty() {
         return say!("No copy is past its retention at {}; nothing was removed.", utc_minute(now));
     }
     let mut text = String::new();
-    for copy in &removed {
+    for copy in &pruned.removed {
         if copy.file_deleted {
             let _ = writeln!(text, "removed {} (past its retention)", copy.path);
         } else {
             let _ = writeln!(text, "{} was already gone; its catalogue entry is closed", copy.path);
         }
     }
-    output::stdout(&text)
+    for why in &pruned.left {
+        let _ = writeln!(text, "left {why}");
+    }
+    if pruned.left.is_empty() {
+        return output::stdout(&text);
+    }
+    // A copy past retention that stays must reach whoever runs the schedule: exit 1.
+    match output::stdout(&text) {
+        Err(failure) if !failure.is_output_closed() => return Err(failure),
+        _ => {}
+    }
+    Err(Failure::error(format!(
+        "{} past retention could not be deleted (listed above)",
+        output::counted(pruned.left.len() as u64, "copy", "copies")
+    )))
 }
 
 /// `restore-db FILE`: restores a copy, erasing again every purged account.

@@ -116,20 +116,34 @@ fn status(row: CopyRow, now: Timestamp) -> CopyStatus {
     CopyStatus { past_due: row.retain_until <= now, exists: Path::new(&row.path).is_file(), row }
 }
 
-/// Deletes every catalogued copy past its retention at `now`; audited once.
-pub fn prune(db: &Path, acting: Acting, now: Timestamp) -> ServiceResult<Vec<RemovedCopy>> {
+/// What [`prune`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Pruned {
+    /// The copies past retention it dealt with.
+    pub removed: Vec<RemovedCopy>,
+    /// The copies past retention it left, each with why (not the file closedesk wrote, say).
+    pub left: Vec<String>,
+}
+
+/// Deletes every catalogued copy past its retention at `now`; audited once. A copy that cannot
+/// or must not be deleted is left and said, and the others are still deleted.
+pub fn prune(db: &Path, acting: Acting, now: Timestamp) -> ServiceResult<Pruned> {
     let mut conn = store::open_existing(db)?;
     let actor = check(&conn, acting)?;
     let due: Vec<CopyRow> = copies::kept(&conn)?.into_iter().filter(|row| row.retain_until <= now).collect();
-    let mut removed = Vec::with_capacity(due.len());
+    let mut pruned = Pruned::default();
     for row in due {
-        removed.push(remove_file(&conn, &row, now)?);
+        match remove_file(&conn, &row, now) {
+            Ok(removed) => pruned.removed.push(removed),
+            Err(ServiceError::Refused(why)) => pruned.left.push(why),
+            Err(other) => return Err(other),
+        }
     }
-    if !removed.is_empty() {
+    if !pruned.removed.is_empty() {
         let event = AuditEvent { account: None, actor, action: "database_copies_pruned", outcome: "ok" };
         store::write(&mut conn, |tx| audit::record(tx, &event, now))?;
     }
-    Ok(removed)
+    Ok(pruned)
 }
 
 /// Deletes the catalogued copy `id`, which must be past its retention at `now`; audited.
@@ -191,4 +205,70 @@ pub fn restore(db: &Path, acting: Acting, copy: &Path, force: bool, now: Timesta
         Acting::FileOwner => check(&store::open_read_only(db)?, acting)?,
     };
     Ok(backup::restore_database(db, copy, force, actor, now)?)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a test fails loudly on any error")]
+mod tests {
+    use super::*;
+    use crate::core::permissions::Principal;
+    use crate::store::agents;
+
+    fn now() -> Timestamp {
+        "2026-11-29T10:00:00Z".parse().unwrap()
+    }
+
+    /// A demo database, a folder for copies, and the demo agent's and admin's sessions.
+    fn demo() -> (tempfile::TempDir, PathBuf, Principal, Principal) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("closedesk.db");
+        let (conn, _) = crate::demo::open_or_create_with_demo(&db, now()).unwrap();
+        let session = |name: &str| {
+            let row = agents::find_by_name(&conn, name).unwrap().unwrap();
+            Principal::Agent { id: row.id, role: row.role }
+        };
+        let (agent, admin) = (session("agent"), session("admin"));
+        drop(conn);
+        (dir, db, agent, admin)
+    }
+
+    #[test]
+    fn only_an_admin_lists_deletes_prunes_and_restores_copies() {
+        let (dir, db, agent, admin) = demo();
+        let copy = dir.path().join("copy.db");
+        let refused = backup_database(&db, Acting::Session(agent), &copy, false, now()).unwrap_err();
+        assert!(matches!(refused, ServiceError::Denied(_)), "{refused}");
+        assert!(!copy.exists(), "a refused copy writes nothing");
+        backup_database(&db, Acting::Session(admin), &copy, false, now()).unwrap();
+
+        let agent_acts = Acting::Session(agent);
+        assert!(matches!(list_copies(&db, agent_acts, now()), Err(ServiceError::Denied(_))));
+        assert!(matches!(prune(&db, agent_acts, now()), Err(ServiceError::Denied(_))));
+        assert!(matches!(delete_copy(&db, agent_acts, 1, now()), Err(ServiceError::Denied(_))));
+        assert!(matches!(restore(&db, agent_acts, &copy, true, now()), Err(ServiceError::Denied(_))));
+        assert_eq!(list_copies(&db, Acting::Session(admin), now()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_copy_is_deleted_only_past_its_retention_and_only_if_it_is_still_the_copy_written() {
+        let (dir, db, _, admin) = demo();
+        let acting = Acting::Session(admin);
+        let copy = dir.path().join("copy.db");
+        let report = backup_database(&db, acting, &copy, false, now()).unwrap();
+        assert_eq!(report.retain_until, now() + jiff::SignedDuration::from_hours(30 * 24));
+        let id = list_copies(&db, acting, now()).unwrap()[0].row.id;
+
+        let early = delete_copy(&db, acting, id, now()).unwrap_err();
+        assert!(early.to_string().contains("only a copy past its retention is deleted"), "{early}");
+        assert!(copy.exists());
+
+        let later = report.retain_until + jiff::SignedDuration::from_hours(1);
+        std::fs::write(&copy, b"someone else's file now").unwrap();
+        let changed = delete_copy(&db, acting, id, later).unwrap_err();
+        assert!(changed.to_string().contains("checksum differs"), "{changed}");
+        assert!(copy.exists(), "a file closedesk did not write is left alone");
+        let pruned = prune(&db, acting, later).unwrap();
+        assert!(pruned.removed.is_empty() && pruned.left[0].contains("checksum differs"), "{pruned:?}");
+        assert!(copy.exists(), "prune leaves it alone too");
+    }
 }
