@@ -21,6 +21,8 @@ use crate::settings;
 use crate::store::copies::{self, CopyRow, NewCopy};
 use crate::store::{self, audit};
 
+pub use crate::store::scan::{ScanReport, ScannedPlace};
+
 /// What [`backup_database`] wrote and catalogued.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CopyReport {
