@@ -22,11 +22,13 @@ use crate::service::staff::QueueRow;
 use crate::service::staff::{self, AuditPage};
 use crate::service::staff::{PurgePreview, PurgeReceipt};
 
+use super::agent_backups_ops::{self, CopiesOutput};
 use super::jobs::{JobKind, JobOutput, Jobs};
 use super::remote::Remote;
 use super::save_file::{DialogAnswer, SaveAction, SaveDialog, create_missing_folder, resolve_typed_path};
 use super::screens::agent::{AgentPage, AgentView};
 use super::screens::agent_audit::AuditFilterInput;
+use super::screens::agent_backups::CopiesCommand;
 use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
 use super::screens::purge_confirm::PurgeConfirm;
 use super::theme;
@@ -59,6 +61,10 @@ pub enum OpsJob {
     ManageAgent,
     /// Copy the whole database.
     BackupDatabase,
+    /// List, delete or restore copies of the database.
+    Copies,
+    /// Hold the file picker of "Restore…" open (it blocks its thread).
+    RestoreDialog,
 }
 
 impl OpsJob {
@@ -74,6 +80,8 @@ impl OpsJob {
             Self::LoadAgents => "load-agents",
             Self::ManageAgent => "manage-agent",
             Self::BackupDatabase => "backup-db",
+            Self::Copies => "db-copies",
+            Self::RestoreDialog => "restore-dialog",
         }
     }
 
@@ -89,6 +97,8 @@ impl OpsJob {
             Self::LoadAgents => "loading the agents",
             Self::ManageAgent => "changing the agent",
             Self::BackupDatabase => "backing up the database",
+            Self::Copies => "working on the copies of the database",
+            Self::RestoreDialog => "waiting for the file picker",
         }
     }
 }
@@ -154,6 +164,8 @@ pub enum OpsCommand {
     },
     /// "Back up database…" through the save dialog, or to the typed path.
     BackupDatabase(SaveAction),
+    /// A step of the copies panel.
+    Copies(CopiesCommand),
 }
 
 /// Which file the operations save dialog is choosing.
@@ -247,6 +259,8 @@ pub enum OpsOutput {
     AgentChanged(Result<String, String>),
     /// The database copy was written, or why not.
     DatabaseBackedUp(Result<DbBackupReport, String>),
+    /// A worker of the copies panel.
+    Copies(CopiesOutput),
 }
 
 impl From<OpsOutput> for JobOutput {
@@ -386,6 +400,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
             });
         }
         OpsCommand::BackupDatabase(action) => save(view, jobs, DialogPurpose::DatabaseBackup, action, now),
+        OpsCommand::Copies(command) => agent_backups_ops::apply(&mut view.admin.copies, command, session, jobs, now),
     }
 }
 
@@ -453,15 +468,26 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: 
                 Err(message) => view.admin.error = Some(message),
             }
         }
-        OpsOutput::DatabaseBackedUp(result) => view.admin.backup.finish(result.map(|report| {
-            format!(
-                "Database copied to {}: {}, {}, schema version {}.",
-                report.target.display(),
-                super::quantity::counted(report.accounts, "account", "accounts"),
-                super::quantity::byte_size(report.bytes),
-                report.schema_version
-            )
-        })),
+        OpsOutput::Copies(output) => {
+            // A restored database holds other rows: what the pages show is read again.
+            if agent_backups_ops::on_output(&mut view.admin.copies, output) {
+                view.queue.wanted = true;
+                view.admin.agents_wanted = true;
+            }
+        }
+        OpsOutput::DatabaseBackedUp(result) => {
+            // The new copy is in the catalogue.
+            view.admin.copies.wanted = true;
+            view.admin.backup.finish(result.map(|report| {
+                format!(
+                    "Database copied to {}: {}, {}, schema version {}.",
+                    report.target.display(),
+                    super::quantity::counted(report.accounts, "account", "accounts"),
+                    super::quantity::byte_size(report.bytes),
+                    report.schema_version
+                )
+            }));
+        }
     }
 }
 
@@ -490,6 +516,7 @@ pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
             view.admin.error = Some(message);
         }
         OpsJob::BackupDatabase => view.admin.backup.stage = SaveStage::Failed(message),
+        OpsJob::Copies | OpsJob::RestoreDialog => agent_backups_ops::on_crashed(&mut view.admin.copies, job, message),
     }
 }
 
@@ -501,6 +528,9 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
     if view.desk.lock.is_some() {
         // A locked desk shows no data: nothing is loaded until the agent unlocks it.
         return;
+    }
+    if view.page == AgentPage::Admin {
+        agent_backups_ops::logic(&mut view.admin.copies, session, jobs, now);
     }
     match view.page {
         AgentPage::ClosureQueue if view.queue.wanted && !jobs.is_running(JobKind::Ops(OpsJob::LoadQueue)) => {

@@ -4,6 +4,7 @@
 //! `command` what screens may ask for, `jobs` the one owner of background threads,
 //! `screens` one file per screen, `widgets` shared pieces, and `theme` colours and spacing.
 
+mod agent_backups_ops;
 mod agent_desk;
 mod agent_ops;
 mod app;

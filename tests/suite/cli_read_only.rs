@@ -76,7 +76,16 @@ fn assert_reads(prefix: &[String], db: &Path, out: &Path, situation: &str) {
             let stderr = cli::text(&output.stderr);
             assert_eq!(output.status.code(), Some(0), "{situation}: {args:?}: {stderr}");
             assert!(cli::text(&output.stdout).contains(expect), "{situation}: {args:?}: {}", cli::text(&output.stdout));
-            assert!(stderr.is_empty(), "{situation}: {args:?}: {stderr}");
+            if args[0] == "backup-db" {
+                // The copy is written, but the catalogue that tracks its retention is in the
+                // database, which this user may not write: the command says so.
+                assert!(
+                    stderr.starts_with("warning: ") && stderr.contains("not catalogued") && stderr.lines().count() == 1,
+                    "{situation}: {args:?}: {stderr}"
+                );
+            } else {
+                assert!(stderr.is_empty(), "{situation}: {args:?}: {stderr}");
+            }
         }
     }
 }

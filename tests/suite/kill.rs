@@ -1,5 +1,5 @@
 //! The built binary killed (SIGKILL) at random instants during `purge-due`, `close start`,
-//! `close confirm`, `close cancel`, `export` and `backup-db`: after the next start of any
+//! `close confirm`, `close cancel`, `export`, `backup-db` and `restore-db`: after the next start of any
 //! command, no file under the data folder or the export folder holds an email of a purged
 //! account, no partial, temporary or first-run file remains, every mail file has its row,
 //! and `PRAGMA integrity_check` is ok.
@@ -75,7 +75,7 @@ fn template(seeded: u64, pending: bool) -> Template {
                 store::closure::commit_close(tx, account, purge_after, Reason::Privacy, None, false, t0())?;
                 let code = closedesk::mail::code_mail(Purpose::Close, &Code::from_number(314_159), t0());
                 closedesk::mail::send(tx, &outbox, account, &email, &code, t0()).unwrap();
-                let confirmed = closedesk::mail::closure_confirmed(purge_after);
+                let confirmed = closedesk::mail::closure_confirmed(purge_after, purge_after);
                 closedesk::mail::send(tx, &outbox, account, &email, &confirmed, t0()).unwrap();
                 Ok(())
             })
@@ -199,6 +199,8 @@ fn is_litter(file: &Path) -> bool {
     name.contains(".partial")
         || name.starts_with(".closedesk-new-")
         || name.starts_with(".closedesk-intent-")
+        || name.starts_with(".closedesk-restore-")
+        || name.ends_with(".erasures.tmp")
         || (name.starts_with(".mail-") && file.extension().is_some_and(|ext| ext == "tmp"))
 }
 
@@ -315,4 +317,53 @@ fn export_and_backup_db_killed_at_random_instants_leave_no_partial_file() {
     kill_trials(&template, T0, &["export", account, "--out", "{exports}/a.json"], None);
     kill_trials(&template, T0, &["export", account, "--out", "{exports}/a.zip", "--format", "bundle"], None);
     kill_trials(&template, T0, &["backup-db", "--out", "{exports}/copy.db"], None);
+}
+
+#[test]
+fn restore_db_killed_at_random_instants_leaves_the_old_or_the_restored_database_and_no_purged_account() {
+    let template = template(40, true);
+    let db = template.db();
+    // A copy taken while every pending account was still there, then the purge of them all.
+    let copy = template.dir.path().join("before-purge.db");
+    run_ok(&db, T0, &["backup-db", "--out", copy.to_str().unwrap()], None);
+    let held = emails(&db);
+    run_ok(&db, FAR, &["purge-due"], None);
+    let purged: Vec<String> = held.difference(&emails(&db)).map(|(_, email)| email.clone()).collect();
+    assert!(purged.len() >= 40, "{} accounts purged", purged.len());
+    let finder = aho_corasick::AhoCorasick::new(purged.iter().map(String::as_bytes)).unwrap();
+    let ledger = |db: &Path| -> i64 {
+        rusqlite::Connection::open(db).unwrap().query_row("SELECT count(*) FROM erasures", [], |r| r.get(0)).unwrap()
+    };
+    let ledger_before = ledger(&db);
+
+    let args = ["restore-db", copy.to_str().unwrap(), "--force"];
+    let full = calibrate(&template, FAR, &args, None);
+    let mut rng = rand::rng();
+    let (mut restored, mut old, mut instants) = (0, 0, Vec::new());
+    for n in 0..trials() {
+        let trial = Trial::new(&template);
+        let before = emails(&trial.db());
+        let instant = full.mul_f64(rng.random_range(0.0..1.2));
+        instants.push(instant);
+        run_and_kill(&trial.db(), FAR, &args, None, instant);
+        let what = format!("restore-db killed at {instant:?} (trial {n})");
+        check_after(&trial, &before, &what);
+        for file in files_below(trial.dir.path()) {
+            let bytes = std::fs::read(&file).unwrap();
+            assert!(finder.find(&bytes).is_none(), "{what}: {} holds an email of a purged account", file.display());
+        }
+        assert!(
+            emails(&trial.db()).iter().all(|(_, email)| !purged.contains(email)),
+            "{what}: a purged account is back"
+        );
+        assert_eq!(ledger(&trial.db()), ledger_before, "{what}: the ledger is intact");
+        let trail = run_ok(&trial.db(), FAR, &["audit", "--limit", "1"], None);
+        if trail.contains("database_restored") { restored += 1 } else { old += 1 }
+    }
+    instants.sort();
+    eprintln!(
+        "restore-db: {} trials, full run {full:?}, kill instants {instants:?}: {restored} left the restored \
+         database, {old} the old one",
+        trials()
+    );
 }

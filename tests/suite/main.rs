@@ -20,9 +20,11 @@ mod cli_listings;
 mod cli_pipes;
 #[cfg(unix)]
 mod cli_read_only;
+mod cli_restore;
 mod cli_small_cuts;
 mod code_key;
 mod gui_agent;
+mod gui_agent_backups;
 mod gui_agent_ops;
 mod gui_dashboard;
 mod gui_keyboard;

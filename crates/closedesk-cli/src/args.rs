@@ -14,7 +14,7 @@ macro_rules! common_help {
     () => {
         "Every command creates the database with demo accounts on first use (except `init --empty`). \
          Commands that only read (accounts, show, agents list, close status, outbox, audit, verify, \
-         backup-db without --agent) need only read access to the database; the others refuse before doing anything \
+         backup-db without --agent, backups) need only read access to the database; the others refuse before doing anything \
          when it cannot be written. Listings cut at --limit say so; --limit 0 lists all.\n\n\
          Environment: CLOSEDESK_DB is the database path (like --db). CLOSEDESK_NOW (RFC 3339, e.g. \
          2026-12-01T09:00:00Z) makes every command run as of that instant, for tests and drills. \
@@ -214,6 +214,51 @@ pub enum Command {
         /// Replace FILE if it exists (otherwise an existing FILE is an error).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        staff: AsAgent,
+    },
+    /// Put a copy written by backup-db back in place of the database, erasing again every
+    /// purged account.
+    ///
+    /// The copy must be a closedesk database, pass PRAGMA integrity_check and be no newer than
+    /// this build. It is copied beside the database, every account in the erasure ledgers (the
+    /// database's, its sidecar FILE.erasures and the copy's own) is purged in it again, its
+    /// freed pages are dropped (VACUUM), its files are byte-scanned for those accounts' values,
+    /// and only then is it renamed over the database. Close the window first. A database that
+    /// changed since the copy was taken (audited actions the copy does not hold) is replaced
+    /// only with --force: those changes are lost. Prints which accounts were erased again and
+    /// the byte scan's count per file.
+    RestoreDb {
+        /// The copy to restore.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace the database even though it changed since the copy was taken.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        staff: AsAgent,
+    },
+    /// List the copies backup-db wrote: path, age, size, retain-until, past due, still there.
+    ///
+    /// Copies are kept backup_retention_days (settings file; default 30) after they are taken;
+    /// `backups prune` deletes those past it.
+    #[command(args_conflicts_with_subcommands = true)]
+    Backups {
+        /// Delete copies past their retention.
+        #[command(subcommand)]
+        command: Option<BackupsCommand>,
+        /// Print one JSON document instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `closedesk backups …`
+#[derive(Debug, Subcommand)]
+pub enum BackupsCommand {
+    /// Delete every catalogued copy past its retention (only if it is still the file closedesk
+    /// wrote), and say what was removed.
+    Prune {
         #[command(flatten)]
         staff: AsAgent,
     },

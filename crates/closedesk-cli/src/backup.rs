@@ -110,7 +110,8 @@ pub(super) fn verify(file: &Path, against: Option<&Connection>) -> Result<(), Fa
     }
 }
 
-/// Copies the whole database at `db` to `out`, by the agent `session` when one signed in.
+/// Copies the whole database at `db` to `out`, by the agent `session` when one signed in, and
+/// catalogues the copy with its retention.
 pub(super) fn backup_db(
     db: &Path,
     out: &Path,
@@ -118,17 +119,28 @@ pub(super) fn backup_db(
     session: Option<Principal>,
     clock: Clock,
 ) -> Result<(), Failure> {
-    let report = match session {
-        Some(session) => crate::service::staff::backup_database(db, session, out, force, clock.now())
-            .map_err(|err| super::staff::failure(err, "back up the database"))?,
-        None => backup::backup_database(db, out, force).map_err(|err| Failure::from(err).naming_file(out))?,
-    };
+    let acting = session.map_or(Acting::FileOwner, Acting::Session);
+    let report =
+        crate::service::backups::backup_database(db, acting, out, force, clock.now()).map_err(|err| match err {
+            crate::service::ServiceError::Backup(err) => Failure::from(err).naming_file(out),
+            other => super::staff::failure(other, "back up the database"),
+        })?;
+    let copy = &report.copy;
+    if let Some(reason) = &report.not_catalogued {
+        output::note!(
+            "warning: {} was written but not catalogued, so nothing tracks its retention: {reason}",
+            copy.target.display()
+        );
+    }
     say!(
-        "wrote {}: a consistent copy of {} ({}, schema version {}, {}), integrity check ok",
-        report.target.display(),
+        "wrote {}: a consistent copy of {} ({}, schema version {}, {}), integrity check ok, sha256 {}; \
+         kept until {} (backup_retention_days)",
+        copy.target.display(),
         db.display(),
-        output::counted(report.accounts, "account", "accounts"),
-        report.schema_version,
-        output::counted(report.bytes, "byte", "bytes")
+        output::counted(copy.accounts, "account", "accounts"),
+        copy.schema_version,
+        output::counted(copy.bytes, "byte", "bytes"),
+        copy.sha256,
+        utc_minute(report.retain_until)
     )
 }

@@ -260,8 +260,24 @@ pub fn purge_due(
                 "incomplete (another program has the database open; its log is emptied when the last one closes)"
             },
         );
+        for place in &receipt.scan.places {
+            let _ = writeln!(text, "  scanned {}", super::copies::place_line(place));
+        }
+        let _ = writeln!(text, "  {}", older_copies_line(receipt.older_copies_until));
     }
     output::stdout(&text)
+}
+
+/// Until when catalogued copies taken before a purge may still hold the account.
+fn older_copies_line(until: Option<jiff::Timestamp>) -> String {
+    match until {
+        Some(until) => format!(
+            "older copies of the database (backup-db) may still hold the account until {}, when they are past \
+             retention (backups prune deletes them); a restore erases it again",
+            utc_minute(until)
+        ),
+        None => "no catalogued copy of the database taken before the purge is kept".to_owned(),
+    }
 }
 
 /// `outbox`: the newest `limit` mails, or the newest in full.

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::args::{AgentsCommand, Args, AuditCommand, CloseCommand, Command};
+use super::args::{AgentsCommand, Args, AuditCommand, BackupsCommand, CloseCommand, Command};
 use super::output::{self, counted, note, say};
-use super::{Failure, backup, close, staff, table};
+use super::{Failure, backup, close, copies, staff, table};
 use crate::auth::{Secret, password};
 use crate::clock::Clock;
 use crate::core::audit::{Actor, AuditEvent};
@@ -102,6 +102,23 @@ fn run_command(command: Command, db: &Path, clock: Clock) -> Result<(), Failure>
                 None
             };
             backup::backup_db(db, &out, force, session, clock)
+        }
+        Command::RestoreDb { file, force, staff } => {
+            let session = if staff.agent.is_some() {
+                staff::sign_in(&mut open_to_write(db, clock)?, &staff, clock)?
+            } else {
+                None
+            };
+            copies::restore(db, &file, force, session, clock)
+        }
+        Command::Backups { command: None, json } => {
+            // Listing only reads; a first use creates the database as every command does.
+            drop(open_to_read(db, clock)?);
+            copies::list(db, json, clock)
+        }
+        Command::Backups { command: Some(BackupsCommand::Prune { staff }), .. } => {
+            let session = staff::sign_in(&mut open_to_write(db, clock)?, &staff, clock)?;
+            copies::prune(db, session, clock)
         }
         Command::InstallDesktopEntry => {
             let written =

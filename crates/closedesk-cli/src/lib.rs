@@ -9,6 +9,7 @@ mod args;
 mod backup;
 mod close;
 mod commands;
+mod copies;
 pub mod exit;
 mod output;
 mod staff;

@@ -77,6 +77,10 @@ mod tests {
         assert!(matches!(load_policy(&path), Err(SettingsError::Parse { .. })));
         std::fs::write(&path, r#"{ "agent_idle_lock_secs": 30 }"#).unwrap();
         assert!(load_policy(&path).unwrap_err().to_string().contains("agent_idle_lock_secs must be between 60"));
+        std::fs::write(&path, r#"{ "backup_retention_days": 0 }"#).unwrap();
+        assert!(load_policy(&path).unwrap_err().to_string().contains("backup_retention_days must be between 1"));
+        std::fs::write(&path, r#"{ "backup_retention_days": 7 }"#).unwrap();
+        assert_eq!(load_policy(&path).unwrap().backup_retention_days, 7);
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct AdminView {
     pub error: Option<String>,
     /// The whole-database backup.
     pub backup: SaveTarget,
+    /// The catalogued copies, their deletion and restores.
+    pub copies: super::agent_backups::CopiesView,
 }
 
 impl Default for AdminView {
@@ -63,6 +65,7 @@ impl Default for AdminView {
             notice: None,
             error: None,
             backup: SaveTarget::default(),
+            copies: super::agent_backups::CopiesView::default(),
         }
     }
 }
@@ -138,6 +141,10 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
         );
         if let Some(action) = action {
             command = Some(OpsCommand::BackupDatabase(action));
+        }
+        ui.add_space(theme::SPACE_L);
+        if let Some(copies) = super::agent_backups::copies_ui(ui, &mut view.copies) {
+            command = Some(OpsCommand::Copies(copies));
         }
     });
     command.map(Command::Ops)

@@ -281,6 +281,7 @@ fn receipts_ui(ui: &mut Ui, receipts: &[PurgeReceipt]) {
     // A run may purge hundreds: the receipts scroll, and the queue stays on screen below them.
     egui::ScrollArea::vertical().id_salt("purge_receipts").max_height(RECEIPTS_MAX_HEIGHT).show(ui, |ui| {
         receipts_grid_ui(ui, receipts);
+        super::purge_scan::scanned_places_ui(ui, receipts);
     });
 }
 

@@ -17,6 +17,8 @@ pub struct DbBackupReport {
     pub accounts: u64,
     /// Its schema version.
     pub schema_version: i64,
+    /// Its SHA-256, hex: what the catalogue of copies keeps.
+    pub sha256: String,
 }
 
 /// Copies the closedesk database at `db_path` to `target`, consistently even while other
@@ -55,6 +57,7 @@ pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result
     }
     temp.as_file().sync_all().map_err(|err| failed(&err))?;
     let bytes = temp.as_file().metadata().map_err(|err| failed(&err))?.len();
+    let sha256 = sha256_of(temp.path()).map_err(|err| failed(&err))?;
     let persisted = if overwrite { temp.persist(target) } else { temp.persist_noclobber(target) };
     if let Err(err) = persisted {
         return Err(if err.error.kind() == std::io::ErrorKind::AlreadyExists && !overwrite {
@@ -69,5 +72,14 @@ pub fn backup_database(db_path: &Path, target: &Path, overwrite: bool) -> Result
         bytes,
         accounts: check.accounts,
         schema_version: check.schema_version,
+        sha256,
     })
+}
+
+/// The SHA-256 of the file at `path`, hex.
+pub fn sha256_of(path: &Path) -> std::io::Result<String> {
+    use sha2::Digest as _;
+    let mut sha = sha2::Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut sha)?;
+    Ok(super::json::hex(&sha.finalize()))
 }

@@ -26,6 +26,7 @@ mod error;
 mod feed;
 mod json;
 pub mod limits;
+mod restore;
 mod target;
 mod verify;
 mod view;
@@ -40,8 +41,9 @@ use rusqlite::Connection;
 
 pub use atomic::write_atomically;
 pub use csv::csv_text;
-pub use database::{DbBackupReport, backup_database};
+pub use database::{DbBackupReport, backup_database, sha256_of};
 pub use error::{BackupError, VerifyError};
+pub use restore::{RestoreError, RestoreReceipt, restore_database};
 pub use verify::{Difference, VerifyReport, verify};
 pub use view::{BackupHeader, BackupSnapshot, BackupTable, BackupView, open_backup, open_backup_snapshot};
 

@@ -241,7 +241,7 @@ impl<'a> Closing<'a> {
                             &outbox_dir,
                             account,
                             &email,
-                            &mail::closure_confirmed(*purge_after),
+                            &mail::closure_confirmed(*purge_after, *purge_after + self.policy.backup_retention()),
                             now,
                         )?);
                     }

@@ -388,6 +388,20 @@ pub const TABLES: &[Table] = &[
         fate: Fate::KeptWithoutPersonalData,
         columns: &[("account_id", No), ("closed_at", No), ("reason_code", No)],
     },
+    Table { name: "erasures", fate: Fate::KeptWithoutPersonalData, columns: &[("account_id", No), ("purged_at", No)] },
+    Table {
+        name: "db_copies",
+        fate: Fate::NotAccountData,
+        columns: &[
+            ("id", No),
+            ("path", No),
+            ("taken_at", No),
+            ("sha256", No),
+            ("bytes", No),
+            ("retain_until", No),
+            ("removed_at", No),
+        ],
+    },
     Table {
         name: "sign_in_failures",
         fate: Fate::Deleted,

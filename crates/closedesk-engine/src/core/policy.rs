@@ -12,6 +12,7 @@
 //! | `lockout_secs`         | 900     | 60 ..= 604800  |
 //! | `resend_cooldown_secs` | 60      | 0 ..= 3600     |
 //! | `agent_idle_lock_secs` | 600     | 60 ..= 86400   |
+//! | `backup_retention_days`| 30      | 1 ..= 3650     |
 
 use jiff::SignedDuration;
 
@@ -38,6 +39,9 @@ pub struct Policy {
     /// How long a support agent's session may stay without input before it locks and asks
     /// for the password again, in seconds (`CLOSEDESK_AGENT_IDLE_SECS` overrides it for drills).
     pub agent_idle_lock_secs: i64,
+    /// How many days a copy of the whole database (`backup-db`) is kept before it is due for
+    /// deletion; customers are told that older copies may hold their account that long.
+    pub backup_retention_days: i64,
 }
 
 impl Default for Policy {
@@ -50,6 +54,7 @@ impl Default for Policy {
             lockout_secs: 15 * 60,
             resend_cooldown_secs: 60,
             agent_idle_lock_secs: DEFAULT_AGENT_IDLE_LOCK_SECS,
+            backup_retention_days: 30,
         }
     }
 }
@@ -71,7 +76,7 @@ pub struct PolicyError {
 impl Policy {
     /// Refuses values that would make closure unsafe or unusable.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        let checks: [(&'static str, i64, i64, i64); 7] = [
+        let checks: [(&'static str, i64, i64, i64); 8] = [
             ("grace_hours", self.grace_hours, 1, 24 * 90),
             ("code_ttl_secs", self.code_ttl_secs, 60, 24 * 3_600),
             ("code_max_tries", i64::from(self.code_max_tries), 1, 20),
@@ -80,6 +85,8 @@ impl Policy {
             ("resend_cooldown_secs", self.resend_cooldown_secs, 0, 3_600),
             // At least a minute, so that an agent can read a page; at most a day.
             ("agent_idle_lock_secs", self.agent_idle_lock_secs, 60, 86_400),
+            // At least a day; at most ten years, which no retention rule asks for.
+            ("backup_retention_days", self.backup_retention_days, 1, 3_650),
         ];
         for (name, value, min, max) in checks {
             if !(min..=max).contains(&value) {
@@ -87,6 +94,11 @@ impl Policy {
             }
         }
         Ok(())
+    }
+
+    /// How long a copy of the whole database is kept.
+    pub fn backup_retention(&self) -> SignedDuration {
+        SignedDuration::from_hours(self.backup_retention_days * 24)
     }
 
     /// The grace period as a duration.
@@ -107,6 +119,7 @@ mod tests {
             (72, 600, 5, 900)
         );
         assert_eq!(policy.agent_idle_lock_secs, 600, "agents lock after ten minutes");
+        assert_eq!(policy.backup_retention_days, 30, "database copies are kept thirty days");
         assert!(policy.validate().is_ok());
     }
 

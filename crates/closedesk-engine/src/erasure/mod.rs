@@ -12,13 +12,16 @@
 //! - First-run files (`.closedesk-new-*` and their -wal, -shm, -journal) and `.partial` files
 //!   in the database's folder that no live intent names are removed as well, so litter of
 //!   versions before intents goes too.
+//! - The erasure ledger and its sidecar file are brought level (see [`ledger_file`]).
 
 mod intent;
+pub mod ledger_file;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use intent::Intent;
+pub use ledger_file::mirror as mirror_ledger;
 
 use crate::store;
 
@@ -38,6 +41,11 @@ pub fn recover(db_path: &Path, now: jiff::Timestamp) -> Recovered {
     let mut recovered = Recovered { partial_files: intent::recover_intents(db_path).len(), mail_files: 0 };
     recovered.partial_files += sweep_litter(db_path);
     if db_path.is_file() {
+        match ledger_file::reconcile(db_path) {
+            Ok(0) => {}
+            Ok(added) => tracing::info!(added, "the erasure ledger took ids from its sidecar"),
+            Err(err) => tracing::warn!("the erasure ledger could not be checked against its sidecar: {err}"),
+        }
         match sweep_outbox(db_path, now) {
             Ok(count) => recovered.mail_files = count,
             Err(err) => tracing::warn!("the outbox could not be checked for mail of purged accounts: {err}"),
@@ -51,6 +59,12 @@ pub fn recover(db_path: &Path, now: jiff::Timestamp) -> Recovered {
         );
     }
     recovered
+}
+
+/// The files live intents name (partial exports and copies being written): what a purge's
+/// byte scan reads besides the database and the outbox.
+pub fn recorded_partials(db_path: &Path) -> Vec<PathBuf> {
+    intent::live_paths(db_path)
 }
 
 /// Removes first-run and `.partial` files in the database's folder that no live intent names.

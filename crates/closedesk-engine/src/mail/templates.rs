@@ -28,15 +28,21 @@ pub fn code_mail(purpose: Purpose, code: &Code, expires_at: Timestamp) -> Mail {
     }
 }
 
-/// Confirms that the account is scheduled for deletion.
-pub fn closure_confirmed(purge_after: Timestamp) -> Mail {
+/// Confirms that the account is scheduled for deletion; `copies_kept_until` is when the last
+/// copy of the database taken before the deletion is due to be deleted (the purge date plus
+/// the retention of copies).
+pub fn closure_confirmed(purge_after: Timestamp, copies_kept_until: Timestamp) -> Mail {
     let body = format!(
         "Hello,\n\nYour account is scheduled for deletion on {}.\n\n\
          Until then you can cancel: sign in, choose \"Cancel closure\", enter your password and \
          the code we mail you. After that date your orders, addresses, payment details, messages \
          and settings are erased and cannot be recovered; reviews you left stay visible as by \
-         \"Deleted user\". Marketing mail has been switched off.\n\n— closedesk\n",
-        utc_minute(purge_after)
+         \"Deleted user\". Marketing mail has been switched off.\n\n\
+         Copies of the whole database taken before that date may still hold your account until \
+         {} at the latest, when they are due for deletion. Such a copy is never used to bring \
+         your account back: restoring one erases your account again.\n\n— closedesk\n",
+        utc_minute(purge_after),
+        utc_minute(copies_kept_until)
     );
     Mail {
         subject: "Your account is scheduled for deletion".to_owned(),

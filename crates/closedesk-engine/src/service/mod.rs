@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod account;
+pub mod backups;
 pub mod closure;
 pub mod dashboard;
 pub mod export;
@@ -46,6 +47,9 @@ pub enum ServiceError {
     /// The password was refused (too short) or could not be hashed.
     #[error(transparent)]
     Password(#[from] crate::auth::password::PasswordError),
+    /// A copy of the database could not be restored.
+    #[error(transparent)]
+    Restore(#[from] crate::backup::RestoreError),
     /// The settings file could not be read.
     #[error(transparent)]
     Settings(#[from] SettingsError),

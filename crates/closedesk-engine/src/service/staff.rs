@@ -317,7 +317,7 @@ fn change_agent(
     })
 }
 
-/// Copies the whole database to `target`; admins only.
+/// Copies the whole database to `target` and catalogues the copy; admins only.
 pub fn backup_database(
     db: &Path,
     session: Principal,
@@ -325,11 +325,8 @@ pub fn backup_database(
     overwrite: bool,
     now: Timestamp,
 ) -> Result<DbBackupReport, StaffError> {
-    let conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::BackupDatabase)?;
-    let report = backup::backup_database(db, target, overwrite)?;
-    record(&conn, admin, None, "database_backup", now)?;
-    Ok(report)
+    let acting = crate::service::export::Acting::Session(session);
+    Ok(crate::service::backups::backup_database(db, acting, target, overwrite, now)?.copy)
 }
 
 #[cfg(test)]

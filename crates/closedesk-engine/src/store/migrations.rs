@@ -17,6 +17,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0009_audit_chain.sql"),
     include_str!("sql/0010_order_totals.sql"),
     include_str!("sql/0011_keyed_codes.sql"),
+    include_str!("sql/0012_erasure_ledger.sql"),
 ];
 
 /// Work SQL cannot do (hashing rows, say), run right after the SQL step of the same number
@@ -117,7 +118,8 @@ mod tests {
         let at: jiff::Timestamp = "2026-12-01T09:00:00Z".parse().unwrap();
         {
             let mut conn = Connection::open(&path).unwrap();
-            migrate_to(&mut conn, LATEST_VERSION - 1).unwrap();
+            // Step 11 keys the codes: the database is one step before it.
+            migrate_to(&mut conn, 10).unwrap();
             conn.execute(
                 "INSERT INTO accounts (display_name, email, country, created_at) VALUES ('Old Timer', 'old@example.test', 'DE', 0)",
                 [],

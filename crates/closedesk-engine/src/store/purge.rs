@@ -16,7 +16,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
 use zeroize::Zeroizing;
 
-use super::scan::{Counts, ScanReport, count_each};
+use super::scan::{Counts, ScanReport, ScannedPlace, count_everywhere};
 use super::{StoreError, StoreResult};
 use crate::core::AccountId;
 use crate::core::audit::{Actor, AuditEvent};
@@ -53,8 +53,12 @@ pub struct PurgeReceipt {
     /// Whether the checkpoint moved every page into the database file and emptied the log;
     /// `false` when another connection was still reading an older snapshot.
     pub checkpoint_complete: bool,
-    /// The byte scan of the database, its log and its journal for the account's other values.
+    /// The byte scan for the account's other values: the database, its log, index and
+    /// journal, the outbox folder and the partial files intents record, each with its count.
     pub scan: ScanReport,
+    /// Until when catalogued copies of the database taken before the purge may still hold the
+    /// account (the latest retain-until among them); `None` when no kept copy is that old.
+    pub older_copies_until: Option<Timestamp>,
 }
 
 /// How a purge request ended.
@@ -178,7 +182,9 @@ pub fn purge_due(
         }
         progress(done + 1, total);
     }
-    after_removal(conn, now, outbox_dir, removed)
+    let receipts = after_removal(conn, now, outbox_dir, removed)?;
+    crate::erasure::mirror_ledger(conn);
+    Ok(receipts)
 }
 
 /// Purges one account whose grace period has ended at `now`.
@@ -201,7 +207,77 @@ pub fn purge_account(
         Removal::Removed(removed) => removed,
     };
     let mut receipts = after_removal(conn, now, outbox_dir, vec![(account, removed)])?;
+    crate::erasure::mirror_ledger(conn);
     Ok(PurgeOutcome::Purged(receipts.remove(0)))
+}
+
+/// What [`erase_again`] did in a copy being restored.
+#[derive(Debug)]
+pub struct ErasedAgain {
+    /// A receipt for each account the copy still held.
+    pub receipts: Vec<PurgeReceipt>,
+    /// Their personal values that no other text in the copy holds: what a later byte scan of
+    /// the restored files must not find. Wiped from memory when dropped.
+    pub values: Vec<Zeroizing<String>>,
+}
+
+/// Erases again, in the database on `conn` (a copy being restored), every account of
+/// `erasures` it still holds, through the purge's own steps; the tombstone and ledger entry of
+/// each keep the first purge's time. An account the copy no longer holds (or holds under a
+/// tombstone already) only gets its ledger entry.
+pub fn erase_again(
+    conn: &mut Connection,
+    erasures: &[super::ledger::Erasure],
+    now: Timestamp,
+    outbox_dir: &Path,
+) -> StoreResult<ErasedAgain> {
+    let mut removed = Vec::new();
+    for erasure in erasures {
+        let (account, id) = (erasure.account, erasure.account.0);
+        let removal = super::write(conn, |tx| {
+            super::ledger::record(tx, account, erasure.purged_at)?;
+            let held: i64 =
+                tx.prepare_cached("SELECT count(*) FROM accounts WHERE id = ?1")?.query_row([id], |row| row.get(0))?;
+            if held == 0 || super::accounts::purged_at(tx, account)?.is_some() {
+                return Ok(None);
+            }
+            // The purge's own checks ask for a closure past its grace period: that is what the
+            // ledger says this account had, whatever state the copy caught it in.
+            tx.prepare_cached("UPDATE accounts SET status = 'closure_pending' WHERE id = ?1")?.execute([id])?;
+            tx.prepare_cached(
+                "INSERT INTO closure_requests (account_id, requested_at, purge_after, reason_code, backup_taken)
+                 VALUES (?1, ?2, ?2, 'other', 0)
+                 ON CONFLICT(account_id) DO UPDATE SET purge_after = excluded.purge_after",
+            )?
+            .execute(params![id, now.as_second()])?;
+            let removal = remove_account(tx, account, now, Actor::System)?;
+            tx.prepare_cached("UPDATE tombstones SET closed_at = ?2 WHERE account_id = ?1")?
+                .execute(params![id, erasure.purged_at.as_second()])?;
+            Ok(Some(removal))
+        })?;
+        if let Some(Removal::Removed(rows)) = removal {
+            removed.push((account, rows));
+        }
+    }
+    let values: Values = removed.iter().flat_map(|(_, rows)| rows.values.iter().cloned()).collect();
+    let receipts = after_removal(conn, now, outbox_dir, removed)?;
+    let keep: Vec<bool> = {
+        let bytes: Vec<&[u8]> = values.iter().map(|value| value.as_bytes()).collect();
+        let held = held_elsewhere(conn, &bytes)?;
+        bytes.iter().map(|value| !held.contains(value)).collect()
+    };
+    let values = values.into_iter().zip(keep).filter_map(|(value, keep)| keep.then_some(value)).collect();
+    Ok(ErasedAgain { receipts, values })
+}
+
+/// The partial files live intents record, except the database's own files (a copy being
+/// restored is recorded too, and is scanned as the database).
+fn recorded_partials(db_path: &Path) -> Vec<std::path::PathBuf> {
+    let own = db_path.as_os_str().to_string_lossy().into_owned();
+    crate::erasure::recorded_partials(db_path)
+        .into_iter()
+        .filter(|path| !path.as_os_str().to_string_lossy().starts_with(&own))
+        .collect()
 }
 
 /// What follows the removal transactions of `removed`: their mail files, one checkpoint, and
@@ -233,42 +309,53 @@ fn after_removal(
         accounts.push((account, rows.reason_code, rows.rows_deleted, rows.reviews_kept));
     }
     let needles: Vec<&[u8]> = groups.iter().flatten().map(|value| value.as_bytes()).collect();
+    let partials = conn.path().map(|db_path| recorded_partials(Path::new(db_path))).unwrap_or_default();
     let counts = match conn.path().filter(|p| !p.is_empty()) {
-        Some(db_path) => count_each(Path::new(db_path), &needles).map_err(|err| {
-            let ids: Vec<String> = accounts.iter().map(|(account, ..)| account.to_string()).collect();
-            StoreError::Unavailable {
-                path: db_path.into(),
-                reason: match ids.as_slice() {
-                    [one] => format!("account {one} was purged, but its byte scan could not read the files: {err}"),
-                    many => format!(
-                        "accounts {} were purged, but their byte scan could not read the files: {err}",
-                        many.join(", ")
-                    ),
-                },
-            }
-        })?,
+        Some(db_path) => {
+            count_everywhere(Path::new(db_path), Some(outbox_dir), &partials, &needles).map_err(|err| {
+                let ids: Vec<String> = accounts.iter().map(|(account, ..)| account.to_string()).collect();
+                StoreError::Unavailable {
+                    path: db_path.into(),
+                    reason: match ids.as_slice() {
+                        [one] => format!("account {one} was purged, but its byte scan could not read the files: {err}"),
+                        many => format!(
+                            "accounts {} were purged, but their byte scan could not read the files: {err}",
+                            many.join(", ")
+                        ),
+                    },
+                }
+            })?
+        }
         // An in-memory database has no file that could keep a byte.
-        None => Counts { files_scanned: Vec::new(), hits: vec![0; needles.len()] },
+        None => Counts { hits: vec![0; needles.len()], ..Counts::default() },
     };
     // Only a value found in the files needs explaining, so only those are looked for in the
     // text the database keeps.
     let found: Vec<&[u8]> = needles.iter().zip(&counts.hits).filter(|(_, hits)| **hits > 0).map(|(n, _)| *n).collect();
     let held = held_elsewhere(conn, &found)?;
+    let older_copies_until = super::copies::kept_until(conn, now)?;
 
-    let mut hits = counts.hits.iter();
+    let mut hits = counts.hits.iter().enumerate();
     let receipts = accounts
         .into_iter()
         .zip(mail)
         .zip(&groups)
         .map(|(((account, reason_code, rows_deleted, reviews_kept), (deleted, failed)), group)| {
-            let mut scan = ScanReport { files_scanned: counts.files_scanned.clone(), ..ScanReport::default() };
+            let mut scan = ScanReport {
+                files_scanned: counts.files_scanned.clone(),
+                places: counts.places.iter().map(|place| ScannedPlace { hits: 0, ..place.clone() }).collect(),
+                ..ScanReport::default()
+            };
             let mut shared = 0;
-            for (value, found) in group.iter().zip(hits.by_ref()) {
+            for (value, (index, found)) in group.iter().zip(hits.by_ref()) {
                 if held.contains(value.as_bytes()) {
                     shared += 1;
                 } else {
                     scan.values_checked += 1;
                     scan.hits += found;
+                    for (place, place_hits) in scan.places.iter_mut().zip(&counts.place_hits) {
+                        place.hits += place_hits[index];
+                    }
                 }
             }
             PurgeReceipt {
@@ -282,6 +369,7 @@ fn after_removal(
                 values_shared: shared,
                 checkpoint_complete: busy == 0,
                 scan,
+                older_copies_until,
             }
         })
         .collect();
@@ -387,6 +475,7 @@ fn remove_account(tx: &Transaction<'_>, account: AccountId, now: Timestamp, acto
     }
     tx.prepare_cached("INSERT INTO tombstones (account_id, closed_at, reason_code) VALUES (?1, ?2, ?3)")?
         .execute(params![id, now.as_second(), reason_code])?;
+    super::ledger::record(tx, account, now)?;
     super::audit::record(tx, &AuditEvent { account: Some(account), actor, action: "purge", outcome: "ok" }, now)?;
 
     Ok(Removal::Removed(Removed { reason_code, rows_deleted, reviews_kept, values, mail_files, mail_done: (0, 0) }))
@@ -852,7 +941,7 @@ mod tests {
         for table in user_tables(conn) {
             let has_account_id =
                 count(conn, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'account_id'", [&table]) > 0;
-            if !has_account_id || table == "audit_events" || table == "tombstones" {
+            if !has_account_id || ["audit_events", "tombstones", "erasures"].contains(&table.as_str()) {
                 continue;
             }
             let left = count(conn, &format!("SELECT count(*) FROM \"{table}\" WHERE account_id = ?1"), [id]);
@@ -891,6 +980,11 @@ mod tests {
             })
             .unwrap();
         assert_eq!(tombstone, (DEADLINE, "too_many_emails".to_owned()));
+        assert_eq!(
+            crate::store::ledger::purged_at(conn, shop.target).unwrap(),
+            Some(at(DEADLINE)),
+            "the erasure ledger records the purge in its own transaction"
+        );
         assert_eq!(receipt.reason_code, "too_many_emails");
 
         assert_eq!(receipt.mail_files_deleted, 1, "the file already gone is not counted");

@@ -41,7 +41,7 @@ const ROW_TABLES: &[(&str, &[&str])] = &[
     ("Mail sent to the account", &["outbox"]),
     ("Sign-in", &["credentials", "sign_in_failures"]),
     ("Reviews", &["reviews"]),
-    ("Tombstone", &["tombstones"]),
+    ("Tombstone", &["tombstones", "erasures"]),
     ("Audit trail", &["audit_events"]),
 ];
 
