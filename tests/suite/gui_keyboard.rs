@@ -197,3 +197,34 @@ fn the_admin_page_opens_with_the_keyboard_in_the_new_agents_name() {
     harness.run_steps(2);
     assert!(field_has_keyboard(&harness, Role::TextInput, "Agent name"), "focused: {:?}", focused(&harness));
 }
+
+#[test]
+fn each_wizard_step_with_a_field_opens_with_the_keyboard_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = DemoAccount::by_situation("closable").unwrap();
+    let mut harness = customer_signed_in(&dir.path().join("closedesk.db"), demo);
+    step_until(&mut harness, "the customer's top bar", |h| has_label(h, "Account settings"));
+    press(&mut harness, "Account settings");
+    step_until(&mut harness, "the settings page", |h| has_label(h, "Close account…"));
+    press(&mut harness, "Close account…");
+    step_until(&mut harness, "the readiness warnings", |h| {
+        h.query_by_role_and_label(Role::CheckBox, "I understand").is_some()
+    });
+    harness.run_steps(2);
+    assert!(field_has_keyboard(&harness, Role::CheckBox, "I understand"), "focused: {:?}", focused(&harness));
+
+    press(&mut harness, "I understand");
+    press(&mut harness, "Continue");
+    step_until(&mut harness, "the password step", |h| {
+        h.query_by_role_and_label(Role::PasswordInput, "Password").is_some()
+    });
+    harness.run_steps(2);
+    assert!(field_has_keyboard(&harness, Role::PasswordInput, "Password"), "focused: {:?}", focused(&harness));
+    type_into(&mut harness, Role::PasswordInput, "Password", DEMO_CUSTOMER_PASSWORD);
+    press(&mut harness, "Continue");
+
+    let first_reason = closedesk::core::closure::Reason::ALL[0].label();
+    step_until(&mut harness, "the reasons", |h| h.query_by_role_and_label(Role::RadioButton, first_reason).is_some());
+    harness.run_steps(2);
+    assert!(field_has_keyboard(&harness, Role::RadioButton, first_reason), "focused: {:?}", focused(&harness));
+}

@@ -67,6 +67,8 @@ pub struct WizardView {
     pub now: Timestamp,
     /// Set aside while the person looks at the rows a blocker links to; it waits at its step.
     pub paused: bool,
+    /// The step whose first field was last given the keyboard.
+    pub arrived_at: Option<Step>,
 }
 
 impl WizardView {
@@ -85,6 +87,7 @@ impl WizardView {
             mailbox: MailboxView::new(account, db_path),
             now,
             paused: false,
+            arrived_at: None,
         }
     }
 
@@ -114,6 +117,10 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
         ui.label(RichText::new(step_heading(wizard.step, assisted)).heading());
         ui.add_space(theme::SPACE_M);
 
+        if view.arrived_at != Some(wizard.step) {
+            view.arrived_at = Some(wizard.step);
+            ui.data_mut(|data| data.insert_temp(arrival_id(), true));
+        }
         let busy = view.flow.is_busy();
         command = match wizard.step {
             Step::Readiness => {
@@ -153,6 +160,18 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
         }
     });
     command
+}
+
+fn arrival_id() -> egui::Id {
+    egui::Id::new("closedesk-wizard-step-arrival")
+}
+
+/// Gives `first` the keyboard if its step has just been reached and nothing of the step took it
+/// yet: a step is a new screen, and a keyboard user starts at its first field.
+fn focus_on_arrival(ui: &Ui, first: &egui::Response) {
+    if first.enabled() && ui.data_mut(|data| data.remove_temp::<bool>(arrival_id())).unwrap_or(false) {
+        first.request_focus();
+    }
 }
 
 /// "Back to closing" above the rows a wizard's blocker linked to.

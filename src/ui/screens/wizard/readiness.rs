@@ -57,7 +57,8 @@ pub fn readiness_step_ui(
             ui.label(format!("• {}", warning.title()));
         }
         ui.add_space(theme::SPACE_S);
-        ui.add_enabled(!busy, egui::Checkbox::new(acknowledged, "I understand"));
+        let understood = ui.add_enabled(!busy, egui::Checkbox::new(acknowledged, "I understand"));
+        super::focus_on_arrival(ui, &understood);
     }
     ui.add_space(theme::SPACE_S);
     let mut command = None;

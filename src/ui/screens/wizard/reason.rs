@@ -23,7 +23,8 @@ pub fn reason_step_ui(
     ui.add_space(theme::SPACE_S);
     ui.add_enabled_ui(!busy, |ui| {
         for choice in Reason::ALL {
-            ui.radio_value(reason, Some(*choice), choice.label());
+            let radio = ui.radio_value(reason, Some(*choice), choice.label());
+            super::focus_on_arrival(ui, &radio);
         }
         ui.add_space(theme::SPACE_S);
         let label = ui.label("Note");
