@@ -163,7 +163,7 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
 }
 
 fn arrival_id() -> egui::Id {
-    egui::Id::new("closedesk-wizard-step-arrival")
+    egui::Id::unique("closedesk-wizard-step-arrival")
 }
 
 /// Gives `first` the keyboard if its step has just been reached and nothing of the step took it
