@@ -254,7 +254,8 @@ impl Live {
             None => Some("it is not the history this copy was taken from".to_owned()),
             Some(after) => {
                 let changes = after.iter().filter(|(_, _, action)| !HOUSEKEEPING.contains(&action.as_str())).count();
-                (changes > 0).then(|| format!("{changes} audited actions since"))
+                (changes > 0)
+                    .then(|| format!("{changes} audited {} since", if changes == 1 { "action" } else { "actions" }))
             }
         };
         Ok(Self { ledger: ledger::all(&conn)?, copies: copies::all(&conn)?, changed })
