@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 use jiff::Timestamp;
 
 use crate::core::masking::mask_email;
@@ -357,13 +357,8 @@ fn customer_list_ui(ui: &mut Ui, list: &mut CustomerListView) -> Option<Command>
 fn customer_table_ui(ui: &mut Ui, rows: &[AccountRow]) -> Option<Command> {
     let mut command = None;
     let lines_id = egui::Id::unique("closedesk-customers-lines");
-    let keys = table_keys::key_target(ui, table_keys::last_lines(ui, lines_id), rows.len());
-    let mut builder = TableBuilder::new(ui);
-    if let Some((line, align)) = keys {
-        builder = builder.scroll_to_row(line, Some(align));
-    }
     let mut seen = None;
-    builder
+    table_keys::keyed_table(ui, lines_id, rows.len())
         .striped(true)
         .column(Column::exact(60.0))
         .column(Column::initial(220.0).at_least(120.0).clip(true))

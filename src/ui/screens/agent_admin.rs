@@ -11,7 +11,7 @@ use crate::ui::command::Command;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui};
-use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, progress_ui, sideways_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, outcome_ui, progress_ui, sideways_ui};
 
 /// The admin page.
 #[derive(Debug)]
@@ -108,15 +108,7 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
         {
             command = Some(reset);
         }
-        if let Some(busy) = view.busy {
-            progress_ui(ui, busy);
-        }
-        if let Some(notice) = &view.notice {
-            ui.label(RichText::new(notice).color(theme::accent(ui.visuals())));
-        }
-        if let Some(error) = &view.error {
-            error_text_ui(ui, error);
-        }
+        outcome_ui(ui, view.busy, view.notice.as_deref(), view.error.as_deref());
 
         ui.add_space(theme::SPACE_L);
         ui.label(RichText::new("Add an agent").strong());

@@ -2,7 +2,7 @@
 //! lays out only its visible rows, and exported as CSV exactly as filtered.
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -213,13 +213,8 @@ fn filters_ui(ui: &mut Ui, view: &mut AuditView) {
 /// The trail's table; only the visible rows are laid out.
 fn audit_table_ui(ui: &mut Ui, rows: &[AuditRow]) {
     let lines_id = egui::Id::unique("closedesk-audit-lines");
-    let keys = table_keys::key_target(ui, table_keys::last_lines(ui, lines_id), rows.len());
-    let mut builder = TableBuilder::new(ui);
-    if let Some((line, align)) = keys {
-        builder = builder.scroll_to_row(line, Some(align));
-    }
     let mut seen = None;
-    builder
+    table_keys::keyed_table(ui, lines_id, rows.len())
         .striped(true)
         .column(Column::exact(60.0))
         .column(Column::initial(170.0).at_least(120.0))

@@ -12,7 +12,7 @@ use crate::core::time::utc_minute;
 use crate::service::backups::CopyStatus;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, outcome_ui, progress_ui};
 
 /// The most rows the list shows before it scrolls.
 const VISIBLE_ROWS: usize = 6;
@@ -157,15 +157,7 @@ pub fn copies_ui(ui: &mut Ui, view: &mut CopiesView) -> Option<CopiesCommand> {
     {
         command = Some(answer);
     }
-    if let Some(busy) = view.busy {
-        progress_ui(ui, busy);
-    }
-    if let Some(notice) = &view.notice {
-        ui.label(RichText::new(notice).color(theme::accent(ui.visuals())));
-    }
-    if let Some(error) = &view.error {
-        error_text_ui(ui, error);
-    }
+    outcome_ui(ui, view.busy, view.notice.as_deref(), view.error.as_deref());
     command
 }
 

@@ -37,6 +37,19 @@ pub fn progress_ui(ui: &mut Ui, text: &str) -> Response {
     .response
 }
 
+/// Where a panel's last action stands: what it is doing, what it did, or why it failed.
+pub fn outcome_ui(ui: &mut Ui, busy: Option<&str>, notice: Option<&str>, error: Option<&str>) {
+    if let Some(busy) = busy {
+        progress_ui(ui, busy);
+    }
+    if let Some(notice) = notice {
+        ui.label(RichText::new(notice).color(theme::accent(ui.visuals())));
+    }
+    if let Some(error) = error {
+        error_text_ui(ui, error);
+    }
+}
+
 /// A line of error text in the theme's error colour.
 pub fn error_text_ui(ui: &mut Ui, text: &str) -> Response {
     let color = theme::error_text(ui.visuals());

@@ -43,3 +43,14 @@ pub fn last_lines(ui: &Ui, id: Id) -> Range<usize> {
 pub fn remember_lines(ui: &Ui, id: Id, lines: Option<Range<usize>>) {
     ui.data_mut(|data| data.insert_temp(id, lines.unwrap_or(0..0)));
 }
+
+/// A table builder that follows Page Up/Down, Home and End over `len` rows, for a table whose
+/// shown lines are kept under `lines_id` by [`remember_lines`].
+pub fn keyed_table(ui: &mut Ui, lines_id: Id, len: usize) -> egui_extras::TableBuilder<'_> {
+    let keys = key_target(ui, last_lines(ui, lines_id), len);
+    let builder = egui_extras::TableBuilder::new(ui);
+    match keys {
+        Some((line, align)) => builder.scroll_to_row(line, Some(align)),
+        None => builder,
+    }
+}
