@@ -4,6 +4,28 @@
 //! `command` what screens may ask for, `jobs` the one owner of background threads,
 //! `screens` one file per screen, `widgets` shared pieces, and `theme` colours and spacing.
 
+/// An example path of `$file` in the person's documents folder, written as this platform writes
+/// paths, for the hints of path fields: a Windows user typing `~/Documents/…` would be following
+/// an example from another system. (A macro so that hints stay `&'static str` constants.)
+#[cfg(windows)]
+macro_rules! documents_example {
+    ($file:literal) => {
+        concat!(r"C:\Users\you\Documents\", $file)
+    };
+}
+#[cfg(target_os = "macos")]
+macro_rules! documents_example {
+    ($file:literal) => {
+        concat!("/Users/you/Documents/", $file)
+    };
+}
+#[cfg(not(any(windows, target_os = "macos")))]
+macro_rules! documents_example {
+    ($file:literal) => {
+        concat!("/home/you/Documents/", $file)
+    };
+}
+
 mod agent_desk;
 mod agent_ops;
 mod app;

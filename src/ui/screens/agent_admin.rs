@@ -115,7 +115,7 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
             &mut view.backup,
             "Back up database…",
             "Database backup path",
-            "e.g. ~/Documents/closedesk-copy.db",
+            concat!("e.g. ", documents_example!("closedesk-copy.db")),
             "Save copy",
             true,
         );

@@ -131,7 +131,7 @@ pub fn agent_audit_ui(ui: &mut Ui, view: &mut AuditView) -> Option<Command> {
             &mut view.export,
             "Export CSV…",
             "CSV file path",
-            "e.g. ~/Documents/closedesk-audit.csv",
+            concat!("e.g. ", documents_example!("closedesk-audit.csv")),
             "Save CSV",
             exportable,
         );

@@ -26,7 +26,7 @@ const PROMPT: SavePrompt<'static> = SavePrompt {
     dialog_hover: "Choose where to save the backup",
     typed_heading: Some("Type a path instead"),
     path_label: "Backup file path",
-    hint: "e.g. ~/Documents/closedesk-backup.json",
+    hint: concat!("e.g. ", documents_example!("closedesk-backup.json")),
     save_button: "Save",
     field_width: None,
 };
