@@ -46,7 +46,7 @@ fn exported() -> Exported {
 /// test (it hung: the bound is far lower, this only keeps a hang from stalling the suite).
 fn verify_cli(file: &Path) -> Output {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_closedesk"))
+    let mut child = crate::support::cli::program_command(crate::support::cli::closedesk())
         .arg("--db")
         .arg(dir.path().join("unused.db"))
         .arg("verify")
