@@ -8,6 +8,12 @@ use std::process::Output;
 
 use crate::support::cli::{self, Closed, closedesk, closedesk_cli};
 
+/// Why the closed-pipe tests skip themselves for the Windows programs under wine: there a write
+/// into a pipe whose reader is gone fails with ERROR_PIPE_NOT_CONNECTED (233), which Rust's
+/// standard library does not read as a broken pipe, so the program reports it as an error.
+/// Windows itself is said to answer ERROR_NO_DATA (232), a broken pipe; not checked here.
+const WINE_CLOSED_PIPE: &str = "a closed pipe under wine 8.0 is error 233, not the broken pipe (232) Windows reports";
+
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
 
 const T0: &str = "2026-12-01T09:00:00Z";
@@ -57,6 +63,7 @@ fn assert_clean(output: &Output, code: i32, what: &str) {
 
 #[test]
 fn every_command_that_prints_ends_cleanly_into_a_closed_pipe() {
+    cli::unix_only!(WINE_CLOSED_PIPE);
     let (dir, db, backup, closed) = prepared();
     let backup = backup.to_str().unwrap();
     let email = closable().email;
@@ -149,6 +156,7 @@ fn every_command_that_prints_ends_cleanly_into_a_closed_pipe() {
 
 #[test]
 fn a_purge_into_a_closed_pipe_is_done_and_recorded_and_exits_0() {
+    cli::unix_only!(WINE_CLOSED_PIPE);
     for (program, args, closed) in [
         (closedesk_cli(), &["purge-due"][..], Closed::Stdout),
         (closedesk(), &["purge-due", "--json"][..], Closed::Stdout),

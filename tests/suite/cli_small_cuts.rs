@@ -188,6 +188,7 @@ fn batches(db: &Path) -> Vec<(i64, i64, i64)> {
 
 #[test]
 fn a_seed_killed_at_any_instant_leaves_its_batch_claiming_exactly_the_accounts_written() {
+    cli::debug_build_only!("the seed's chunk size (CLOSEDESK_SEED_CHUNK_ROWS) is a knob of debug builds only");
     const TRIALS_PER_DATABASE: usize = 11;
     const ACCOUNTS: u64 = 20_000;
     let seed: u64 = std::env::var("CLOSEDESK_TEST_SEED")
@@ -315,7 +316,10 @@ fn install_desktop_entry_from_closedesk_cli_points_at_the_window_program_beside_
             let output = cli::run_program(program, &db, &["install-desktop-entry"], None, &env);
             let stderr = cli::text(&output.stderr);
             assert_ne!(output.status.code(), Some(0), "{program}: {stderr}");
-            assert!(stderr.contains("install-desktop-entry is for Linux") && stderr.contains("windows"), "{program}: {stderr}");
+            assert!(
+                stderr.contains("install-desktop-entry is for Linux") && stderr.contains("windows"),
+                "{program}: {stderr}"
+            );
             assert!(!data.exists(), "{program}: nothing written");
         }
         return;
