@@ -1,5 +1,8 @@
-"""Draws assets/closedesk.png (run: python3 assets/make_icon.py assets/closedesk.png): a rounded
-dark-teal square with a light archive-box glyph.
+"""Draws assets/closedesk.png (run: python3 assets/make_icon.py assets/closedesk.png [SIZE]): a
+rounded dark-teal square with a light archive-box glyph, SIZE pixels square (256 by default).
+
+The shape is laid out on a 256-unit grid and sampled at each size, so small icons are drawn, not
+shrunk from the big one. assets/make_icons.sh makes the hicolor PNGs and the Windows .ico with it.
 
 Pure standard library (zlib + struct); 4x4 supersampling for smooth edges.
 """
@@ -42,16 +45,17 @@ def sample(x, y):
         return GLYPH
     return bg
 
-def render():
+def render(size):
     rows = []
     step = 1 / SS
-    for py in range(SIZE):
+    scale = SIZE / size
+    for py in range(size):
         row = bytearray([0])  # filter type: none
-        for px in range(SIZE):
+        for px in range(size):
             r = g = b = a = 0.0
             for sy in range(SS):
                 for sx in range(SS):
-                    c = sample(px + (sx + 0.5) * step, py + (sy + 0.5) * step)
+                    c = sample((px + (sx + 0.5) * step) * scale, (py + (sy + 0.5) * step) * scale)
                     if c is not None:
                         r += c[0]; g += c[1]; b += c[2]; a += 1
             n = SS * SS
@@ -65,11 +69,11 @@ def render():
 def chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-def main(path):
-    ihdr = struct.pack(">IIBBBBB", SIZE, SIZE, 8, 6, 0, 0, 0)
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(render(), 9)) + chunk(b"IEND", b"")
+def main(path, size=SIZE):
+    ihdr = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(render(size), 9)) + chunk(b"IEND", b"")
     with open(path, "wb") as f:
         f.write(png)
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else SIZE)

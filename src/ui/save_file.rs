@@ -86,12 +86,16 @@ pub fn default_folder() -> Option<&'static Path> {
 }
 
 /// `~/Documents/closedesk-backup.json`: an example path for `file_name` in a folder that exists,
-/// written from `~` when it is under the home folder.
+/// written from `~` when it is under the home folder (except on Windows).
 pub fn example_path(file_name: &str) -> String {
-    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
     let Some(folder) = default_folder() else {
         return file_name.to_owned();
     };
+    // Windows has no `~`: its people read and type whole paths, `C:\Users\…\Documents\…`.
+    if cfg!(windows) {
+        return folder.join(file_name).display().to_string();
+    }
+    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
     match home.as_deref().and_then(|home| folder.strip_prefix(home).ok()) {
         Some(rest) if rest.as_os_str().is_empty() => format!("~/{file_name}"),
         Some(rest) => format!("~/{}/{file_name}", rest.display()),

@@ -2,7 +2,7 @@
 //! refused precisely when a file is cut short, tampered with, foreign or too new.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -486,7 +486,7 @@ fn backup_db_refuses_a_file_that_is_not_a_closedesk_database() {
 // The command line.
 
 fn closedesk(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_closedesk"))
+    crate::support::cli::program_command(crate::support::cli::closedesk())
         .arg("--db")
         .arg(db)
         .args(args)

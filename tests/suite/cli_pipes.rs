@@ -6,7 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::cli::{self, CLOSEDESK, Closed, closedesk_cli};
+use crate::support::cli::{self, Closed, closedesk, closedesk_cli};
+
+/// Why the closed-pipe tests skip themselves for the Windows programs under wine: there a write
+/// into a pipe whose reader is gone fails with ERROR_PIPE_NOT_CONNECTED (233), which Rust's
+/// standard library does not read as a broken pipe, so the program reports it as an error.
+/// Windows itself is said to answer ERROR_NO_DATA (232), a broken pipe; not checked here.
+const WINE_CLOSED_PIPE: &str = "a closed pipe under wine 8.0 is error 233, not the broken pipe (232) Windows reports";
 
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
 
@@ -57,6 +63,7 @@ fn assert_clean(output: &Output, code: i32, what: &str) {
 
 #[test]
 fn every_command_that_prints_ends_cleanly_into_a_closed_pipe() {
+    cli::unix_only!(WINE_CLOSED_PIPE);
     let (dir, db, backup, closed) = prepared();
     let backup = backup.to_str().unwrap();
     let email = closable().email;
@@ -90,7 +97,7 @@ fn every_command_that_prints_ends_cleanly_into_a_closed_pipe() {
         &["accounts", "--help"],
         &["help", "close"],
     ];
-    for program in [CLOSEDESK, closedesk_cli()] {
+    for program in [closedesk(), closedesk_cli()] {
         for args in listings {
             let output = cli::run_into_closed_pipe(program, &db, args, None, &[("CLOSEDESK_NOW", T0)], Closed::Stdout);
             assert_clean(&output, 0, &format!("{program} {args:?}"));
@@ -112,7 +119,7 @@ fn every_command_that_prints_ends_cleanly_into_a_closed_pipe() {
     assert!(exported.exists());
     let copy = dir.path().join("copy.db");
     let output = cli::run_into_closed_pipe(
-        CLOSEDESK,
+        closedesk(),
         &db,
         &["backup-db", "--out", copy.to_str().unwrap()],
         None,
@@ -149,9 +156,10 @@ fn every_command_that_prints_ends_cleanly_into_a_closed_pipe() {
 
 #[test]
 fn a_purge_into_a_closed_pipe_is_done_and_recorded_and_exits_0() {
+    cli::unix_only!(WINE_CLOSED_PIPE);
     for (program, args, closed) in [
         (closedesk_cli(), &["purge-due"][..], Closed::Stdout),
-        (CLOSEDESK, &["purge-due", "--json"][..], Closed::Stdout),
+        (closedesk(), &["purge-due", "--json"][..], Closed::Stdout),
         (closedesk_cli(), &["purge-due"][..], Closed::Both),
     ] {
         let (_dir, db, _, id) = prepared();
@@ -179,12 +187,13 @@ fn a_purge_into_a_closed_pipe_is_done_and_recorded_and_exits_0() {
 
 #[test]
 fn a_bug_is_one_line_without_a_backtrace_or_personal_data_and_exit_1() {
+    cli::debug_build_only!("the panic on demand (CLOSEDESK_DEBUG_PANIC) exists only in debug builds");
     let (_dir, db) = {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("closedesk.db");
         (dir, db)
     };
-    for program in [CLOSEDESK, closedesk_cli()] {
+    for program in [closedesk(), closedesk_cli()] {
         let env = [("CLOSEDESK_DEBUG_PANIC", "1"), ("RUST_BACKTRACE", "full")];
         let output = cli::run_program(program, &db, &["accounts"], None, &env);
         let stderr = cli::text(&output.stderr);

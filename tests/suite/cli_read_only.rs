@@ -11,7 +11,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::cli::{self, CLOSEDESK, closedesk_cli};
+use crate::support::cli::{self, closedesk, closedesk_cli};
 
 const T0: &str = "2026-12-01T09:00:00Z";
 
@@ -69,7 +69,7 @@ fn run_as(prefix: &[String], program: &str, db: &Path, args: &[String], stdin: O
 }
 
 fn assert_reads(prefix: &[String], db: &Path, out: &Path, situation: &str) {
-    for program in [CLOSEDESK, closedesk_cli()] {
+    for program in [closedesk(), closedesk_cli()] {
         for (args, expect) in readers(out) {
             let _ = std::fs::remove_file(out.join("copy.db"));
             let output = run_as(prefix, program, db, &args, None);
@@ -123,6 +123,7 @@ fn assert_writers_refuse_before_doing_anything(prefix: &[String], db: &Path, out
 
 #[test]
 fn a_database_in_a_read_only_folder_is_read_and_never_written() {
+    cli::unix_only!("Unix permissions: read-only files and folders, and `setpriv` to run as nobody");
     let prefix = match cli::unprivileged() {
         Ok(prefix) => prefix,
         Err(why) => {
@@ -147,6 +148,7 @@ fn a_database_in_a_read_only_folder_is_read_and_never_written() {
 
 #[test]
 fn a_write_protected_database_in_a_writable_folder_is_read_without_leaving_files_beside_it() {
+    cli::unix_only!("Unix permissions: read-only files and folders, and `setpriv` to run as nobody");
     let prefix = match cli::unprivileged() {
         Ok(prefix) => prefix,
         Err(why) => {
@@ -173,6 +175,7 @@ fn a_write_protected_database_in_a_writable_folder_is_read_without_leaving_files
 
 #[test]
 fn a_reader_in_a_read_only_folder_sees_what_another_program_committed_to_its_log() {
+    cli::unix_only!("Unix permissions: read-only files and folders, and `setpriv` to run as nobody");
     let prefix = match cli::unprivileged() {
         Ok(prefix) => prefix,
         Err(why) => {
@@ -203,6 +206,7 @@ fn a_reader_in_a_read_only_folder_sees_what_another_program_committed_to_its_log
 
 #[test]
 fn an_error_about_the_database_names_it() {
+    cli::unix_only!("Unix permissions: read-only files and folders, and `setpriv` to run as nobody");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("closedesk.db");
     assert!(cli::run(&db, &["init"], None, &[]).status.success());
@@ -238,6 +242,7 @@ fn an_error_about_the_database_names_it() {
 
 #[test]
 fn reading_opens_no_write_path_even_for_the_owner() {
+    cli::unix_only!("Unix permissions: read-only files and folders, and `setpriv` to run as nobody");
     // As any user, including root: a write-protected file (0444) is read as it is, leaving
     // nothing beside it, and a command that must write refuses it before doing anything.
     let (_dir, db, out) = shared_db();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rand::{Rng as _, SeedableRng as _};
 
-use crate::support::cli::{self, CLOSEDESK, closedesk_cli};
+use crate::support::cli::{self, closedesk, closedesk_cli};
 
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};
 
@@ -188,6 +188,7 @@ fn batches(db: &Path) -> Vec<(i64, i64, i64)> {
 
 #[test]
 fn a_seed_killed_at_any_instant_leaves_its_batch_claiming_exactly_the_accounts_written() {
+    cli::debug_build_only!("the seed's chunk size (CLOSEDESK_SEED_CHUNK_ROWS) is a knob of debug builds only");
     const TRIALS_PER_DATABASE: usize = 11;
     const ACCOUNTS: u64 = 20_000;
     let seed: u64 = std::env::var("CLOSEDESK_TEST_SEED")
@@ -264,7 +265,7 @@ fn closedesk_cli_help_describes_the_command_line_program() {
         assert!(!help.contains("Without a subcommand, opens the desktop app"), "{help}");
         assert!(help.contains("Usage: closedesk-cli"), "{help}");
     }
-    let bare = Command::new(closedesk_cli()).env_remove("CLOSEDESK_DB").output().unwrap();
+    let bare = cli::program_command(closedesk_cli()).env_remove("CLOSEDESK_DB").output().unwrap();
     assert_eq!(bare.status.code(), Some(2), "without a command: the help, as a usage error");
     assert!(cli::text(&bare.stderr).contains("Usage: closedesk-cli"), "{}", cli::text(&bare.stderr));
     let window_help = cli::text(&cli::run(&db, &["--help"], None, &[]).stdout);
@@ -309,13 +310,27 @@ fn install_desktop_entry_from_closedesk_cli_points_at_the_window_program_beside_
     let data = home.path().join("share");
     let env = [("HOME", home.path().to_str().unwrap()), ("XDG_DATA_HOME", data.to_str().unwrap())];
     let db = home.path().join("closedesk.db");
-    for program in [closedesk_cli(), CLOSEDESK] {
+    if cli::windows_programs() {
+        // Windows reads no .desktop files: both programs say so and write nothing.
+        for program in [closedesk_cli(), closedesk()] {
+            let output = cli::run_program(program, &db, &["install-desktop-entry"], None, &env);
+            let stderr = cli::text(&output.stderr);
+            assert_ne!(output.status.code(), Some(0), "{program}: {stderr}");
+            assert!(
+                stderr.contains("install-desktop-entry is for Linux") && stderr.contains("windows"),
+                "{program}: {stderr}"
+            );
+            assert!(!data.exists(), "{program}: nothing written");
+        }
+        return;
+    }
+    for program in [closedesk_cli(), closedesk()] {
         let output = cli::run_program(program, &db, &["install-desktop-entry"], None, &env);
         assert_eq!(output.status.code(), Some(0), "{program}: {}", cli::text(&output.stderr));
         let entry_path = data.join("applications/closedesk.desktop");
         let entry = std::fs::read_to_string(&entry_path).unwrap();
         let exec = entry.lines().find_map(|l| l.strip_prefix("Exec=")).unwrap();
-        assert_eq!(Path::new(exec), Path::new(CLOSEDESK), "{program}: the window program, not the console one");
+        assert_eq!(Path::new(exec), Path::new(closedesk()), "{program}: the window program, not the console one");
         assert!(Path::new(exec).is_file());
         assert_valid_desktop_file(&entry_path);
     }
@@ -323,6 +338,7 @@ fn install_desktop_entry_from_closedesk_cli_points_at_the_window_program_beside_
 
 #[test]
 fn install_desktop_entry_refuses_when_no_window_program_is_beside_closedesk_cli() {
+    cli::unix_only!("install-desktop-entry refuses on Windows before it looks for the window program");
     // A closedesk-cli alone in its folder, as a hard link (or a copy) of the built one.
     let lone = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let cli_alone = lone.path().join("closedesk-cli");

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use rand::Rng as _;
@@ -123,7 +123,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Starts `closedesk` on `db` and kills it after `after`; returns whether it had already ended.
 fn run_and_kill(db: &Path, now: &str, args: &[&str], stdin: Option<&str>, after: Duration) -> bool {
     use std::io::Write as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_closedesk"))
+    let mut child = crate::support::cli::program_command(crate::support::cli::closedesk())
         .arg("--db")
         .arg(db)
         .args(args)

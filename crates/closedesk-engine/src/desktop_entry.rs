@@ -24,6 +24,13 @@ const DESKTOP_FILE_NAME: &str = "closedesk.desktop";
 /// written when that program does not exist: an entry that starts nothing would only fail
 /// later, when clicked.
 pub fn install_for_current_user() -> anyhow::Result<Vec<PathBuf>> {
+    // Windows and macOS read no `.desktop` files: an entry written there would do nothing.
+    anyhow::ensure!(
+        !cfg!(any(windows, target_os = "macos")),
+        "install-desktop-entry is for Linux and other freedesktop.org desktops; on {} there is no \
+         such menu entry to install: start closedesk from where it is, or pin it yourself",
+        std::env::consts::OS
+    );
     let exe = std::env::current_exe().context("cannot find the path of the running closedesk binary")?;
     let program = existing_window_program(&exe)?;
     let dirs = directories::BaseDirs::new().context("cannot find the home folder of the current user")?;

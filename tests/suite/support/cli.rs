@@ -1,21 +1,87 @@
 //! Running the built `closedesk` binary as a script would, against a database of the test's own.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::LazyLock;
+
+/// The folder of the programs under test: `CLOSEDESK_TEST_BIN_DIR` when set (CI points it at
+/// the Windows build), else the folder cargo built this test's `closedesk` into.
+fn bin_dir() -> PathBuf {
+    match std::env::var_os("CLOSEDESK_TEST_BIN_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_BIN_EXE_closedesk")).parent().expect("a program lives in a folder").to_owned(),
+    }
+}
+
+/// The path of the program `name` in [`bin_dir`], with `CLOSEDESK_TEST_EXE_SUFFIX` (`.exe` for
+/// the Windows build) or this platform's suffix.
+fn program_path(name: &str) -> String {
+    let suffix = std::env::var("CLOSEDESK_TEST_EXE_SUFFIX").unwrap_or_else(|_| std::env::consts::EXE_SUFFIX.to_owned());
+    bin_dir().join(format!("{name}{suffix}")).to_string_lossy().into_owned()
+}
 
 /// The `closedesk` program.
-pub const CLOSEDESK: &str = env!("CARGO_BIN_EXE_closedesk");
+pub fn closedesk() -> &'static str {
+    static PATH: LazyLock<String> = LazyLock::new(|| program_path("closedesk"));
+    &PATH
+}
 
 /// The console program, `closedesk-cli`: built by its own crate beside `closedesk` (the
 /// workspace's `cargo test` builds every member's programs into the same folder).
 pub fn closedesk_cli() -> &'static str {
-    static PATH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let name = format!("closedesk-cli{}", std::env::consts::EXE_SUFFIX);
-        Path::new(CLOSEDESK).with_file_name(name).to_string_lossy().into_owned()
-    });
+    static PATH: LazyLock<String> = LazyLock::new(|| program_path("closedesk-cli"));
     &PATH
 }
+
+/// The program that runs the programs under test, from `CLOSEDESK_TEST_RUNNER` (CI sets `wine`
+/// for the Windows build); `None` runs them directly.
+fn runner() -> Option<String> {
+    std::env::var("CLOSEDESK_TEST_RUNNER").ok().filter(|runner| !runner.is_empty())
+}
+
+/// Whether the programs under test are Windows programs (run under wine), for the tests of
+/// things Windows does not have: Unix permissions, FIFOs, signals.
+pub fn windows_programs() -> bool {
+    closedesk().ends_with(".exe")
+}
+
+/// A command that starts `program`, through [`runner`] when one is set.
+pub fn program_command(program: &str) -> Command {
+    match runner() {
+        Some(runner) => {
+            let mut command = Command::new(runner);
+            command.arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
+/// Ends a test early, saying so on standard error, when the programs under test are Windows
+/// programs and the test checks something only Unix has; `$why` names it.
+macro_rules! unix_only {
+    ($why:expr) => {
+        if $crate::support::cli::windows_programs() {
+            eprintln!("skipped for the Windows programs: {}", $why);
+            return;
+        }
+    };
+}
+pub(crate) use unix_only;
+
+/// Ends a test early, saying so, when the programs under test are a release build
+/// (`CLOSEDESK_TEST_RELEASE=1`, as CI sets for the Windows `.exe` files, which are the release
+/// ones it ships): the test needs a door that only a debug build has; `$why` names it.
+macro_rules! debug_build_only {
+    ($why:expr) => {
+        if std::env::var_os("CLOSEDESK_TEST_RELEASE").is_some_and(|value| value == "1") {
+            eprintln!("skipped for the release programs: {}", $why);
+            return;
+        }
+    };
+}
+pub(crate) use debug_build_only;
 
 /// Runs `closedesk --db DB ARGS…` with `stdin` piped in and `env` set, and waits for it.
 ///
@@ -23,7 +89,7 @@ pub fn closedesk_cli() -> &'static str {
 /// clock never leaks into a test; the code key is a file beside the test's database
 /// (`test-code-key`), not the developer's own, unless `env` names another.
 pub fn run(db: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
-    run_program(CLOSEDESK, db, args, stdin, env)
+    run_program(closedesk(), db, args, stdin, env)
 }
 
 /// Like [`run`] for another program of the package, such as `closedesk-cli`.
@@ -35,7 +101,7 @@ pub fn run_program(program: &str, db: &Path, args: &[&str], stdin: Option<&str>,
 
 /// `PROGRAM --db DB ARGS…` with the caller's `CLOSEDESK_*` variables removed and `env` set.
 pub fn command(program: &str, db: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(program);
+    let mut command = program_command(program);
     command.arg("--db").arg(db).args(args);
     clean_env(&mut command);
     // Each test's own code key, beside its database: never the developer's real one.
@@ -137,7 +203,7 @@ pub fn run_unprivileged(
             command.args(rest).arg(program);
             command
         }
-        None => Command::new(program),
+        None => program_command(program),
     };
     command.arg("--db").arg(db).args(args);
     clean_env(&mut command);

@@ -108,7 +108,8 @@ pub fn open_backup_form_ui(ui: &mut Ui, form: &mut OpenBackupForm) -> Option<Bac
         let field = labelled_input_ui(
             ui,
             "Backup file path",
-            egui::TextEdit::singleline(&mut form.path).hint_text("/home/you/closedesk-12-2026-03-15.json"),
+            egui::TextEdit::singleline(&mut form.path)
+                .hint_text(crate::ui::save_file::example_path("closedesk-12-2026-03-15.json")),
         );
         let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
         ui.add_space(theme::SPACE_S);
