@@ -261,7 +261,8 @@ fn copies_are_catalogued_kept_for_their_retention_and_pruned() {
     assert!(table.contains("35 d"), "the old copy's age: {table}");
 
     let pruned = setup.ok(at, &["backups", "prune"]);
-    assert!(pruned.contains(&format!("removed {} (past its retention)", old.display())), "{pruned}");
+    // The file name only: a Windows program under wine names the folder `Z:\tmp\…`.
+    assert!(pruned.contains("removed ") && pruned.contains("old.db (past its retention)"), "{pruned}");
     assert!(pruned.contains("gone.db was already gone"), "{pruned}");
     assert!(!old.exists() && recent.exists());
     let listed: serde_json::Value = serde_json::from_str(&setup.ok(at, &["backups", "--json"])).unwrap();

@@ -148,9 +148,7 @@ pub fn restore_database(
         Intent::record(db, &TempFiles::paths_of(&temp_path)).map_err(|err| failed(folder, io_reason(&err)))?;
     // Declared after the intent, so dropped before it: the files go before their record does.
     let temp = TempFiles(temp_path);
-    std::fs::copy(copy, &temp.0)
-        .and_then(|_| std::fs::File::open(&temp.0)?.sync_all())
-        .map_err(|err| failed(&temp.0, io_reason(&err)))?;
+    std::fs::copy(copy, &temp.0).and_then(|_| sync_file(&temp.0)).map_err(|err| failed(&temp.0, io_reason(&err)))?;
 
     let (copy_schema_version, copy_last_action) = restored::inspect_copy(&temp.0).map_err(refused)?;
     let live = if db.is_file() { Some(Live::read(db, &copy_last_action)?) } else { None };
@@ -188,7 +186,7 @@ pub fn restore_database(
     if live.is_some() {
         Live::quiesce(db)?;
     }
-    std::fs::File::open(&temp.0).and_then(|file| file.sync_all()).map_err(|err| failed(&temp.0, io_reason(&err)))?;
+    sync_file(&temp.0).map_err(|err| failed(&temp.0, io_reason(&err)))?;
     std::fs::rename(&temp.0, db).map_err(|err| failed(db, io_reason(&err)))?;
     sync_folder(folder);
     if let Err(err) = ledger_file::write(db, &union) {
@@ -283,6 +281,12 @@ impl Live {
         }
         Ok(())
     }
+}
+
+/// Flushes `path` to the disk. Opened for writing: Windows refuses to flush a file opened only
+/// for reading (FlushFileBuffers needs write access).
+fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).open(path)?.sync_all()
 }
 
 /// The union of `ledgers`: each account once, at its earliest purge time.
