@@ -284,7 +284,7 @@ impl Live {
 }
 
 /// Flushes `path` to the disk. Opened for writing: Windows refuses to flush a file opened only
-/// for reading (FlushFileBuffers needs write access).
+/// for reading (`FlushFileBuffers` needs write access).
 fn sync_file(path: &Path) -> std::io::Result<()> {
     std::fs::OpenOptions::new().write(true).open(path)?.sync_all()
 }
