@@ -9,9 +9,9 @@ use std::process::Output;
 use crate::support::cli::{self, Closed, closedesk, closedesk_cli};
 
 /// Why the closed-pipe tests skip themselves for the Windows programs under wine: there a write
-/// into a pipe whose reader is gone fails with ERROR_PIPE_NOT_CONNECTED (233), which Rust's
+/// into a pipe whose reader is gone fails with `ERROR_PIPE_NOT_CONNECTED` (233), which Rust's
 /// standard library does not read as a broken pipe, so the program reports it as an error.
-/// Windows itself is said to answer ERROR_NO_DATA (232), a broken pipe; not checked here.
+/// Windows itself is said to answer `ERROR_NO_DATA` (232), a broken pipe; not checked here.
 const WINE_CLOSED_PIPE: &str = "a closed pipe under wine 8.0 is error 233, not the broken pipe (232) Windows reports";
 
 use closedesk::demo::{DEMO_CUSTOMER_PASSWORD, DemoAccount};

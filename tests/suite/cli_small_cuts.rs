@@ -188,9 +188,9 @@ fn batches(db: &Path) -> Vec<(i64, i64, i64)> {
 
 #[test]
 fn a_seed_killed_at_any_instant_leaves_its_batch_claiming_exactly_the_accounts_written() {
-    cli::debug_build_only!("the seed's chunk size (CLOSEDESK_SEED_CHUNK_ROWS) is a knob of debug builds only");
     const TRIALS_PER_DATABASE: usize = 11;
     const ACCOUNTS: u64 = 20_000;
+    cli::debug_build_only!("the seed's chunk size (CLOSEDESK_SEED_CHUNK_ROWS) is a knob of debug builds only");
     let seed: u64 = std::env::var("CLOSEDESK_TEST_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -43,7 +43,7 @@ fn runner() -> Option<String> {
 /// Whether the programs under test are Windows programs (run under wine), for the tests of
 /// things Windows does not have: Unix permissions, FIFOs, signals.
 pub fn windows_programs() -> bool {
-    closedesk().ends_with(".exe")
+    std::path::Path::new(closedesk()).extension().is_some_and(|extension| extension.eq_ignore_ascii_case("exe"))
 }
 
 /// A command that starts `program`, through [`runner`] when one is set.
