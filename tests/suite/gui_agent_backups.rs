@@ -54,6 +54,12 @@ fn admin_sees_the_copies_deletes_one_past_retention_and_restores_another_without
     assert!(has_label(&harness, "Delete old-copy.db…"));
     harness.check_accessibility();
 
+    // Escape takes the question back; the copy stays.
+    press(&mut harness, "Delete old-copy.db…");
+    step_until(&mut harness, "the question", |h| has_label(h, "Delete the copy"));
+    harness.key_press(egui::Key::Escape);
+    step_until(&mut harness, "the question gone with Escape", |h| !has_label(h, "Delete the copy"));
+    assert!(old.exists(), "Escape deleted nothing");
     press(&mut harness, "Delete old-copy.db…");
     let question = format!("Delete {}? It is past its retention. This cannot be undone.", old.display());
     step_until(&mut harness, "the confirmation naming the file", |h| has_label(h, &question));

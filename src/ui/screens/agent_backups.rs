@@ -12,7 +12,7 @@ use crate::core::time::utc_minute;
 use crate::service::backups::CopyStatus;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::{error_text_ui, outcome_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, outcome_ui, progress_ui};
 
 /// The most rows the list shows before it scrolls.
 const VISIBLE_ROWS: usize = 6;
@@ -239,7 +239,7 @@ fn confirm_ui(ui: &mut Ui, confirm: &Confirm, idle: bool) -> Option<CopiesComman
             if ui.add_enabled(idle, egui::Button::new(button)).clicked() {
                 command = Some(CopiesCommand::Confirmed);
             }
-            if ui.add_enabled(idle, egui::Button::new("Cancel")).clicked() {
+            if ui.add_enabled(idle, egui::Button::new("Cancel")).clicked() || (idle && escape_pressed(ui)) {
                 command = Some(CopiesCommand::Cancel);
             }
         });
