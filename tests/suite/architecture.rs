@@ -1,5 +1,5 @@
-//! The layers hold: the window reaches data only through the service layer, and the console
-//! program is built without window code.
+//! The layers hold: the window and the command line reach data only through the service
+//! layer, and the console program is built without window code.
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +50,13 @@ fn the_window_names_no_store_function_or_type_outside_its_tests() {
     let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
     let found = store_uses(&ui);
     assert!(found.is_empty(), "the window must go through crate::service:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_command_line_names_no_store_function_or_type_outside_its_tests() {
+    let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/closedesk-cli/src");
+    let found = store_uses(&cli);
+    assert!(found.is_empty(), "the command line must go through closedesk_engine::service:\n{}", found.join("\n"));
 }
 
 #[test]

@@ -14,8 +14,8 @@ use crate::core::money::group_thousands;
 use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
 use crate::core::words::counted;
-use crate::store::accounts;
 use closedesk_engine::backup::{self, Format, Progress};
+use closedesk_engine::service::directory;
 use closedesk_engine::service::export::{Acting, ExportError, export_account_on};
 
 /// Exports one account to `out`; progress on stderr when it is a terminal.
@@ -27,7 +27,7 @@ pub(super) fn export(
     force: bool,
     clock: Clock,
 ) -> Result<(), Failure> {
-    let account = accounts::get_account(conn, which)?;
+    let account = directory::find(conn, Acting::FileOwner, which)?;
     let now = clock.now();
     let show_progress = std::io::stderr().is_terminal();
     let report = |progress: Progress| {

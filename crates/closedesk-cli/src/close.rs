@@ -6,26 +6,45 @@ use std::path::Path;
 use rusqlite::Connection;
 use serde_json::json;
 
+use super::commands::print_listing;
 use super::exit::{BLOCKED, BROKEN_CHAIN, EXPIRED, LOCKED, WRONG};
 use super::output::{self, note, say};
-use super::{Failure, listed_total, print_json, read_password, table};
+use super::{Failure, print_json, read_password, table};
 use crate::clock::Clock;
-use crate::closing::{Closing, Stepped};
-use crate::core::audit::Actor;
 use crate::core::audit_chain::Noted;
-use crate::core::closure::{Event, Purpose, Reason, Refusal, Step};
+use crate::core::closure::{Purpose, Reason, Refusal, Step, Wizard};
 use crate::core::permissions::Principal;
 use crate::core::time::utc_minute;
 use crate::core::words::{counted, plural};
-use crate::core::{AccountRef, AccountStatus};
-use crate::service::staff;
-use crate::store::{accounts, audit, outbox};
-use crate::{paths, settings};
+use crate::core::{AccountId, AccountRef, AccountStatus};
+use crate::service::access::Acting;
+use crate::service::closure::{self, ClosureReply, ClosureRequest};
+use crate::service::{directory, staff, trail};
 
-/// The closure driver for `db`, acting as the account's customer.
-fn closing<'a>(conn: &'a mut Connection, db: &Path, actor: Actor) -> Result<Closing<'a>, Failure> {
-    let policy = settings::load_policy(&settings::settings_path(db))?;
-    Ok(Closing::new(conn, paths::outbox_dir(db), policy, actor))
+/// The customer of the account `which` names, as whom the closure commands act: whoever
+/// knows the account's password (and reads its mail) is its customer.
+fn customer(conn: &Connection, which: &AccountRef) -> Result<(AccountId, Principal), Failure> {
+    let account = directory::find(conn, Acting::FileOwner, which)?.id;
+    Ok((account, Principal::Customer(account)))
+}
+
+/// Refused at once when a code was mailed within the resend cooldown: before the password is
+/// read or anything is written, so that the code already mailed stays the valid one.
+fn not_too_soon(db: &Path, session: Principal, account: AccountId, clock: Clock) -> Result<(), Failure> {
+    match closure::code_cooldown(db, session, account, clock.now())? {
+        Some(until) => Err(refused(Refusal::ResendTooSoon { until })),
+        None => Ok(()),
+    }
+}
+
+/// The unfinished request of `purpose` for `account`, if there is one.
+fn pending(
+    conn: &Connection,
+    session: Principal,
+    account: AccountId,
+    purpose: Purpose,
+) -> Result<Option<Wizard>, Failure> {
+    Ok(closure::attempt(conn, session, account)?.filter(|w| w.step != Step::Done && w.purpose == purpose))
 }
 
 /// Maps a refusal of the rules to its exit code and message.
@@ -43,34 +62,30 @@ fn refused(refusal: Refusal) -> Failure {
     Failure::with_code(code, refusal)
 }
 
-fn accepted(stepped: Stepped) -> Result<crate::core::closure::Wizard, Failure> {
-    match stepped.refusal {
-        Some(refusal) => Err(refused(refusal)),
-        None => Ok(stepped.wizard),
+/// The wizard after a step, or the step's refusal as a failure.
+fn accepted(reply: ClosureReply) -> Result<Wizard, Failure> {
+    match (reply.refusal, reply.wizard) {
+        (Some(refusal), _) => Err(refused(refusal)),
+        (None, Some(wizard)) => Ok(wizard),
+        (None, None) => Err(Failure::error("the closure step gave no state back")),
     }
 }
 
 /// `close start`.
 pub fn start(
-    conn: &mut Connection,
+    conn: &Connection,
     db: &Path,
     which: &AccountRef,
     reason: Reason,
     note: Option<String>,
     clock: Clock,
 ) -> Result<(), Failure> {
-    let account = accounts::get_account(conn, which)?;
-    let now = clock.now();
-    let mut closing = closing(conn, db, Actor::Customer(account.id))?;
-    // Another start within the resend cooldown is a resend too soon: refused before the
-    // password is read or anything is written, so the code already mailed stays the valid one.
-    if let Some(until) = closing.code_cooldown(account.id, now)? {
-        return Err(refused(Refusal::ResendTooSoon { until }));
-    }
+    let (account, session) = customer(conn, which)?;
+    not_too_soon(db, session, account, clock)?;
     let password = read_password()?;
-    let wizard = closing.begin(account.id, Purpose::Close)?;
-
-    let (stepped, verdict) = closing.check_readiness(wizard, now)?;
+    let request = ClosureRequest::StartAtOnce { account, password, reason, note };
+    let mut reply = closure::step(db, session, request, clock.now())?;
+    let verdict = reply.readiness.take().unwrap_or_default();
     if !verdict.can_close() {
         for blocker in &verdict.blockers {
             note!("blocker: {} — {}", blocker.title(), blocker.what_to_do());
@@ -79,37 +94,26 @@ pub fn start(
         return Err(Failure::with_code(
             BLOCKED,
             format!(
-                "account {} cannot be closed while {} {}",
-                account.id,
+                "account {account} cannot be closed while {} {}",
                 counted(blockers, "blocker", "blockers"),
                 plural(blockers, "stands", "stand")
             ),
         ));
     }
-    let mut wizard = accepted(stepped)?;
-    if wizard.step == Step::Readiness {
-        for warning in &verdict.warnings {
-            note!("warning: {}", warning.title());
-        }
-        wizard = accepted(closing.step(wizard, Event::WarningsAcknowledged, now)?)?;
+    for warning in &verdict.warnings {
+        note!("warning: {}", warning.title());
     }
-    wizard = accepted(closing.enter_password(wizard, &password, now)?)?;
-    drop(password);
-    wizard = accepted(closing.step(wizard, Event::ReasonChosen { reason, note }, now)?)?;
-    wizard = accepted(closing.step(wizard, Event::BackupDecided { taken: false }, now)?)?;
-    let wizard = accepted(closing.accept_summary(wizard, now)?)?;
+    let wizard = accepted(reply)?;
     let expires = wizard.code.map(|c| utc_minute(c.expires_at)).unwrap_or_default();
     say!(
-        "A 6-digit code was mailed to the registered address of account {}; it is valid until {expires}.\n\
-         Confirm with: closedesk close confirm {} --code CODE --email EMAIL --phrase \"Deactivate my account\"",
-        account.id,
-        account.id
+        "A 6-digit code was mailed to the registered address of account {account}; it is valid until {expires}.\n\
+         Confirm with: closedesk close confirm {account} --code CODE --email EMAIL --phrase \"Deactivate my account\""
     )
 }
 
 /// `close confirm`.
 pub fn confirm(
-    conn: &mut Connection,
+    conn: &Connection,
     db: &Path,
     which: &AccountRef,
     code: &str,
@@ -117,68 +121,59 @@ pub fn confirm(
     phrase: &str,
     clock: Clock,
 ) -> Result<(), Failure> {
-    let account = accounts::get_account(conn, which)?;
-    let now = clock.now();
-    let mut closing = closing(conn, db, Actor::Customer(account.id))?;
-    let Some(wizard) = closing.resume(account.id)?.filter(|w| w.purpose == Purpose::Close) else {
+    let (account, session) = customer(conn, which)?;
+    let Some(wizard) = pending(conn, session, account, Purpose::Close)? else {
         return Err(Failure::with_code(
             EXPIRED,
-            format!("no closure code is pending for account {}; run close start", account.id),
+            format!("no closure code is pending for account {account}; run close start"),
         ));
     };
-    let wizard = accepted(closing.confirm(wizard, code, email, phrase, now)?)?;
+    let request =
+        ClosureRequest::Confirm { wizard, code: code.into(), email: email.to_owned(), phrase: phrase.to_owned() };
+    let wizard = accepted(closure::step(db, session, request, clock.now())?)?;
     let purge = wizard.purge_after.map(utc_minute).unwrap_or_default();
     say!(
-        "Account {} is scheduled for deletion on {purge}.\n\
-         To cancel before then: closedesk close cancel {} --password-stdin",
-        account.id,
-        account.id
+        "Account {account} is scheduled for deletion on {purge}.\n\
+         To cancel before then: closedesk close cancel {account} --password-stdin"
     )
 }
 
 /// `close cancel --password-stdin` (mails a code) or `close cancel --code` (completes).
 pub fn cancel(
-    conn: &mut Connection,
+    conn: &Connection,
     db: &Path,
     which: &AccountRef,
     code: Option<&str>,
     clock: Clock,
 ) -> Result<(), Failure> {
-    let account = accounts::get_account(conn, which)?;
-    let now = clock.now();
-    let mut closing = closing(conn, db, Actor::Customer(account.id))?;
+    let (account, session) = customer(conn, which)?;
     if let Some(code) = code {
-        let Some(wizard) = closing.resume(account.id)?.filter(|w| w.purpose == Purpose::Cancel) else {
+        let Some(wizard) = pending(conn, session, account, Purpose::Cancel)? else {
             return Err(Failure::with_code(
                 EXPIRED,
-                format!("no cancel code is pending for account {}; run close cancel --password-stdin", account.id),
+                format!("no cancel code is pending for account {account}; run close cancel --password-stdin"),
             ));
         };
-        accepted(closing.confirm(wizard, code, "", "", now)?)?;
-        return say!("The closure of account {} was cancelled; the account is active again.", account.id);
+        let request =
+            ClosureRequest::Confirm { wizard, code: code.into(), email: String::new(), phrase: String::new() };
+        accepted(closure::step(db, session, request, clock.now())?)?;
+        return say!("The closure of account {account} was cancelled; the account is active again.");
     }
-    if let Some(until) = closing.code_cooldown(account.id, now)? {
-        return Err(refused(Refusal::ResendTooSoon { until }));
-    }
+    not_too_soon(db, session, account, clock)?;
     let password = read_password()?;
-    let wizard = closing.begin(account.id, Purpose::Cancel)?;
-    let wizard = accepted(closing.enter_password(wizard, &password, now)?)?;
-    drop(password);
-    let wizard = accepted(closing.accept_summary(wizard, now)?)?;
+    let wizard = accepted(closure::step(db, session, ClosureRequest::BeginCancel { account, password }, clock.now())?)?;
     let expires = wizard.code.map(|c| utc_minute(c.expires_at)).unwrap_or_default();
     say!(
         "A 6-digit cancel code was mailed to the registered address; it is valid until {expires}.\n\
-         Complete with: closedesk close cancel {} --code CODE",
-        account.id
+         Complete with: closedesk close cancel {account} --code CODE"
     )
 }
 
 /// `close status`.
 pub fn status(conn: &Connection, which: &AccountRef, json: bool, clock: Clock) -> Result<(), Failure> {
-    let account = accounts::get_account(conn, which)?;
     let now = clock.now();
-    let request = accounts::closure_request(conn, account.id)?;
-    let attempt = crate::store::closure::load_attempt(conn, account.id)?;
+    let directory::AccountView { account, closure: request, .. } = directory::show(conn, Acting::FileOwner, which)?;
+    let attempt = closure::attempt(conn, Principal::Customer(account.id), account.id)?;
     let locked_until = attempt.as_ref().and_then(|w| w.locked_at(now));
     let in_progress = attempt.as_ref().filter(|w| w.step != Step::Done);
     if json {
@@ -213,26 +208,12 @@ pub fn status(conn: &Connection, which: &AccountRef, json: bool, clock: Clock) -
 }
 
 /// `purge-due`, by the agent `session` when one signed in, else as the database file's owner.
-pub fn purge_due(
-    mut conn: Connection,
-    db: &Path,
-    session: Option<Principal>,
-    json: bool,
-    clock: Clock,
-) -> Result<(), Failure> {
+pub fn purge_due(db: &Path, session: Option<Principal>, json: bool, clock: Clock) -> Result<(), Failure> {
     let now = clock.now();
-    let receipts = match session {
-        Some(session) => {
-            // The purge's checkpoint completes only when no other connection is open on the file.
-            drop(conn);
-            staff::run_purge(db, session, now, &mut |_, _| {})
-                .map_err(|err| super::staff::failure(err, "run the purge"))?
-        }
-        None => {
-            // The file's owner runs it, not a person signed in: the purge lines name the system.
-            crate::store::purge::purge_due(&mut conn, now, &paths::outbox_dir(db), Actor::System, None, &mut |_, _| {})?
-        }
-    };
+    // Without `--agent` the file's owner runs it, not a person signed in: the lines name the system.
+    let acting = session.map_or(Acting::FileOwner, Acting::Session);
+    let receipts =
+        staff::run_purge(db, acting, now, &mut |_, _| {}).map_err(|err| super::staff::failure(err, "run the purge"))?;
     // The purge is committed and audited (a tombstone and a "purge" line per account) before a
     // word is printed: a reader that went away loses the words, not the record.
     if json {
@@ -282,41 +263,33 @@ fn older_copies_line(until: Option<jiff::Timestamp>) -> String {
 
 /// `outbox`: the newest `limit` mails, or the newest in full.
 pub fn show_outbox(conn: &Connection, db: &Path, to: Option<&str>, last: bool, limit: usize) -> Result<(), Failure> {
-    let mails = outbox::list(conn, to, if last { 1 } else { limit })?;
     if last {
-        let Some(mail) = mails.first() else {
+        let Some((_, path)) = trail::last_mail(conn, db, Acting::FileOwner, to)? else {
             return Err(Failure::error("the outbox holds no such mail"));
         };
-        let path = paths::outbox_dir(db).join(&mail.eml_file);
         let text = std::fs::read_to_string(&path)
             .map_err(|err| Failure::error(format!("{}: cannot read the mail: {err}", path.display())))?;
         return output::stdout(&text);
     }
-    let total = listed_total(mails.len(), limit, || outbox::count(conn, to))?;
+    let mails = trail::mails(conn, Acting::FileOwner, to, limit)?;
     let rows: Vec<Vec<String>> = mails
+        .rows
         .iter()
         .map(|m| vec![m.id.to_string(), utc_minute(m.created_at), m.to.clone(), m.subject.clone(), m.eml_file.clone()])
         .collect();
     let mut text = table::render(&["ID", "SENT", "TO", "SUBJECT", "FILE"], &rows);
-    text.push_str(&table::cut_note(mails.len(), total, "mails, the newest"));
+    text.push_str(&table::cut_note(mails.rows.len(), mails.total, "mails, the newest"));
     output::stdout(&text)
 }
 
 /// `audit`: the newest `limit` events, oldest first.
 pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, json: bool) -> Result<(), Failure> {
-    // A purged account is gone from `accounts`, but its trail remains under its id.
-    let account = match which {
-        Some(AccountRef::Id(id)) => Some(*id),
-        Some(other) => Some(accounts::get_account(conn, other)?.id),
-        None => None,
-    };
-    let rows = audit::list(conn, account, limit)?;
-    let filter = audit::AuditFilter { account, ..audit::AuditFilter::default() };
-    let total = listed_total(rows.len(), limit, || audit::count(conn, &filter))?;
+    let events = trail::audit_lines(conn, Acting::FileOwner, which, limit)?;
     if json {
-        return print_json(&json!({ "events": rows, "total": total, "truncated": (rows.len() as u64) < total }));
+        return print_listing("events", &events);
     }
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<String>> = events
+        .rows
         .iter()
         .map(|r| {
             let actor = r.actor_id.map_or(r.actor_kind.clone(), |id| format!("{} {id}", r.actor_kind));
@@ -325,13 +298,13 @@ pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, j
         })
         .collect();
     let mut text = table::render(&["AT", "ACCOUNT", "ACTOR", "ACTION", "OUTCOME"], &cells);
-    text.push_str(&table::cut_note(rows.len(), total, "events, the newest"));
+    text.push_str(&table::cut_note(events.rows.len(), events.total, "events, the newest"));
     output::stdout(&text)
 }
 
 /// `audit verify`: the chain's verdict on stdout; a broken chain exits with [`BROKEN_CHAIN`].
 pub fn verify_audit(conn: &Connection, noted: Option<Noted>, json: bool) -> Result<(), Failure> {
-    let verdict = audit::verify_noted(conn, noted)?;
+    let verdict = trail::verify_audit(conn, Acting::FileOwner, noted)?;
     if json {
         print_json(&json!({ "audit_chain": verdict }))?;
     } else if verdict.is_intact() {

@@ -10,13 +10,15 @@ use serde_json::json;
 use super::args::{AgentsCommand, Args, AuditCommand, BackupsCommand, CloseCommand, Command};
 use super::output::{self, counted, note, say};
 use super::{Failure, backup, close, copies, staff, table};
-use crate::auth::{Secret, password};
+use crate::auth::Secret;
 use crate::clock::Clock;
-use crate::core::audit::{Actor, AuditEvent};
 use crate::core::money::group_thousands;
 use crate::core::time::{utc_date, utc_minute};
 use crate::core::{AccountRef, Role};
-use crate::store::{self, accounts, agents, audit};
+use crate::service::access::Acting;
+use crate::service::agents;
+use crate::service::database::{self, Opened};
+use crate::service::directory::{self, AccountFilter, Listing};
 use crate::{demo, paths};
 
 /// Runs the parsed command line.
@@ -47,29 +49,29 @@ fn run_command(command: Command, db: &Path, clock: Clock) -> Result<(), Failure>
         }
         Command::Accounts { search, status, limit, json } => {
             let conn = open_to_read(db, clock)?;
-            let filter = accounts::AccountFilter { search: search.as_deref(), status, limit: all_if_zero(limit) };
+            let filter = AccountFilter { search: search.as_deref(), status, limit: all_if_zero(limit) };
             list_accounts(&conn, &filter, json)
         }
         Command::Show { account, json } => show(&open_to_read(db, clock)?, &account, json),
         Command::SetPassword { account, .. } => set_password(&mut open_to_write(db, clock)?, &account, clock),
         Command::Agents { command: AgentsCommand::Add { name, role, .. } } => {
-            add_agent(&mut open_to_write(db, clock)?, &name, role, clock)
+            drop(open_to_write(db, clock)?);
+            add_agent(db, &name, role, clock)
         }
         Command::Agents { command: AgentsCommand::List { json } } => list_agents(&open_to_read(db, clock)?, json),
         Command::Agents { command: AgentsCommand::Disable { name } } => {
-            set_agent_disabled(&mut open_to_write(db, clock)?, &name, true, clock)
+            set_agent_disabled(db, &open_to_write(db, clock)?, &name, true, clock)
         }
         Command::Agents { command: AgentsCommand::Enable { name } } => {
-            set_agent_disabled(&mut open_to_write(db, clock)?, &name, false, clock)
+            set_agent_disabled(db, &open_to_write(db, clock)?, &name, false, clock)
         }
         Command::Agents { command: AgentsCommand::ResetPassword { name, .. } } => {
-            reset_agent_password(&mut open_to_write(db, clock)?, &name, clock)
+            reset_agent_password(db, &open_to_write(db, clock)?, &name, clock)
         }
         Command::Close { command } => close_command(command, db, clock),
         Command::PurgeDue { json, staff } => {
-            let mut conn = open_to_write(db, clock)?;
-            let session = staff::sign_in(&mut conn, &staff, clock)?;
-            close::purge_due(conn, db, session, json, clock)
+            let session = signed_in(db, &staff, clock)?;
+            close::purge_due(db, session, json, clock)
         }
         Command::Outbox { to, last, limit } => {
             close::show_outbox(&open_to_read(db, clock)?, db, to.as_deref(), last, all_if_zero(limit))
@@ -96,19 +98,11 @@ fn run_command(command: Command, db: &Path, clock: Clock) -> Result<(), Failure>
         }
         Command::BackupDb { out, force, staff } => {
             // Only a first use or a sign-in writes the database; a copy only reads it.
-            let session = if staff.agent.is_some() || !db.exists() {
-                staff::sign_in(&mut open_to_write(db, clock)?, &staff, clock)?
-            } else {
-                None
-            };
+            let session = if staff.agent.is_some() || !db.exists() { signed_in(db, &staff, clock)? } else { None };
             backup::backup_db(db, &out, force, session, clock)
         }
         Command::RestoreDb { file, force, staff } => {
-            let session = if staff.agent.is_some() {
-                staff::sign_in(&mut open_to_write(db, clock)?, &staff, clock)?
-            } else {
-                None
-            };
+            let session = if staff.agent.is_some() { signed_in(db, &staff, clock)? } else { None };
             copies::restore(db, &file, force, session, clock)
         }
         Command::Backups { command: None, json } => {
@@ -117,7 +111,7 @@ fn run_command(command: Command, db: &Path, clock: Clock) -> Result<(), Failure>
             copies::list(db, json, clock)
         }
         Command::Backups { command: Some(BackupsCommand::Prune { staff }), .. } => {
-            let session = staff::sign_in(&mut open_to_write(db, clock)?, &staff, clock)?;
+            let session = signed_in(db, &staff, clock)?;
             copies::prune(db, session, clock)
         }
         Command::InstallDesktopEntry => {
@@ -137,13 +131,13 @@ fn close_command(command: CloseCommand, db: &Path, clock: Clock) -> Result<(), F
     match command {
         CloseCommand::Status { account, json } => close::status(&open_to_read(db, clock)?, &account, json, clock),
         CloseCommand::Start { account, reason, note, .. } => {
-            close::start(&mut open_to_write(db, clock)?, db, &account, reason, note, clock)
+            close::start(&open_to_write(db, clock)?, db, &account, reason, note, clock)
         }
         CloseCommand::Confirm { account, code, email, phrase } => {
-            close::confirm(&mut open_to_write(db, clock)?, db, &account, &code, &email, &phrase, clock)
+            close::confirm(&open_to_write(db, clock)?, db, &account, &code, &email, &phrase, clock)
         }
         CloseCommand::Cancel { account, code, .. } => {
-            close::cancel(&mut open_to_write(db, clock)?, db, &account, code.as_deref(), clock)
+            close::cancel(&open_to_write(db, clock)?, db, &account, code.as_deref(), clock)
         }
     }
 }
@@ -159,43 +153,45 @@ fn db_path(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
         .ok_or_else(|| Failure::error("no platform data folder was found; pass --db PATH or set CLOSEDESK_DB"))
 }
 
-/// Opens the database, creating it with demo data on first use.
-fn open(path: &Path, clock: Clock) -> Result<Connection, Failure> {
-    let (conn, opened) = demo::open_or_create_with_demo(path, clock.now())?;
-    if opened == store::Opened::Created {
-        note!("created {} with demo accounts", path.display());
-    }
-    Ok(conn)
+/// The agent given with `--agent`, signed in (which writes the throttle and the audit line, so
+/// the database must be writable); `None` without `--agent`.
+fn signed_in(
+    db: &Path,
+    staff: &super::args::AsAgent,
+    clock: Clock,
+) -> Result<Option<crate::core::permissions::Principal>, Failure> {
+    drop(open_to_write(db, clock)?);
+    staff::sign_in(db, staff, clock)
 }
 
-/// Opens the database for a command that changes it, and refuses at once, before anything is
-/// done, when the database cannot be written.
+/// Says so when opening the database created it.
+fn noting_creation(path: &Path, (conn, opened): (Connection, Opened)) -> Connection {
+    if opened == Opened::Created {
+        note!("created {} with demo accounts", path.display());
+    }
+    conn
+}
+
+/// Opens the database for a command that changes it (creating it with demo accounts on first
+/// use), and refuses at once, before anything is done, when it cannot be written.
 fn open_to_write(path: &Path, clock: Clock) -> Result<Connection, Failure> {
-    store::check_file_writable(path)?;
-    let conn = open(path, clock)?;
-    store::check_writable(&conn, path)?;
-    Ok(conn)
+    Ok(noting_creation(path, database::open_to_write(path, clock.now())?))
 }
 
 /// Opens the database for a command that only reads it: read-only, so that a file or folder
-/// the user may read but not write is enough. A missing database is created, as by every
-/// command.
+/// the user may read but not write is enough.
 fn open_to_read(path: &Path, clock: Clock) -> Result<Connection, Failure> {
-    if !path.exists() {
-        return open(path, clock);
-    }
-    Ok(store::open_read_only(path)?)
+    Ok(noting_creation(path, database::open_to_read(path, clock.now())?))
 }
 
 fn init(path: &Path, empty: bool, clock: Clock) -> Result<(), Failure> {
     if path.exists() {
         return Err(Failure::error(format!("{} already exists; nothing was changed", path.display())));
     }
+    database::create(path, empty, clock.now())?;
     if empty {
-        store::create_empty(path)?;
         say!("created empty database {}", path.display())
     } else {
-        demo::open_or_create_with_demo(path, clock.now())?;
         say!("created {} with demo accounts (logins in the README)", path.display())
     }
 }
@@ -227,13 +223,13 @@ fn seed_accounts(path: &Path, spec: &demo::seed::SeedSpec, clock: Clock) -> Resu
     )
 }
 
-fn list_accounts(conn: &Connection, filter: &accounts::AccountFilter<'_>, json: bool) -> Result<(), Failure> {
-    let rows = accounts::list_accounts(conn, filter)?;
-    let total = listed_total(rows.len(), filter.limit, || accounts::count_accounts(conn, filter))?;
+fn list_accounts(conn: &Connection, filter: &AccountFilter<'_>, json: bool) -> Result<(), Failure> {
+    let listing = directory::list(conn, Acting::FileOwner, filter)?;
     if json {
-        return print_json(&json!({ "accounts": rows, "total": total, "truncated": (rows.len() as u64) < total }));
+        return print_listing("accounts", &listing);
     }
-    let cells: Vec<Vec<String>> = rows
+    let cells: Vec<Vec<String>> = listing
+        .rows
         .iter()
         .map(|a| {
             vec![
@@ -246,24 +242,17 @@ fn list_accounts(conn: &Connection, filter: &accounts::AccountFilter<'_>, json: 
         })
         .collect();
     let mut text = table::render(&["ID", "NAME", "EMAIL", "COUNTRY", "STATUS"], &cells);
-    text.push_str(&table::cut_note(rows.len(), total, "accounts"));
+    text.push_str(&table::cut_note(listing.rows.len(), listing.total, "accounts"));
     output::stdout(&text)
 }
 
-/// How many rows a listing of `shown` rows at `limit` left out, with those shown: counted only
-/// when the listing is full, since a shorter one holds them all.
-pub(super) fn listed_total(
-    shown: usize,
-    limit: usize,
-    count: impl FnOnce() -> store::StoreResult<u64>,
-) -> Result<u64, Failure> {
-    if shown < limit { Ok(shown as u64) } else { Ok(count()?.max(shown as u64)) }
+/// A listing as one JSON document: its rows under `name`, the total, and whether it was cut.
+pub(super) fn print_listing<T: serde::Serialize>(name: &str, listing: &Listing<T>) -> Result<(), Failure> {
+    print_json(&json!({ name: listing.rows, "total": listing.total, "truncated": listing.is_cut() }))
 }
 
 fn show(conn: &Connection, which: &AccountRef, json: bool) -> Result<(), Failure> {
-    let account = accounts::get_account(conn, which)?;
-    let counts = accounts::account_counts(conn, account.id)?;
-    let closure = accounts::closure_request(conn, account.id)?;
+    let directory::AccountView { account, counts, closure } = directory::show(conn, Acting::FileOwner, which)?;
     if json {
         return print_json(&json!({ "account": account, "counts": counts, "closure": closure }));
     }
@@ -288,41 +277,25 @@ fn show(conn: &Connection, which: &AccountRef, json: bool) -> Result<(), Failure
 }
 
 fn set_password(conn: &mut Connection, which: &AccountRef, clock: Clock) -> Result<(), Failure> {
-    let account = accounts::get_account(conn, which)?;
-    let phc = password::hash_new(&read_password()?)?;
-    let now = clock.now();
-    store::write(conn, |tx| {
-        accounts::set_password(tx, account.id, &phc, now)?;
-        let event =
-            AuditEvent { account: Some(account.id), actor: Actor::System, action: "password_set", outcome: "ok" };
-        audit::record(tx, &event, now)
-    })?;
-    say!("password updated for account {}", account.id)
+    // The account is looked up before the password is read: a wrong id is said at once.
+    directory::find(conn, Acting::FileOwner, which)?;
+    let id = directory::set_password(conn, which, &read_password()?, clock.now())?;
+    say!("password updated for account {id}")
 }
 
-fn add_agent(conn: &mut Connection, name: &str, role: Role, clock: Clock) -> Result<(), Failure> {
+fn add_agent(db: &Path, name: &str, role: Role, clock: Clock) -> Result<(), Failure> {
     if name.trim().is_empty() {
         return Err(Failure::with_code(super::exit::USAGE, "the agent name is empty"));
     }
-    let phc = password::hash_new(&read_password()?)?;
-    let now = clock.now();
-    let id = store::write(conn, |tx| {
-        let id = agents::insert_agent(tx, name, role, &phc, now)?;
-        audit::record(
-            tx,
-            &AuditEvent { account: None, actor: Actor::System, action: "agent_added", outcome: "ok" },
-            now,
-        )?;
-        Ok(id)
-    })?;
+    let id = agents::add(db, Acting::FileOwner, name, role, &read_password()?, clock.now())?;
     say!("added agent {id} ({})", role.as_str())
 }
 
 fn list_agents(conn: &Connection, json: bool) -> Result<(), Failure> {
-    let rows = agents::list_agents(conn)?;
+    let rows = agents::list(conn, Acting::FileOwner)?;
     if json {
         // Every agent, always: the same shape as the listings that can be cut.
-        return print_json(&json!({ "agents": rows, "total": rows.len(), "truncated": false }));
+        return print_listing("agents", &Listing { total: rows.len() as u64, rows });
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -338,31 +311,15 @@ fn list_agents(conn: &Connection, json: bool) -> Result<(), Failure> {
     output::stdout(&table::render(&["ID", "NAME", "ROLE", "STATE"], &cells))
 }
 
-/// The agent named `name` (in any case), or a not-found failure.
-fn agent_named(conn: &Connection, name: &str) -> Result<agents::AgentRow, Failure> {
-    agents::find_by_name(conn, name)?.ok_or_else(|| Failure::error(format!("no agent is named '{}'", name.trim())))
-}
-
-fn set_agent_disabled(conn: &mut Connection, name: &str, disabled: bool, clock: Clock) -> Result<(), Failure> {
-    let agent = agent_named(conn, name)?;
-    let now = clock.now();
-    store::write(conn, |tx| {
-        agents::set_disabled(tx, agent.id, disabled)?;
-        let action = if disabled { "agent_disabled" } else { "agent_enabled" };
-        audit::record(tx, &AuditEvent { account: None, actor: Actor::System, action, outcome: "ok" }, now)
-    })?;
+fn set_agent_disabled(db: &Path, conn: &Connection, name: &str, disabled: bool, clock: Clock) -> Result<(), Failure> {
+    let agent = agents::named(conn, Acting::FileOwner, name)?;
+    agents::set_disabled(db, Acting::FileOwner, agent.id, disabled, clock.now())?;
     say!("agent {} {}", agent.id, if disabled { "disabled" } else { "enabled" })
 }
 
-fn reset_agent_password(conn: &mut Connection, name: &str, clock: Clock) -> Result<(), Failure> {
-    let agent = agent_named(conn, name)?;
-    let phc = password::hash_new(&read_password()?)?;
-    let now = clock.now();
-    store::write(conn, |tx| {
-        agents::set_password(tx, agent.id, &phc)?;
-        let event = AuditEvent { account: None, actor: Actor::System, action: "agent_password_reset", outcome: "ok" };
-        audit::record(tx, &event, now)
-    })?;
+fn reset_agent_password(db: &Path, conn: &Connection, name: &str, clock: Clock) -> Result<(), Failure> {
+    let agent = agents::named(conn, Acting::FileOwner, name)?;
+    agents::reset_password(db, Acting::FileOwner, agent.id, &read_password()?, clock.now())?;
     say!("password reset for agent {}", agent.id)
 }
 

@@ -120,7 +120,7 @@ pub(super) fn restore(
 }
 
 /// One scanned place: `closedesk.db: 1,234 bytes, 0 found`, `closedesk.db-wal: absent`.
-pub(super) fn place_line(place: &crate::store::scan::ScannedPlace) -> String {
+pub(super) fn place_line(place: &crate::service::backups::ScannedPlace) -> String {
     if place.files == 0 && place.bytes == 0 && !place.name.ends_with('/') && place.name != "recorded partial files" {
         return format!("{}: absent", place.name);
     }

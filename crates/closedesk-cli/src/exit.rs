@@ -91,36 +91,8 @@ impl Failure {
 
 impl<E: std::error::Error + 'static> From<E> for Failure {
     fn from(err: E) -> Self {
-        let kind = if from_database(&err) { Kind::Database } else { Kind::Plain };
+        let kind = if crate::service::database::is_database_error(&err) { Kind::Database } else { Kind::Plain };
         Self { code: ERROR, message: one_line(&err), kind }
-    }
-}
-
-/// Whether `err` or one of its causes is an error of SQLite or of the store.
-fn from_database(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut next = Some(err);
-    while let Some(err) = next {
-        if err.is::<rusqlite::Error>() || err.is::<crate::store::StoreError>() {
-            return true;
-        }
-        next = transparent_inner(err).or_else(|| err.source());
-    }
-    false
-}
-
-/// The error inside a `#[error(transparent)]` wrapper of a store error, which hands on that
-/// error's cause as its own rather than the error itself.
-fn transparent_inner<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a (dyn std::error::Error + 'static)> {
-    use crate::closing::ClosingError;
-    use crate::service::ServiceError as StaffError;
-    use closedesk_engine::backup::BackupError;
-    match (err.downcast_ref(), err.downcast_ref(), err.downcast_ref()) {
-        (Some(BackupError::Store(inner)), _, _)
-        | (_, Some(ClosingError::Store(inner)), _)
-        | (_, _, Some(StaffError::Store(inner))) => Some(inner),
-        (_, _, Some(StaffError::Closing(inner))) => Some(inner),
-        (_, _, Some(StaffError::Backup(inner))) => Some(inner),
-        _ => None,
     }
 }
 
@@ -144,7 +116,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::store::StoreError;
+    use closedesk_engine::store::StoreError;
 
     #[test]
     fn a_database_failure_that_does_not_name_the_file_is_given_its_name() {

@@ -20,12 +20,12 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, FromArgMatches as _, Parser as _};
 // The engine's modules under the names the commands have always used (`crate::store`, …).
-use closedesk_engine::{auth, clock, closing, core, demo, desktop_entry, erasure, paths, service, settings, store};
+use closedesk_engine::{auth, clock, core, demo, desktop_entry, erasure, paths, service};
 
 pub use args::{Args, Command};
 pub use exit::Failure;
 
-use commands::{listed_total, print_json, read_password};
+use commands::{print_json, read_password};
 
 /// Opens the desktop window on a database: what `closedesk` without a command does.
 pub type Window = fn(std::path::PathBuf, clock::Clock) -> anyhow::Result<()>;

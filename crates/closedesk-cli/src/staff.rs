@@ -2,23 +2,23 @@
 //! sign-in form does it (throttled, audited), so that [`crate::service::staff`] checks their role and the
 //! audit names them.
 
-use rusqlite::Connection;
+use std::path::Path;
 
 use super::args::AsAgent;
 use super::exit::{LOCKED, WRONG};
 use super::{Failure, read_password};
-use crate::auth::{self, Credentials, SignInError};
+use crate::auth::{Credentials, SignInError};
 use crate::clock::Clock;
 use crate::core::permissions::Principal;
 use crate::service::staff::StaffError;
 
 /// The agent given with `--agent`, signed in; `None` without `--agent`.
-pub(super) fn sign_in(conn: &mut Connection, staff: &AsAgent, clock: Clock) -> Result<Option<Principal>, Failure> {
+pub(super) fn sign_in(db: &Path, staff: &AsAgent, clock: Clock) -> Result<Option<Principal>, Failure> {
     let Some(name) = &staff.agent else {
         return Ok(None);
     };
     let credentials = Credentials::Agent { name: name.clone(), password: read_password()? };
-    match auth::sign_in(conn, &credentials, clock.now()) {
+    match crate::service::session::sign_in(db, credentials, clock.now()) {
         Ok(session) => Ok(Some(session.principal())),
         Err(err @ SignInError::Wrong) => Err(Failure::with_code(WRONG, err)),
         Err(err @ SignInError::Throttled { .. }) => Err(Failure::with_code(LOCKED, err)),

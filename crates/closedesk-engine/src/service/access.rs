@@ -14,6 +14,16 @@ use crate::core::permissions::{Action, Denied, Principal, authorize as allowed};
 use crate::core::{AccountRef, AgentId};
 use crate::store::{StoreError, accounts, agents};
 
+/// Who acts: a signed-in session, or (from the command line) whoever can open the
+/// database file, whom the audit trail names `system`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acting {
+    /// A customer on their own account, or an agent at a customer's request.
+    Session(Principal),
+    /// The database file's owner at a terminal.
+    FileOwner,
+}
+
 /// Who acts, as checked against the database just now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Checked {
@@ -81,5 +91,22 @@ pub fn staff_only(session: Principal, action: Action) -> Result<(), ServiceError
     match session {
         Principal::Customer(_) => Err(Denied { action }.into()),
         Principal::Agent { .. } => Ok(()),
+    }
+}
+
+/// Who acts for `action`, checked against the database on `conn`: a session as [`authorize`]
+/// checks it, or the database file's owner at a terminal, whom the trail names `system`.
+pub fn authorize_acting(conn: &Connection, acting: Acting, action: Action) -> Result<Actor, ServiceError> {
+    match acting {
+        Acting::Session(session) => Ok(authorize(conn, Some(session), action)?.actor()),
+        Acting::FileOwner => Ok(Actor::System),
+    }
+}
+
+/// Like [`authorize_acting`], for operations only support staff (or the file's owner) perform.
+pub fn authorize_staff(conn: &Connection, acting: Acting, action: Action) -> Result<Actor, ServiceError> {
+    match acting {
+        Acting::Session(session) => Ok(Actor::Agent(authorize_agent(conn, session, action)?)),
+        Acting::FileOwner => Ok(Actor::System),
     }
 }

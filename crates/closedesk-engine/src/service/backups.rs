@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use rusqlite::Connection;
 
-use super::access::authorize_agent;
+use super::access::authorize_staff;
 use super::export::Acting;
 use super::{ServiceError, ServiceResult};
 use crate::backup::{self, DbBackupReport, RestoreReceipt};
@@ -61,10 +61,7 @@ pub struct RemovedCopy {
 /// Who acts, checked against the database on `conn`: an admin (copies of the whole database
 /// hold every customer), or the file's owner.
 fn check(conn: &Connection, acting: Acting) -> ServiceResult<Actor> {
-    match acting {
-        Acting::Session(session) => Ok(Actor::Agent(authorize_agent(conn, session, Action::BackupDatabase)?)),
-        Acting::FileOwner => Ok(Actor::System),
-    }
+    authorize_staff(conn, acting, Action::BackupDatabase)
 }
 
 /// Copies the whole database to `target` and catalogues the copy with its retention; audited.

@@ -9,11 +9,11 @@ use std::path::Path;
 use jiff::Timestamp;
 use rusqlite::Connection;
 
-use super::ServiceError;
 use super::access::authorize;
+use super::{ServiceError, ServiceResult};
 use crate::auth::Secret;
 use crate::closing::{Closing, Stepped};
-use crate::core::closure::{Event, Purpose, Refusal, Step, Wizard};
+use crate::core::closure::{Event, Purpose, Reason, Refusal, Step, Wizard};
 use crate::core::masking::mask_email;
 use crate::core::permissions::{Action, Principal};
 use crate::core::policy::Policy;
@@ -87,6 +87,19 @@ pub enum ClosureRequest {
         /// The closure-pending account.
         account: AccountId,
     },
+    /// (The command line's `close start`) the whole closure up to the mailed code in one go:
+    /// readiness (stopping at a blocker), the warnings acknowledged, the password, the reason,
+    /// no backup, the summary accepted. The first refusal stops it.
+    StartAtOnce {
+        /// The account to close.
+        account: AccountId,
+        /// The password, wiped when the worker drops it.
+        password: Secret,
+        /// Why the customer leaves.
+        reason: Reason,
+        /// The customer's own words, if any.
+        note: Option<String>,
+    },
     /// Read what the closure-pending screen shows.
     PendingInfo {
         /// The closure-pending account.
@@ -105,6 +118,7 @@ impl ClosureRequest {
             | Self::Resend { wizard }
             | Self::Confirm { wizard, .. } => Some(wizard),
             Self::BeginClose { .. }
+            | Self::StartAtOnce { .. }
             | Self::BeginCancel { .. }
             | Self::BeginAssistedCancel { .. }
             | Self::PendingInfo { .. } => None,
@@ -134,6 +148,7 @@ impl ClosureRequest {
     pub fn describe(&self) -> &'static str {
         match self {
             Self::BeginClose { .. } | Self::CheckReadiness { .. } => "Checking what stands in the way…",
+            Self::StartAtOnce { .. } => "Checking the closure and sending the code…",
             Self::Step { event: Event::Back, .. } => "Going back…",
             Self::Step { .. } => "Saving…",
             Self::Password { .. } => "Checking the password…",
@@ -191,7 +206,9 @@ pub fn step(
     now: Timestamp,
 ) -> Result<ClosureReply, ServiceError> {
     let (account, purpose) = match &request {
-        ClosureRequest::BeginClose { account } | ClosureRequest::PendingInfo { account } => (*account, Purpose::Close),
+        ClosureRequest::BeginClose { account }
+        | ClosureRequest::StartAtOnce { account, .. }
+        | ClosureRequest::PendingInfo { account } => (*account, Purpose::Close),
         ClosureRequest::BeginCancel { account, .. } | ClosureRequest::BeginAssistedCancel { account } => {
             (*account, Purpose::Cancel)
         }
@@ -227,6 +244,9 @@ pub fn step(
                 let (stepped, readiness) = closing.check_readiness(wizard, now)?;
                 reply.readiness = Some(readiness);
                 take(&mut reply, stepped);
+            }
+            ClosureRequest::StartAtOnce { account, password, reason, note } => {
+                start_at_once(&mut closing, &mut reply, account, &password, reason, note, now)?;
             }
             ClosureRequest::CheckReadiness { wizard } => {
                 let (stepped, readiness) = closing.check_readiness(wizard, now)?;
@@ -281,11 +301,71 @@ pub fn step(
     Ok(reply)
 }
 
+/// The chain of [`ClosureRequest::StartAtOnce`]; `reply` holds where it stopped.
+fn start_at_once(
+    closing: &mut Closing<'_>,
+    reply: &mut ClosureReply,
+    account: AccountId,
+    password: &Secret,
+    reason: Reason,
+    note: Option<String>,
+    now: Timestamp,
+) -> Result<(), ServiceError> {
+    let wizard = closing.begin(account, Purpose::Close)?;
+    let (stepped, readiness) = closing.check_readiness(wizard, now)?;
+    let blocked = !readiness.can_close();
+    reply.readiness = Some(readiness);
+    take(reply, stepped);
+    if blocked {
+        return Ok(());
+    }
+    let Some(mut wizard) = advanced(reply) else { return Ok(()) };
+    if wizard.step == Step::Readiness {
+        take(reply, closing.step(wizard, Event::WarningsAcknowledged, now)?);
+        let Some(next) = advanced(reply) else { return Ok(()) };
+        wizard = next;
+    }
+    take(reply, closing.enter_password(wizard, password, now)?);
+    let Some(wizard) = advanced(reply) else { return Ok(()) };
+    take(reply, closing.step(wizard, Event::ReasonChosen { reason, note }, now)?);
+    let Some(wizard) = advanced(reply) else { return Ok(()) };
+    take(reply, closing.step(wizard, Event::BackupDecided { taken: false }, now)?);
+    let Some(wizard) = advanced(reply) else { return Ok(()) };
+    take(reply, closing.accept_summary(wizard, now)?);
+    Ok(())
+}
+
+/// The wizard to go on with, unless the last step was refused.
+fn advanced(reply: &ClosureReply) -> Option<Wizard> {
+    if reply.refusal.is_some() { None } else { reply.wizard.clone() }
+}
+
 /// Keeps what one driver step returned.
 fn take(reply: &mut ClosureReply, stepped: Stepped) {
     reply.code_mailed |= stepped.code_mailed;
     reply.refusal = stepped.refusal;
     reply.wizard = Some(stepped.wizard);
+}
+
+/// The account's last closure attempt as the database holds it, finished or not.
+pub fn attempt(conn: &Connection, session: Principal, account: AccountId) -> ServiceResult<Option<Wizard>> {
+    authorize(conn, Some(session), Action::ViewAccount(account))?;
+    Ok(store::closure::load_attempt(conn, account)?)
+}
+
+/// Until when no new code may be mailed for `account` (a start or a cancel within the resend
+/// cooldown of the last code is a resend too soon): ask before reading a password, so that a
+/// refused start leaves the code already mailed valid.
+pub fn code_cooldown(
+    db_path: &Path,
+    session: Principal,
+    account: AccountId,
+    now: Timestamp,
+) -> ServiceResult<Option<Timestamp>> {
+    let mut conn = store::open_existing(db_path)?;
+    let actor = authorize(&conn, Some(session), Action::ViewAccount(account))?.actor();
+    let policy = settings::load_policy(&settings::settings_path(db_path))?;
+    Ok(Closing::new(&mut conn, paths::outbox_dir(db_path), policy, actor).code_cooldown(account, now)?)
 }
 
 fn flow_info(conn: &Connection, account: AccountId, policy: Policy) -> Result<FlowInfo, StoreError> {

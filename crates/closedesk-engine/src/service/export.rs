@@ -6,22 +6,13 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::ServiceError;
-use super::access::authorize;
+use super::access::authorize_acting;
 use crate::backup::{self, BackupError, ExportSummary, Format, Progress};
 use crate::core::AccountId;
-use crate::core::audit::Actor;
-use crate::core::permissions::{Action, Principal};
+use crate::core::permissions::Action;
 use crate::store;
 
-/// Who takes a backup: a signed-in session, or (from the command line) whoever can open the
-/// database file, whom the audit trail names `system`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Acting {
-    /// A customer on their own account, or an agent at a customer's request.
-    Session(Principal),
-    /// The database file's owner at a terminal.
-    FileOwner,
-}
+pub use super::access::Acting;
 
 /// Why an export did not leave a backup behind.
 #[derive(Debug, thiserror::Error)]
@@ -76,10 +67,7 @@ pub fn export_account_on(
     progress: &dyn Fn(Progress) -> bool,
 ) -> Result<ExportSummary, ExportError> {
     // Checked before the target is touched: a refused export writes no file.
-    let actor = match acting {
-        Acting::Session(session) => authorize(conn, Some(session), Action::ExportAccount(account))?.actor(),
-        Acting::FileOwner => Actor::System,
-    };
+    let actor = authorize_acting(conn, acting, Action::ExportAccount(account))?;
     let summary = match backup::export_to_file(conn, account, target, format, overwrite, now, progress) {
         Ok(summary) => summary,
         Err(BackupError::Cancelled) => return Err(ExportError::Cancelled),

@@ -7,14 +7,18 @@
 
 pub mod access;
 pub mod account;
+pub mod agents;
 pub mod backups;
 pub mod closure;
 pub mod dashboard;
+pub mod database;
+pub mod directory;
 pub mod export;
 pub mod reveal;
 pub mod search;
 pub mod session;
 pub mod staff;
+pub mod trail;
 
 use crate::backup::BackupError;
 use crate::closing::ClosingError;

@@ -9,9 +9,9 @@ use std::io::Write as _;
 use std::path::Path;
 
 use jiff::Timestamp;
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 
-use crate::auth::{self, Credentials, Secret, Session, SignInError, password};
+use crate::auth::{self, Credentials, Secret, Session, SignInError};
 use crate::backup::{self, DbBackupReport};
 use crate::core::audit::{Actor, AuditEvent};
 use crate::core::audit_chain::Verdict;
@@ -19,11 +19,13 @@ use crate::core::permissions::{Action, Principal};
 use crate::core::{AccountId, AgentId, Role};
 use crate::paths;
 use crate::service::access;
-use crate::store::agents;
+use crate::service::access::Acting;
+use crate::service::agents;
+use crate::store;
+use crate::store::agents as agent_rows;
 use crate::store::audit;
 use crate::store::purge;
 use crate::store::queue;
-use crate::store::{self, StoreError};
 
 pub use crate::store::agents::AgentRow;
 pub use crate::store::audit::{AuditFilter, AuditRow};
@@ -60,31 +62,9 @@ fn check(conn: &Connection, session: Principal, action: Action) -> Result<AgentI
     access::authorize_agent(conn, session, action)
 }
 
-fn record(
-    conn: &Connection,
-    agent: AgentId,
-    account: Option<AccountId>,
-    action: &'static str,
-    now: Timestamp,
-) -> Result<(), StaffError> {
-    let event = AuditEvent { account, actor: Actor::Agent(agent), action, outcome: "ok" };
+fn record(conn: &Connection, actor: Actor, action: &'static str, now: Timestamp) -> Result<(), StaffError> {
+    let event = AuditEvent { account: None, actor, action, outcome: "ok" };
     Ok(audit::record(conn, &event, now)?)
-}
-
-/// Runs `change` in one transaction with its audit line `action` by `agent`: a change is
-/// never kept without its line, nor a line without its change.
-fn write_audited<T>(
-    conn: &mut Connection,
-    agent: AgentId,
-    action: &'static str,
-    now: Timestamp,
-    change: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
-) -> Result<T, StaffError> {
-    Ok(store::write(conn, |tx| {
-        let value = change(tx)?;
-        audit::record(tx, &AuditEvent { account: None, actor: Actor::Agent(agent), action, outcome: "ok" }, now)?;
-        Ok(value)
-    })?)
 }
 
 /// The closure-pending accounts.
@@ -101,17 +81,18 @@ pub fn preview_purge(db: &Path, session: Principal, now: Timestamp) -> Result<Ve
     Ok(purge::purge_preview(&conn, now)?)
 }
 
-/// Purges every due account at `now`, reporting `progress(done, total)`; admins only. The
-/// command line's `--agent` run, whose sign-in just checked the password.
+/// Purges every due account at `now`, reporting `progress(done, total)`; admins only, or the
+/// database file's owner. The command line's run: with `--agent`, whose sign-in just checked
+/// the password, or as the file's owner, whom the purge lines name `system`.
 pub fn run_purge(
     db: &Path,
-    session: Principal,
+    acting: Acting,
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<PurgeReceipt>, StaffError> {
     let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::RunPurge)?;
-    purge_as(&mut conn, db, admin, None, now, progress)
+    let actor = access::authorize_staff(&conn, acting, Action::RunPurge)?;
+    purge_as(&mut conn, db, actor, None, now, progress)
 }
 
 /// The window's purge: of the due accounts, those in `confirmed` (the list the admin saw),
@@ -130,7 +111,7 @@ pub fn run_confirmed_purge(
     let admin = check(&conn, session, Action::RunPurge)?;
     // The same check as a sign-in, so that failures count towards the same throttle: an
     // unattended session cannot be used to guess the password.
-    let name = agents::get_agent(&conn, admin)?.name;
+    let name = agent_rows::get_agent(&conn, admin)?.name;
     let credentials = Credentials::Agent { name, password: password.clone() };
     let refusal = match auth::sign_in(&mut conn, &credentials, now) {
         Ok(Session::Agent { id, .. }) if id == admin => None,
@@ -147,21 +128,26 @@ pub fn run_confirmed_purge(
         audit::record(&conn, &event, now)?;
         return Err(StaffError::Refused(message));
     }
-    purge_as(&mut conn, db, admin, Some(confirmed), now, progress)
+    purge_as(&mut conn, db, Actor::Agent(admin), Some(confirmed), now, progress)
 }
 
-/// The purge by `admin`: each purged account's `purge` line names them, and so does the line
+/// The purge by `actor`: each purged account's `purge` line names them, and so does the line
 /// of the run.
 fn purge_as(
     conn: &mut Connection,
     db: &Path,
-    admin: AgentId,
+    actor: Actor,
     only: Option<&[AccountId]>,
     now: Timestamp,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<PurgeReceipt>, StaffError> {
-    let receipts = purge::purge_due(conn, now, &paths::outbox_dir(db), Actor::Agent(admin), only, progress)?;
-    record(conn, admin, None, "purge_queue_run", now)?;
+    let receipts = purge::purge_due(conn, now, &paths::outbox_dir(db), actor, only, progress)?;
+    // A person's run is a line of its own. The file owner's runs are scheduled (`purge-due`
+    // from cron): a line per run that purged nothing would bury the trail; each account purged
+    // has its own `purge` line naming the system.
+    if actor != Actor::System {
+        record(conn, actor, "purge_queue_run", now)?;
+    }
     Ok(receipts)
 }
 
@@ -180,7 +166,7 @@ pub fn load_audit(db: &Path, session: Principal, query: AuditQuery, limit: usize
     check(&conn, session, Action::ViewAudit)?;
     let mut filter = query.filter;
     if let Some(name) = query.agent_name {
-        let Some(agent) = agents::find_by_name(&conn, &name)? else {
+        let Some(agent) = agent_rows::find_by_name(&conn, &name)? else {
             return Err(StaffError::Refused("No agent has that name.".to_owned()));
         };
         filter.agent = Some(agent.id);
@@ -210,7 +196,7 @@ pub fn export_audit_csv(
         out.flush()?;
         Ok(())
     })?;
-    record(&conn, agent, None, "audit_exported", now)?;
+    record(&conn, Actor::Agent(agent), "audit_exported", now)?;
     Ok(rows.len())
 }
 
@@ -245,9 +231,7 @@ fn csv_field(text: &str) -> String {
 
 /// Every agent; admins only.
 pub fn load_agents(db: &Path, session: Principal) -> Result<Vec<AgentRow>, StaffError> {
-    let conn = store::open_existing(db)?;
-    check(&conn, session, Action::ManageAgents)?;
-    Ok(agents::list_agents(&conn)?)
+    agents::list(&store::open_existing(db)?, Acting::Session(session))
 }
 
 /// Adds an agent (argon2 on this worker); admins only. The audit names neither agent nor password.
@@ -259,10 +243,7 @@ pub fn add_agent(
     password: &Secret,
     now: Timestamp,
 ) -> Result<String, StaffError> {
-    let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::ManageAgents)?;
-    let phc = password::hash_new(password)?;
-    write_audited(&mut conn, admin, "agent_added", now, |tx| agents::insert_agent(tx, name, role, &phc, now))?;
+    agents::add(db, Acting::Session(session), name, role, password, now)?;
     Ok(format!("Added {} as {}.", name.trim(), role.label().to_lowercase()))
 }
 
@@ -274,13 +255,7 @@ pub fn set_disabled(
     disabled: bool,
     now: Timestamp,
 ) -> Result<String, StaffError> {
-    let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::ManageAgents)?;
-    if admin == agent && disabled {
-        return Err(StaffError::Refused("You cannot disable your own agent account.".to_owned()));
-    }
-    let action = if disabled { "agent_disabled" } else { "agent_enabled" };
-    let name = change_agent(&mut conn, admin, agent, action, now, |tx| agents::set_disabled(tx, agent, disabled))?;
+    let name = agents::set_disabled(db, Acting::Session(session), agent, disabled, now)?;
     Ok(if disabled { format!("{name} can no longer sign in.") } else { format!("{name} can sign in again.") })
 }
 
@@ -292,29 +267,8 @@ pub fn reset_password(
     password: &Secret,
     now: Timestamp,
 ) -> Result<String, StaffError> {
-    let mut conn = store::open_existing(db)?;
-    let admin = check(&conn, session, Action::ManageAgents)?;
-    let phc = password::hash_new(password)?;
-    let name =
-        change_agent(&mut conn, admin, agent, "agent_password_reset", now, |tx| agents::set_password(tx, agent, &phc))?;
+    let name = agents::reset_password(db, Acting::Session(session), agent, password, now)?;
     Ok(format!("The password of {name} was reset."))
-}
-
-/// Applies `change` to `agent` in one transaction with its audit line `action` by `admin`;
-/// returns the agent's name, for the message.
-fn change_agent(
-    conn: &mut Connection,
-    admin: AgentId,
-    agent: AgentId,
-    action: &'static str,
-    now: Timestamp,
-    change: impl FnOnce(&Transaction<'_>) -> Result<(), StoreError>,
-) -> Result<String, StaffError> {
-    write_audited(conn, admin, action, now, |tx| {
-        let name = agents::get_agent(tx, agent)?.name;
-        change(tx)?;
-        Ok(name)
-    })
 }
 
 /// Copies the whole database to `target` and catalogues the copy; admins only.
@@ -325,7 +279,7 @@ pub fn backup_database(
     overwrite: bool,
     now: Timestamp,
 ) -> Result<DbBackupReport, StaffError> {
-    let acting = crate::service::export::Acting::Session(session);
+    let acting = Acting::Session(session);
     Ok(crate::service::backups::backup_database(db, acting, target, overwrite, now)?.copy)
 }
 
@@ -346,8 +300,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("closedesk.db");
         let (conn, _) = crate::demo::open_or_create_with_demo(&db, now()).unwrap();
-        let agent = agents::find_by_name(&conn, "agent").unwrap().unwrap();
-        let admin = agents::find_by_name(&conn, "admin").unwrap().unwrap();
+        let agent = agent_rows::find_by_name(&conn, "agent").unwrap().unwrap();
+        let admin = agent_rows::find_by_name(&conn, "admin").unwrap().unwrap();
         (
             dir,
             db,
@@ -360,7 +314,7 @@ mod tests {
     fn only_an_admin_runs_the_purge_backs_up_and_manages_agents() {
         let (dir, db, agent, admin) = demo();
         let later = now() + jiff::SignedDuration::from_hours(49);
-        let refused = run_purge(&db, agent, later, &mut |_, _| {}).unwrap_err();
+        let refused = run_purge(&db, Acting::Session(agent), later, &mut |_, _| {}).unwrap_err();
         assert!(matches!(refused, StaffError::Denied(Denied { action: Action::RunPurge })), "{refused}");
         assert!(matches!(load_agents(&db, agent), Err(StaffError::Denied(_))));
         let copy = dir.path().join("copy.db");
@@ -369,7 +323,7 @@ mod tests {
         let password = Secret::from("long enough");
         assert!(matches!(add_agent(&db, agent, "eve", Role::Admin, &password, later), Err(StaffError::Denied(_))));
 
-        let receipts = run_purge(&db, admin, later, &mut |_, _| {}).unwrap();
+        let receipts = run_purge(&db, Acting::Session(admin), later, &mut |_, _| {}).unwrap();
         assert_eq!(receipts.len(), 1);
         assert!(load_queue(&db, agent).unwrap().is_empty(), "an agent still sees the queue");
     }

@@ -9,7 +9,7 @@ use super::closure::{self, ClosureRequest};
 use super::dashboard::{ChildrenRequest, Listing, OverviewRequest, Query, RowsRequest, Source};
 use super::export::{Acting, ExportError, export_account};
 use super::reveal::{RevealReason, reveal};
-use super::{account, search};
+use super::{account, agents as agent_admin, directory, search, trail};
 use crate::auth::Secret;
 use crate::backup::Format;
 use crate::core::permissions::Principal;
@@ -130,12 +130,19 @@ fn every_agent_operation(demo: &Demo, session: Principal, check: &mut dyn FnMut(
     check("audit", staff::load_audit(db, session, AuditQuery::default(), 10).map(drop));
     let csv = db.with_file_name("audit.csv");
     check("audit export", staff::export_audit_csv(db, session, &AuditFilter::default(), &csv, false, now()).map(drop));
-    check("purge", staff::run_purge(db, session, now(), &mut |_, _| {}).map(drop));
+    check("purge", staff::run_purge(db, Acting::Session(session), now(), &mut |_, _| {}).map(drop));
     let copy = db.with_file_name("copy.db");
     check("database copy", staff::backup_database(db, session, &copy, false, now()).map(drop));
     check("agents", staff::load_agents(db, session).map(drop));
     let password = Secret::from("long enough password");
     check("add agent", staff::add_agent(db, session, "eve", Role::Agent, &password, now()).map(drop));
+    // What the command line reads, on a connection it opened itself.
+    let conn = store::open_read_only(db).unwrap();
+    let filter = directory::AccountFilter { search: Some("laurent"), status: None, limit: 10 };
+    check("account list", directory::list(&conn, Acting::Session(session), &filter).map(drop));
+    check("audit lines", trail::audit_lines(&conn, Acting::Session(session), None, 10).map(drop));
+    check("audit verify", trail::verify_audit(&conn, Acting::Session(session), None).map(drop));
+    check("outbox", trail::mails(&conn, Acting::Session(session), None, 10).map(drop));
 }
 
 #[test]
@@ -148,7 +155,7 @@ fn an_agent_disabled_while_signed_in_is_refused_by_every_operation_and_nothing_i
         operations += 1;
         ended(what, result);
     });
-    assert_eq!(operations, 17, "every operation was tried");
+    assert_eq!(operations, 21, "every operation was tried");
     assert_eq!(audit_lines(&demo.db), lines_before, "a refused operation audits nothing");
     for file in ["export.json", "audit.csv", "copy.db"] {
         assert!(!demo.db.with_file_name(file).exists(), "{file} was written");
@@ -182,7 +189,7 @@ fn an_admin_demoted_while_signed_in_may_no_longer_purge_copy_or_manage_agents() 
 fn a_customer_whose_account_was_purged_is_signed_out_of_every_read() {
     let demo = demo();
     let later = now() + jiff::SignedDuration::from_hours(24 * 30);
-    staff::run_purge(&demo.db, demo.admin, later, &mut |_, _| {}).unwrap();
+    staff::run_purge(&demo.db, Acting::Session(demo.admin), later, &mut |_, _| {}).unwrap();
     let session = Some(Principal::Customer(demo.pending));
     ended("settings", account::settings(&demo.db, session, demo.pending));
     ended("mailbox", account::mailbox(&demo.db, session, demo.pending, 5));
@@ -221,4 +228,78 @@ fn a_closure_step_uses_the_saved_state_not_the_callers_copy() {
     forged.request_id ^= 1;
     let stale = closure::step(&demo.db, customer, ClosureRequest::SendCode { wizard: forged }, now());
     assert!(matches!(stale, Err(ServiceError::Refused(_))), "{stale:?}");
+}
+
+#[test]
+fn the_file_owner_manages_agents_and_the_trail_names_the_system() {
+    let demo = demo();
+    let password = Secret::from("long enough password");
+    let id = agent_admin::add(&demo.db, Acting::FileOwner, "eve", Role::Agent, &password, now()).unwrap();
+    let name = agent_admin::set_disabled(&demo.db, Acting::FileOwner, id, true, now()).unwrap();
+    assert_eq!(name, "eve");
+    let conn = store::open_existing(&demo.db).unwrap();
+    let lines = trail::audit_lines(&conn, Acting::FileOwner, None, 2).unwrap();
+    let actions: Vec<_> = lines.rows.iter().map(|r| (r.actor_kind.as_str(), r.action.as_str())).collect();
+    assert_eq!(actions, [("system", "agent_added"), ("system", "agent_disabled")]);
+    assert!(agent_admin::named(&conn, Acting::FileOwner, "EVE").unwrap().disabled);
+    let empty = agent_admin::add(&demo.db, Acting::FileOwner, "  ", Role::Agent, &password, now());
+    assert!(matches!(empty, Err(ServiceError::Refused(_))), "{empty:?}");
+}
+
+#[test]
+fn an_admin_may_not_disable_their_own_agent_account_but_the_file_owner_may() {
+    let demo = demo();
+    let admin = agent_id(demo.admin);
+    let own = agent_admin::set_disabled(&demo.db, Acting::Session(demo.admin), admin, true, now());
+    assert!(matches!(own, Err(ServiceError::Refused(_))), "{own:?}");
+    // The last enabled admin is kept by the store whoever asks; with a second one, the file's
+    // owner may disable the first.
+    let password = Secret::from("long enough password");
+    agent_admin::add(&demo.db, Acting::FileOwner, "second", Role::Admin, &password, now()).unwrap();
+    agent_admin::set_disabled(&demo.db, Acting::FileOwner, admin, true, now()).unwrap();
+}
+
+#[test]
+fn a_customer_sees_their_own_account_and_no_other() {
+    let demo = demo();
+    let conn = store::open_read_only(&demo.db).unwrap();
+    let me = Acting::Session(Principal::Customer(demo.active));
+    assert_eq!(directory::show(&conn, me, &AccountRef::Id(demo.active)).unwrap().account.id, demo.active);
+    let other = directory::show(&conn, me, &AccountRef::Id(demo.pending));
+    assert!(matches!(other, Err(ServiceError::Denied(_))), "{other:?}");
+    let listed = directory::list(&conn, me, &directory::AccountFilter { search: None, status: None, limit: 5 });
+    assert!(matches!(listed, Err(ServiceError::Denied(_))), "{listed:?}");
+    let trail = trail::audit_lines(&conn, me, None, 5);
+    assert!(matches!(trail, Err(ServiceError::Denied(_))), "{trail:?}");
+}
+
+#[test]
+fn a_closure_started_at_once_mails_a_code_or_stops_at_the_first_refusal_or_blocker() {
+    use crate::core::closure::{Reason, Refusal, Step};
+    let demo = demo();
+    let start = |account: AccountId, password: &str| {
+        let request = ClosureRequest::StartAtOnce {
+            account,
+            password: Secret::from(password),
+            reason: Reason::Privacy,
+            note: None,
+        };
+        closure::step(&demo.db, Principal::Customer(account), request, now()).unwrap()
+    };
+    let wrong = start(demo.active, "not the password");
+    assert!(matches!(wrong.refusal, Some(Refusal::WrongPassword { .. })), "{:?}", wrong.refusal);
+    assert!(!wrong.code_mailed);
+
+    let started = start(demo.active, crate::demo::DEMO_CUSTOMER_PASSWORD);
+    assert_eq!(started.refusal, None);
+    assert!(started.code_mailed);
+    assert_eq!(started.wizard.unwrap().step, Step::Confirm);
+
+    let conn = store::open_existing(&demo.db).unwrap();
+    let blocked_email = crate::demo::DemoAccount::by_situation("pending order").unwrap().email;
+    let blocked = accounts::get_account(&conn, &AccountRef::Email(blocked_email.to_owned())).unwrap().id;
+    let stopped = start(blocked, crate::demo::DEMO_CUSTOMER_PASSWORD);
+    assert!(!stopped.readiness.unwrap().can_close());
+    assert!(!stopped.code_mailed);
+    assert_ne!(stopped.wizard.unwrap().step, Step::Confirm);
 }
