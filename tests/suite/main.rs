@@ -21,6 +21,8 @@ mod cli_pipes;
 #[cfg(unix)]
 mod cli_read_only;
 mod cli_restore;
+#[cfg(unix)]
+mod cli_restore_faults;
 mod cli_small_cuts;
 mod code_key;
 mod gui_agent;

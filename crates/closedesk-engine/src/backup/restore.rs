@@ -159,18 +159,25 @@ pub fn restore_database(
         return Err(RestoreError::Changed { path: copy.to_owned(), reason: reason.clone() });
     }
 
-    let mut conn = store::open_existing(&temp.0)?;
+    // The work on the temporary copy can fail (a full disk, most often): that failure leaves
+    // the database as it was, and is said so, about the database the user named.
+    let on_copy = |err: StoreError| failed(db, err.to_string());
+    let mut conn = store::open_existing(&temp.0).map_err(on_copy)?;
     let sidecar = ledger_file::read(db).map_err(|err| failed(&ledger_file::sidecar_path(db), err.to_string()))?;
-    let union =
-        union_of(&[live.as_ref().map(|live| live.ledger.clone()).unwrap_or_default(), sidecar, ledger::all(&conn)?]);
-    let erased = purge::erase_again(&mut conn, &union, now, &crate::paths::outbox_dir(db))?;
+    let union = union_of(&[
+        live.as_ref().map(|live| live.ledger.clone()).unwrap_or_default(),
+        sidecar,
+        ledger::all(&conn).map_err(on_copy)?,
+    ]);
+    let erased = purge::erase_again(&mut conn, &union, now, &crate::paths::outbox_dir(db)).map_err(on_copy)?;
     store::write(&mut conn, |tx| {
         if let Some(live) = &live {
             copies::merge(tx, &live.copies)?;
         }
         store::audit::record(tx, &AuditEvent { account: None, actor, action: "database_restored", outcome: "ok" }, now)
-    })?;
-    let accounts = restored::seal(&conn)?;
+    })
+    .map_err(on_copy)?;
+    let accounts = restored::seal(&conn).map_err(on_copy)?;
     drop(conn);
 
     let needles: Vec<&[u8]> = erased.values.iter().map(|value| value.as_bytes()).collect();
