@@ -10,8 +10,7 @@ use crate::core::permissions::Principal;
 use crate::service::backups::{self, CopyStatus};
 use crate::service::export::Acting;
 
-use super::agent_ops::{OpsJob, OpsOutput};
-use super::jobs::{JobKind, Jobs};
+use super::agent_ops::{OpsJob, OpsOutput, OpsWorkers};
 use super::remote::Remote;
 use super::save_file::{DialogAnswer, resolve_typed_path};
 use super::screens::agent_backups::{Confirm, CopiesCommand, CopiesView};
@@ -29,14 +28,18 @@ pub enum CopiesOutput {
     Restored(Result<String, String>),
 }
 
-fn start(jobs: &mut Jobs, job: OpsJob, work: impl FnOnce() -> CopiesOutput + Send + 'static) -> Result<(), String> {
-    jobs.start(JobKind::Ops(job), move || OpsOutput::Copies(work()).into()).map_err(|err| err.to_string())
+fn start(
+    jobs: &mut OpsWorkers<'_>,
+    job: OpsJob,
+    work: impl FnOnce() -> CopiesOutput + Send + 'static,
+) -> Result<(), String> {
+    jobs.start(job, move || OpsOutput::Copies(work())).map_err(|err| err.to_string())
 }
 
 /// Loads the catalogue when it is wanted and no load runs.
-pub fn logic(view: &mut CopiesView, session: Principal, jobs: &mut Jobs, now: Timestamp) {
+pub fn logic(view: &mut CopiesView, session: Principal, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
     view.now = now;
-    if !view.wanted || jobs.is_running(JobKind::Ops(OpsJob::Copies)) {
+    if !view.wanted || jobs.is_running(OpsJob::Copies) {
         return;
     }
     view.wanted = false;
@@ -49,7 +52,13 @@ pub fn logic(view: &mut CopiesView, session: Principal, jobs: &mut Jobs, now: Ti
 }
 
 /// Applies a command of the copies panel.
-pub fn apply(view: &mut CopiesView, command: CopiesCommand, session: Principal, jobs: &mut Jobs, now: Timestamp) {
+pub fn apply(
+    view: &mut CopiesView,
+    command: CopiesCommand,
+    session: Principal,
+    jobs: &mut OpsWorkers<'_>,
+    now: Timestamp,
+) {
     match command {
         CopiesCommand::Reload => view.wanted = true,
         CopiesCommand::AskDelete { id, path } => view.confirm = Some(Confirm::Delete { id, path }),

@@ -3,13 +3,9 @@
 //! the idle lock. The screens only draw and return commands; this module applies them, starts
 //! the workers (each checking the agent's permission in core first) and takes their results.
 
-mod masking;
-
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-
-pub use masking::{mask_overview_loaded, mask_rows_loaded};
 
 use crate::auth::Secret;
 use crate::core::closure::Step;
@@ -19,15 +15,16 @@ use crate::service;
 use crate::service::ServiceResult;
 use crate::service::reveal::RevealReason;
 use crate::service::search;
-use crate::ui::closure::{ClosureCommand, ClosureFlow, ClosureReply, ClosureRequest};
-use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
+use crate::ui::closure::{ClosingJob, ClosureCommand, ClosureFlow, ClosureOutput, ClosureReply, ClosureRequest};
+use crate::ui::export::{ExportCommand, ExportOutput, ExportState, ExportWorkers};
 use crate::ui::idle::{IdleTimer, had_input};
-use crate::ui::jobs::{JobKind, JobOutput, Jobs};
-use crate::ui::screens::agent::{AgentView, CustomerListView};
+use crate::ui::jobs::{JobError, JobKey};
+use crate::ui::screens::agent::{AgentView, CustomerListView, CustomerPage, CustomerQuery};
 use crate::ui::screens::lock::LockView;
 use crate::ui::screens::overview::OverviewView;
 use crate::ui::screens::reveal::RevealForm;
 use crate::ui::screens::wizard::WizardView;
+use crate::ui::workers::Workers;
 
 /// How long after the last keystroke the customer search runs.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
@@ -67,9 +64,48 @@ pub enum AgentCommand {
     Unlock(Secret),
 }
 
+/// The workers of the desk's customer side; one of each may run at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeskJob {
+    /// Search the customer list.
+    ListCustomers,
+    /// Record a reveal of a customer's personal data in the audit trail.
+    Reveal,
+    /// Check the password on the lock screen with argon2.
+    Unlock,
+}
+
+impl JobKey for DeskJob {
+    fn thread_name(self) -> &'static str {
+        match self {
+            Self::ListCustomers => "list-customers",
+            Self::Reveal => "reveal",
+            Self::Unlock => "unlock",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::ListCustomers => "listing customers",
+            Self::Reveal => "recording the reveal",
+            Self::Unlock => "checking the password",
+        }
+    }
+}
+
+/// The app's runner as the desk starts its own workers.
+pub type DeskWorkers<'a> = Workers<'a, DeskJob, AgentOutput>;
+
 /// What the desk's workers hand back.
 #[derive(Debug)]
 pub enum AgentOutput {
+    /// A page of the customer list.
+    CustomersListed {
+        /// The search the list answers.
+        query: CustomerQuery,
+        /// The matching accounts, or why the search failed or was refused.
+        result: ServiceResult<CustomerPage>,
+    },
     /// A reveal was recorded (or refused).
     Revealed {
         /// The customer.
@@ -148,8 +184,18 @@ pub fn close_customer(agent: &mut AgentView) {
     agent.customers.first_field_focused = false;
 }
 
+/// Lists the first `query.limit` customers matching `query.search` (all customers when it is
+/// empty), if `principal` may search customers.
+pub fn list_customers(jobs: &mut DeskWorkers<'_>, query: CustomerQuery, principal: Principal) -> Result<(), JobError> {
+    let path = jobs.db_path().to_owned();
+    jobs.start(DeskJob::ListCustomers, move || {
+        let result = service::search::customers(&path, principal, &query.search, query.limit);
+        AgentOutput::CustomersListed { query, result }
+    })
+}
+
 /// Applies a command of the desk.
-pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut Jobs, now: Timestamp) {
+pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut DeskWorkers<'_>, now: Timestamp) {
     if agent.desk.lock.is_some() && !matches!(command, AgentCommand::Unlock(_)) {
         return;
     }
@@ -170,7 +216,7 @@ fn apply_to_customer(
     agent: &mut AgentView,
     account: AccountId,
     command: AgentCommand,
-    jobs: &mut Jobs,
+    jobs: &mut DeskWorkers<'_>,
     now: Timestamp,
 ) {
     let who = principal(agent);
@@ -233,7 +279,7 @@ fn apply_to_customer(
 pub fn apply_closure(
     agent: &mut AgentView,
     command: ClosureCommand,
-    jobs: &Jobs,
+    db_path: &std::path::Path,
     now: Timestamp,
 ) -> Option<ClosureCommand> {
     if agent.desk.lock.is_some() {
@@ -252,7 +298,7 @@ pub fn apply_closure(
         }
         ClosureCommand::StartClosing => {
             if desk.assist.as_ref().is_none_or(|wizard| wizard.flow.wizard.is_none() || wizard.is_done()) {
-                desk.assist = Some(WizardView::new(account, jobs.db_path(), now));
+                desk.assist = Some(WizardView::new(account, db_path, now));
             }
         }
         ClosureCommand::OpenCancel => {
@@ -273,7 +319,7 @@ pub fn apply_closure(
 
 /// Routes a backup-panel command to the assisted wizard's backup step, if the agent may
 /// export this customer's backup (at the customer's request).
-pub fn apply_export(agent: &mut AgentView, command: ExportCommand, jobs: &mut Jobs, now: Timestamp) {
+pub fn apply_export(agent: &mut AgentView, command: ExportCommand, jobs: &mut ExportWorkers<'_>, now: Timestamp) {
     let principal = principal(agent);
     if agent.desk.lock.is_some() {
         return;
@@ -290,7 +336,7 @@ pub fn apply_export(agent: &mut AgentView, command: ExportCommand, jobs: &mut Jo
 }
 
 /// Takes in a save dialog or export worker's result for the backup step.
-pub fn on_export_output(agent: &mut AgentView, output: ExportOutput, jobs: &mut Jobs, now: Timestamp) {
+pub fn on_export_output(agent: &mut AgentView, output: ExportOutput, jobs: &mut ExportWorkers<'_>, now: Timestamp) {
     if let Some(export) = agent.desk.export.as_mut() {
         export.on_output(output, jobs, now);
     }
@@ -301,16 +347,16 @@ fn start_reveal(
     principal: Principal,
     account: AccountId,
     reason: RevealReason,
-    jobs: &mut Jobs,
+    jobs: &mut DeskWorkers<'_>,
     now: Timestamp,
 ) {
     if form.busy || !form.is_complete() {
         return;
     }
     let db_path = jobs.db_path().to_owned();
-    let started = jobs.start(JobKind::Reveal, move || {
+    let started = jobs.start(DeskJob::Reveal, move || {
         let result = service::reveal::reveal(&db_path, principal, account, reason, now);
-        JobOutput::Agent(AgentOutput::Revealed { account, result })
+        AgentOutput::Revealed { account, result }
     });
     match started {
         Ok(()) => {
@@ -323,7 +369,7 @@ fn start_reveal(
     }
 }
 
-fn unlock(agent: &mut AgentView, password: Secret, jobs: &mut Jobs, now: Timestamp) {
+fn unlock(agent: &mut AgentView, password: Secret, jobs: &mut DeskWorkers<'_>, now: Timestamp) {
     let Some(lock) = agent.desk.lock.as_mut() else {
         return;
     };
@@ -332,9 +378,9 @@ fn unlock(agent: &mut AgentView, password: Secret, jobs: &mut Jobs, now: Timesta
     }
     let db_path = jobs.db_path().to_owned();
     let (name, id) = (agent.name.clone(), agent.id);
-    let started = jobs.start(JobKind::Unlock, move || {
+    let started = jobs.start(DeskJob::Unlock, move || {
         let result = service::session::unlock(&db_path, id, name, password, now);
-        JobOutput::Agent(AgentOutput::Unlocked(result))
+        AgentOutput::Unlocked(result)
     });
     match started {
         Ok(()) => {
@@ -361,6 +407,10 @@ pub fn lock(agent: &mut AgentView) {
 /// Takes in a desk worker's result.
 pub fn on_output(agent: &mut AgentView, output: AgentOutput) {
     match output {
+        AgentOutput::CustomersListed { query, result } => {
+            agent.customers.shown_for = Some(query);
+            agent.customers.rows = result.map_err(|err| err.to_string()).into();
+        }
         AgentOutput::Revealed { account, result } => {
             let Some(open) = agent.open.as_mut().filter(|open| open.account == account) else {
                 return;
@@ -420,24 +470,36 @@ fn assisted_cancel(account: AccountId) -> ClosureFlow {
     ClosureFlow::new(Some(ClosureRequest::BeginAssistedCancel { account }))
 }
 
-/// A desk worker died without a result: say so where it was awaited. Returns whether the job
-/// was the desk's.
-pub fn on_job_crashed(agent: &mut AgentView, kind: JobKind, message: String) -> bool {
+/// A desk worker died without a result: say so where it was awaited.
+pub fn on_job_crashed(agent: &mut AgentView, kind: DeskJob, message: String) {
     let desk = &mut agent.desk;
     match kind {
-        JobKind::Reveal => {
+        DeskJob::ListCustomers => {
+            // Marked as answered, so that a failing search is not retried in a loop.
+            agent.customers.shown_for = Some(agent.customers.query.clone());
+            agent.customers.rows = crate::ui::remote::Remote::Failed(message);
+        }
+        DeskJob::Reveal => {
             if let Some(form) = desk.reveal.as_mut() {
                 form.busy = false;
                 form.error = Some(message);
             }
         }
-        JobKind::Unlock => {
+        DeskJob::Unlock => {
             if let Some(lock) = desk.lock.as_mut() {
                 lock.busy = false;
                 lock.error = Some(message);
             }
         }
-        JobKind::Closure => {
+    }
+}
+
+/// A worker of the assisted closure or its backup step died without a result: say so where
+/// it was awaited.
+pub fn on_closing_crashed(agent: &mut AgentView, kind: ClosingJob, message: String) {
+    let desk = &mut agent.desk;
+    match kind {
+        ClosingJob::Closure => {
             if let Some(wizard) = desk.assist.as_mut() {
                 wizard.flow.busy = None;
                 wizard.flow.message = Some(message);
@@ -446,34 +508,33 @@ pub fn on_job_crashed(agent: &mut AgentView, kind: JobKind, message: String) -> 
                 cancel.message = Some(message);
             }
         }
-        JobKind::SaveDialog | JobKind::Export => {
+        ClosingJob::SaveDialog | ClosingJob::Export => {
             if let Some(export) = desk.export.as_mut() {
                 export.on_crashed(kind, message);
             }
         }
-        _ => return false,
+        ClosingJob::Mailbox => {}
     }
-    true
 }
 
-/// The desk's part of `App::logic`: the idle lock, the debounced search, the queued closure
-/// step, and the backup panel's progress.
-pub fn logic(agent: &mut AgentView, jobs: &mut Jobs, ctx: &egui::Context, now: Timestamp) {
+/// The desk's part of `App::logic`: the idle lock, the debounced search, and the backup
+/// panel's progress. Returns whether the desk is unlocked (the app then starts a queued
+/// closure step).
+pub fn logic(agent: &mut AgentView, jobs: &mut DeskWorkers<'_>, ctx: &egui::Context, now: Timestamp) -> bool {
     let instant = Instant::now();
     let input = ctx.input(had_input);
     agent.desk.idle.observe(ctx.cumulative_pass_nr(), input, instant);
     if agent.desk.lock.is_some() {
-        return;
+        return false;
     }
     if agent.desk.idle.is_due(instant) {
         lock(agent);
-        return;
+        return false;
     }
     // Without input nothing repaints: make sure a pass comes when the lock is due.
     ctx.request_repaint_after(agent.desk.idle.remaining(instant));
 
     start_search(agent, jobs, instant, ctx);
-    start_queued_step(agent, jobs, now);
     if let Some(export) = agent.desk.export.as_mut() {
         export.poll_progress();
     }
@@ -481,6 +542,7 @@ pub fn logic(agent: &mut AgentView, jobs: &mut Jobs, ctx: &egui::Context, now: T
     if let Some(wizard) = agent.desk.assist.as_mut() {
         wizard.now = now;
     }
+    true
 }
 
 /// A new search text starts again from one page of results, once typing pauses.
@@ -490,9 +552,9 @@ fn search_edited(list: &mut CustomerListView) {
 }
 
 /// Starts the customer search once typing has paused for [`SEARCH_DEBOUNCE`].
-fn start_search(agent: &mut AgentView, jobs: &mut Jobs, now: Instant, ctx: &egui::Context) {
+fn start_search(agent: &mut AgentView, jobs: &mut DeskWorkers<'_>, now: Instant, ctx: &egui::Context) {
     let list = &mut agent.customers;
-    if !list.is_stale() || jobs.is_running(JobKind::ListCustomers) {
+    if !list.is_stale() || jobs.is_running(DeskJob::ListCustomers) {
         return;
     }
     if let Some(edited_at) = list.edited_at {
@@ -503,14 +565,14 @@ fn start_search(agent: &mut AgentView, jobs: &mut Jobs, now: Instant, ctx: &egui
         }
     }
     let principal = Principal::Agent { id: agent.id, role: agent.role };
-    if let Err(err) = jobs.list_customers(list.query.clone(), principal) {
+    if let Err(err) = list_customers(jobs, list.query.clone(), principal) {
         list.shown_for = Some(list.query.clone());
         list.rows = crate::ui::remote::Remote::Failed(err.to_string());
     }
 }
 
 /// Starts the closure step the assisted wizard or cancellation has waiting.
-fn start_queued_step(agent: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
+pub fn start_queued_step(agent: &mut AgentView, jobs: &mut Workers<'_, ClosingJob, ClosureOutput>, now: Timestamp) {
     let principal = Principal::Agent { id: agent.id, role: agent.role };
     let desk = &mut agent.desk;
     // At most one closure step runs at a time: the customer page's flow goes first.
@@ -532,5 +594,34 @@ pub fn closure_actions(open: &OverviewView) -> (bool, bool) {
         Some(AccountStatus::Active) => (true, false),
         Some(AccountStatus::ClosurePending) => (false, true),
         _ => (false, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::ui::jobs::JobEvent;
+    use crate::ui::workers::Work;
+
+    #[test]
+    fn a_customer_may_not_search_customers_even_if_a_screen_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut work: Work<DeskJob, AgentOutput> = Work::new(egui::Context::default(), dir.path().join("none.db"));
+        let customer = Principal::Customer(AccountId(1));
+        list_customers(&mut work.workers(), CustomerQuery::default(), customer).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let events = loop {
+            let events = work.jobs.poll();
+            if !events.is_empty() || Instant::now() > deadline {
+                break events;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert!(
+            matches!(events.as_slice(), [JobEvent::Finished(AgentOutput::CustomersListed { result: Err(err), .. })] if err.to_string() == "You are not allowed to do this."),
+            "{events:?}"
+        );
     }
 }

@@ -23,7 +23,7 @@ use crate::service::staff::{self, AuditPage};
 use crate::service::staff::{PurgePreview, PurgeReceipt};
 
 use super::agent_backups_ops::{self, CopiesOutput};
-use super::jobs::{JobKind, JobOutput, Jobs};
+use super::jobs::JobKey;
 use super::remote::Remote;
 use super::save_file::{DialogAnswer, SaveAction, SaveDialog, create_missing_folder, resolve_typed_path};
 use super::screens::agent::{AgentPage, AgentView};
@@ -34,6 +34,7 @@ use super::screens::purge_confirm::PurgeConfirm;
 use super::theme;
 use super::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
 use super::widgets::{error_text_ui, progress_ui};
+use super::workers::Workers;
 
 /// Audit lines the viewer loads at first, and adds with each "Show more".
 pub const AUDIT_PAGE: usize = 500;
@@ -67,9 +68,8 @@ pub enum OpsJob {
     RestoreDialog,
 }
 
-impl OpsJob {
-    /// The worker thread's name.
-    pub fn thread_name(self) -> &'static str {
+impl JobKey for OpsJob {
+    fn thread_name(self) -> &'static str {
         match self {
             Self::LoadQueue => "load-queue",
             Self::PreviewPurge => "purge-preview",
@@ -85,8 +85,7 @@ impl OpsJob {
         }
     }
 
-    /// What the job does, for messages.
-    pub fn describe(self) -> &'static str {
+    fn describe(self) -> &'static str {
         match self {
             Self::LoadQueue => "loading the closure queue",
             Self::PreviewPurge => "counting what the purge would delete",
@@ -223,9 +222,12 @@ pub enum SaveStage {
     Failed(String),
 }
 
+/// The app's runner as the operations pages start their workers.
+pub type OpsWorkers<'a> = Workers<'a, OpsJob, OpsOutput>;
+
 /// What the operations workers hand back.
 #[derive(Debug)]
-#[expect(clippy::large_enum_variant, reason = "it always travels boxed, in `JobOutput::Ops`")]
+#[expect(clippy::large_enum_variant, reason = "it always travels boxed, in the app's results")]
 pub enum OpsOutput {
     /// The closure queue.
     Queue(Result<Vec<QueueRow>, String>),
@@ -263,24 +265,22 @@ pub enum OpsOutput {
     Copies(CopiesOutput),
 }
 
-impl From<OpsOutput> for JobOutput {
-    fn from(output: OpsOutput) -> Self {
-        JobOutput::Ops(Box::new(output))
-    }
-}
-
 /// The session as core sees it.
 fn principal(view: &AgentView) -> Principal {
     Principal::Agent { id: view.id, role: view.role }
 }
 
 /// Starts `work` as the `job` worker; a refusal to start is reported through `failed`.
-fn start(jobs: &mut Jobs, job: OpsJob, work: impl FnOnce() -> OpsOutput + Send + 'static) -> Result<(), String> {
-    jobs.start(JobKind::Ops(job), move || work().into()).map_err(|err| err.to_string())
+fn start(
+    jobs: &mut OpsWorkers<'_>,
+    job: OpsJob,
+    work: impl FnOnce() -> OpsOutput + Send + 'static,
+) -> Result<(), String> {
+    jobs.start(job, work).map_err(|err| err.to_string())
 }
 
 /// Applies a command of an operations page at `now`, starting workers through `jobs`.
-pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Timestamp) {
+pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
     let session = principal(view);
     let db = jobs.db_path().to_owned();
     match command {
@@ -405,7 +405,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut Jobs, now: Ti
 }
 
 /// Takes in an operations worker's result.
-pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut Jobs, now: Timestamp) {
+pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
     match output {
         OpsOutput::Queue(result) => view.queue.rows = result.into(),
         OpsOutput::PurgePreview(result) => {
@@ -521,7 +521,7 @@ pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
 }
 
 /// Starts the loads the page on show waits for and brings its clock up to date.
-pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
+pub fn logic(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
     let session = principal(view);
     let db = jobs.db_path().to_owned();
     view.queue.now = now;
@@ -533,7 +533,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
         agent_backups_ops::logic(&mut view.admin.copies, session, jobs, now);
     }
     match view.page {
-        AgentPage::ClosureQueue if view.queue.wanted && !jobs.is_running(JobKind::Ops(OpsJob::LoadQueue)) => {
+        AgentPage::ClosureQueue if view.queue.wanted && !jobs.is_running(OpsJob::LoadQueue) => {
             view.queue.wanted = false;
             if view.queue.rows.ready().is_none() {
                 view.queue.rows = Remote::Loading;
@@ -544,7 +544,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
                 view.queue.rows = Remote::Failed(message);
             }
         }
-        AgentPage::Audit if view.audit.is_stale() && !jobs.is_running(JobKind::Ops(OpsJob::LoadAudit)) => {
+        AgentPage::Audit if view.audit.is_stale() && !jobs.is_running(OpsJob::LoadAudit) => {
             let input = view.audit.input.clone();
             let limit = view.audit.limit;
             let query = match input.parse() {
@@ -565,7 +565,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
                 view.audit.rows = Remote::Failed(message);
             }
         }
-        AgentPage::Admin if view.admin.agents_wanted && !jobs.is_running(JobKind::Ops(OpsJob::LoadAgents)) => {
+        AgentPage::Admin if view.admin.agents_wanted && !jobs.is_running(OpsJob::LoadAgents) => {
             view.admin.agents_wanted = false;
             if let Err(message) = start(jobs, OpsJob::LoadAgents, move || {
                 OpsOutput::Agents(staff::load_agents(&db, session).map_err(|err| err.to_string()))
@@ -579,7 +579,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut Jobs, now: Timestamp) {
 
 fn start_agent_change(
     view: &mut AgentView,
-    jobs: &mut Jobs,
+    jobs: &mut OpsWorkers<'_>,
     busy: &'static str,
     work: impl FnOnce() -> Result<String, staff::StaffError> + Send + 'static,
 ) {
@@ -604,7 +604,7 @@ fn save_target(view: &mut AgentView, purpose: DialogPurpose) -> &mut SaveTarget 
 
 /// "Export CSV…", "Back up database…" and their typed paths: opens the save dialog, or
 /// writes to the typed path, unless the target is busy.
-fn save(view: &mut AgentView, jobs: &mut Jobs, purpose: DialogPurpose, action: SaveAction, now: Timestamp) {
+fn save(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, purpose: DialogPurpose, action: SaveAction, now: Timestamp) {
     // The CSV holds the lines on show: nothing to export before they are.
     if purpose == DialogPurpose::AuditCsv && view.audit.rows.ready().is_none() {
         return;
@@ -623,7 +623,7 @@ fn save(view: &mut AgentView, jobs: &mut Jobs, purpose: DialogPurpose, action: S
     }
 }
 
-fn open_dialog(target: &mut SaveTarget, jobs: &mut Jobs, purpose: DialogPurpose, now: Timestamp) {
+fn open_dialog(target: &mut SaveTarget, jobs: &mut OpsWorkers<'_>, purpose: DialogPurpose, now: Timestamp) {
     let dialog = jobs.file_dialog();
     let started = start(jobs, OpsJob::SaveDialog, move || OpsOutput::DialogClosed {
         purpose,
@@ -652,7 +652,7 @@ fn typed_target(target: &mut SaveTarget) -> Option<PathBuf> {
 /// the database copy.
 fn start_write(
     view: &mut AgentView,
-    jobs: &mut Jobs,
+    jobs: &mut OpsWorkers<'_>,
     purpose: DialogPurpose,
     path: PathBuf,
     overwrite: bool,

@@ -1,8 +1,9 @@
 //! The `eframe::App`: `logic` polls jobs and applies commands, `ui` draws the current screen.
 
-mod account;
+pub(super) mod account;
 mod dashboard;
 mod persist;
+mod work;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,7 +16,7 @@ use crate::ui::agent_desk::{self, CustomerDesk};
 use crate::ui::agent_ops;
 use crate::ui::command::Command;
 use crate::ui::idle;
-use crate::ui::jobs::{JobEvent, JobKind, JobOutput, Jobs, OpenedDatabase};
+use crate::ui::jobs::{JobEvent, JobKey};
 use crate::ui::remote::Remote;
 use crate::ui::screens::agent::{AgentPage, AgentView, CustomerListView, agent_ui};
 use crate::ui::screens::closure_pending::{ClosurePendingView, closure_pending_ui};
@@ -23,7 +24,10 @@ use crate::ui::screens::overview::{OverviewView, overview_ui};
 use crate::ui::screens::signin::{SignInView, signin_ui};
 use crate::ui::screens::startup::{StartupView, startup_ui};
 use crate::ui::screens::top_bar::top_bar_ui;
+use crate::ui::session::{self, OpenedDatabase, SessionJob, SessionOutput};
 use crate::ui::theme;
+use crate::ui::workers::Work;
+use work::{AppJob, AppOutput};
 
 /// What the sign-in screen says after a worker found the session over.
 const SESSION_ENDED: &str =
@@ -54,7 +58,8 @@ pub struct ClosedeskApp {
     /// The window's egui context, whose memory `save` writes without scroll positions.
     ctx: egui::Context,
     clock: Clock,
-    jobs: Jobs,
+    /// The one runner of background work, with the database it works on.
+    work: Work<AppJob, AppOutput>,
     screen: Screen,
     /// Commands the last `ui` pass produced, applied by the next `logic` pass.
     commands: Vec<Command>,
@@ -80,7 +85,7 @@ impl ClosedeskApp {
         let mut app = Self {
             ctx: cc.egui_ctx.clone(),
             clock,
-            jobs: Jobs::new(cc.egui_ctx.clone(), db_path.clone()),
+            work: Work::new(cc.egui_ctx.clone(), db_path.clone()),
             screen: Screen::Startup(StartupView::Opening { path: db_path }),
             commands: Vec::new(),
             area: None,
@@ -109,8 +114,8 @@ impl ClosedeskApp {
     }
 
     fn start_opening(&mut self) {
-        let path = self.jobs.db_path().to_owned();
-        self.screen = match self.jobs.open_database(self.clock.now()) {
+        let path = self.work.db_path().to_owned();
+        self.screen = match session::open_database(&mut self.work.workers(), self.clock.now()) {
             Ok(()) => Screen::Startup(StartupView::Opening { path }),
             Err(err) => Screen::Startup(StartupView::Failed { path, message: err.to_string() }),
         };
@@ -190,13 +195,13 @@ impl ClosedeskApp {
             Command::Agent(command) => {
                 let now = self.clock.now();
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::apply(agent, command, &mut self.jobs, now);
+                    agent_desk::apply(agent, command, &mut self.work.workers(), now);
                 }
             }
             Command::Ops(command) => {
                 let now = self.clock.now();
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_ops::apply(agent, command, &mut self.jobs, now);
+                    agent_ops::apply(agent, command, &mut self.work.workers(), now);
                 }
             }
         }
@@ -217,7 +222,7 @@ impl ClosedeskApp {
             view.error = Some(missing.to_owned());
             return;
         }
-        match self.jobs.sign_in(credentials, self.clock.now()) {
+        match session::sign_in(&mut self.work.workers(), credentials, self.clock.now()) {
             Ok(()) => {
                 view.busy = true;
                 view.error = None;
@@ -229,27 +234,48 @@ impl ClosedeskApp {
     /// Signs out, saying `why` on the sign-in screen (nothing when the person asked).
     fn end_session(&mut self, why: &str) {
         // Whatever is still loading belongs to the old session: drop it when it arrives.
-        self.jobs.discard_running();
+        self.work.jobs.discard_running();
         self.area = None;
         self.principal = None;
         let error = Some(why.to_owned()).filter(|why| !why.is_empty());
         self.screen = Screen::SignIn(SignInView { error, ..SignInView::default() });
     }
 
-    fn on_job_event(&mut self, event: JobEvent) {
+    fn on_job_event(&mut self, event: JobEvent<AppJob, AppOutput>) {
         match event {
             JobEvent::Finished(output) => self.on_job_output(output),
             JobEvent::Crashed(kind) => self.on_job_crashed(kind),
         }
     }
 
-    fn on_job_output(&mut self, output: JobOutput) {
+    fn on_job_output(&mut self, output: AppOutput) {
         if output.ends_session() && self.principal.is_some() {
             self.end_session(SESSION_ENDED);
             return;
         }
         match output {
-            JobOutput::DatabaseOpened(result) => {
+            AppOutput::Session(output) => self.on_session_output(output),
+            AppOutput::Agent(output) => {
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_desk::on_output(agent, output);
+                }
+            }
+            AppOutput::Ops(output) => {
+                let now = self.clock.now();
+                if let Screen::Agent(agent) = &mut self.screen {
+                    agent_ops::on_output(agent, *output, &mut self.work.workers(), now);
+                }
+            }
+            AppOutput::Closure(output) => self.on_closure_output(*output),
+            AppOutput::Customer(output) => self.on_customer_output(output),
+            AppOutput::Export(output) => self.on_export_output(output),
+            AppOutput::Dashboard(output) => self.on_dashboard_output(output),
+        }
+    }
+
+    fn on_session_output(&mut self, output: SessionOutput) {
+        match output {
+            SessionOutput::DatabaseOpened(result) => {
                 let Screen::Startup(StartupView::Opening { path }) = &self.screen else {
                     return;
                 };
@@ -262,7 +288,7 @@ impl ClosedeskApp {
                     Err(err) => Screen::Startup(StartupView::Failed { path: path.clone(), message: err }),
                 };
             }
-            JobOutput::SignedIn(result) => {
+            SessionOutput::SignedIn(result) => {
                 let Screen::SignIn(view) = &mut self.screen else {
                     return;
                 };
@@ -270,74 +296,36 @@ impl ClosedeskApp {
                 match result {
                     Ok(session) => {
                         self.principal = Some(session.principal());
-                        self.screen = screen_for(session, self.jobs.db_path(), self.agent_idle_lock());
+                        self.screen = screen_for(session, self.work.db_path(), self.agent_idle_lock());
                     }
                     Err(err) => view.error = Some(err.message(crate::ui::format::local_minute)),
                 }
             }
-            JobOutput::CustomersListed { query, result } => {
-                if let Screen::Agent(agent) = &mut self.screen {
-                    agent.customers.shown_for = Some(query);
-                    agent.customers.rows = result.map_err(|err| err.to_string()).into();
-                }
-            }
-            JobOutput::Agent(output) => {
-                if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::on_output(agent, output);
-                }
-            }
-            JobOutput::Ops(output) => {
-                let now = self.clock.now();
-                if let Screen::Agent(agent) = &mut self.screen {
-                    agent_ops::on_output(agent, *output, &mut self.jobs, now);
-                }
-            }
-            JobOutput::Closure(output) => self.on_closure_output(*output),
-            JobOutput::Export(output) => self.on_export_output(output),
-            output @ (JobOutput::AccountLoaded(_)
-            | JobOutput::RowsLoaded(_)
-            | JobOutput::ChildrenLoaded(_)
-            | JobOutput::BackupPicked(_)
-            | JobOutput::BackupOpened(_)) => self.on_dashboard_output(output),
         }
     }
 
-    fn on_job_crashed(&mut self, kind: JobKind) {
-        let message = format!("Something went wrong while {}. Please try again.", kind.describe());
-        match kind {
-            JobKind::OpenDatabase => {
-                let path = self.jobs.db_path().to_owned();
+    fn on_job_crashed(&mut self, job: AppJob) {
+        let message = format!("Something went wrong while {}. Please try again.", job.describe());
+        match job {
+            AppJob::Session(SessionJob::OpenDatabase) => {
+                let path = self.work.db_path().to_owned();
                 self.screen = Screen::Startup(StartupView::Failed { path, message });
             }
-            JobKind::SignIn => {
+            AppJob::Session(SessionJob::SignIn) => {
                 if let Screen::SignIn(view) = &mut self.screen {
                     view.busy = false;
                     view.error = Some(message);
                 }
             }
-            JobKind::LoadAccount
-            | JobKind::LoadRows
-            | JobKind::LoadChildren
-            | JobKind::PickBackup
-            | JobKind::OpenBackup => {
-                self.on_dashboard_job_crashed(kind, message);
-            }
-            JobKind::ListCustomers => {
+            AppJob::Dashboard(job) => self.on_dashboard_job_crashed(job, message),
+            AppJob::Closing(job) => self.on_closing_job_crashed(job, message),
+            AppJob::Customer(job) => self.on_customer_job_crashed(job, message),
+            AppJob::Desk(job) => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    // Marked as answered, so that a failing search is not retried in a loop.
-                    agent.customers.shown_for = Some(agent.customers.query.clone());
-                    agent.customers.rows = Remote::Failed(message);
+                    agent_desk::on_job_crashed(agent, job, message);
                 }
             }
-            JobKind::Closure | JobKind::Mailbox | JobKind::LoadSettings | JobKind::SaveDialog | JobKind::Export => {
-                self.on_area_job_crashed(kind, message);
-            }
-            JobKind::Reveal | JobKind::Unlock => {
-                if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::on_job_crashed(agent, kind, message);
-                }
-            }
-            JobKind::Ops(job) => {
+            AppJob::Ops(job) => {
                 if let Screen::Agent(agent) = &mut self.screen {
                     agent_ops::on_crashed(agent, job, message);
                 }
@@ -385,18 +373,21 @@ impl eframe::App for ClosedeskApp {
     }
 
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
-        self.jobs.parent_dialogs_to(frame);
-        for event in self.jobs.poll() {
+        self.work.parent_dialogs_to(frame);
+        for event in self.work.jobs.poll() {
             self.on_job_event(event);
         }
         for command in std::mem::take(&mut self.commands) {
             self.apply(ctx, command);
         }
         if let Screen::Agent(agent) = &mut self.screen {
+            let now = self.clock.now();
             // The idle lock, the debounced search and the assisted closure's queued step.
-            agent_desk::logic(agent, &mut self.jobs, ctx, self.clock.now());
+            if agent_desk::logic(agent, &mut self.work.workers(), ctx, now) {
+                agent_desk::start_queued_step(agent, &mut self.work.workers(), now);
+            }
             // The closure queue, audit and admin pages' loads and the queue's clock.
-            agent_ops::logic(agent, &mut self.jobs, self.clock.now());
+            agent_ops::logic(agent, &mut self.work.workers(), now);
         }
         self.start_wanted_jobs();
         self.area_logic();

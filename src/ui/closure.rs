@@ -18,11 +18,11 @@ use crate::core::permissions::Principal;
 use crate::core::readiness::Readiness;
 use crate::service;
 
-use super::jobs::{JobKind, JobOutput, Jobs};
+use super::jobs::JobKey;
 use super::mailbox::MailItem;
-use super::screens::settings::SettingsData;
 use super::screens::wizard::refusal_text;
 use super::widgets::secret_field::SecretField;
+use super::workers::Workers;
 
 pub use crate::service::closure::{ClosureReply, ClosureRequest, FlowInfo};
 
@@ -121,9 +121,42 @@ pub enum ClosureCommand {
     ReloadPending,
 }
 
-/// What the area's workers hand back.
+/// The workers of the closure flow; one of each may run at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClosingJob {
+    /// Run one step of the closure wizard or its cancellation (argon2, mail, commit).
+    Closure,
+    /// Read an account's newest mails from the outbox.
+    Mailbox,
+    /// Hold the native save dialog open (it blocks its thread).
+    SaveDialog,
+    /// Write an account backup.
+    Export,
+}
+
+impl JobKey for ClosingJob {
+    fn thread_name(self) -> &'static str {
+        match self {
+            Self::Closure => "closure",
+            Self::Mailbox => "mailbox",
+            Self::SaveDialog => "save-dialog",
+            Self::Export => "export",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Closure => "working on the closure",
+            Self::Mailbox => "reading the mailbox",
+            Self::SaveDialog => "waiting for the save dialog",
+            Self::Export => "writing the backup",
+        }
+    }
+}
+
+/// What the closure and mailbox workers hand back.
 #[derive(Debug)]
-#[expect(clippy::large_enum_variant, reason = "it always travels boxed, in `JobOutput::Closure`")]
+#[expect(clippy::large_enum_variant, reason = "it always travels boxed, in the app's results")]
 pub enum ClosureOutput {
     /// A closure step finished.
     Stepped {
@@ -138,20 +171,6 @@ pub enum ClosureOutput {
         account: AccountId,
         /// The newest mails, or why they cannot be read.
         result: Result<Vec<MailItem>, String>,
-    },
-    /// The settings page's data was read.
-    Settings {
-        /// Whose settings.
-        account: AccountId,
-        /// The data, or why it cannot be read.
-        result: Result<SettingsData, String>,
-    },
-    /// A subscription could not be changed; the page keeps what it shows.
-    SubscriptionRefused {
-        /// Whose subscription.
-        account: AccountId,
-        /// Why.
-        message: String,
     },
 }
 
@@ -260,16 +279,20 @@ impl ClosureFlow {
     }
 
     /// Starts the queued step as `session` on the closure worker, if the worker is free.
-    pub fn start_queued(&mut self, jobs: &mut Jobs, session: Principal, now: Timestamp) {
-        if jobs.is_running(JobKind::Closure) {
+    pub fn start_queued(
+        &mut self,
+        jobs: &mut Workers<'_, ClosingJob, ClosureOutput>,
+        session: Principal,
+        now: Timestamp,
+    ) {
+        if jobs.is_running(ClosingJob::Closure) {
             return;
         }
         let Some(request) = self.queued.take() else {
             return;
         };
         let (db_path, flow) = (jobs.db_path().to_owned(), self.flow);
-        let started = jobs
-            .start(JobKind::Closure, move || JobOutput::Closure(Box::new(run(&db_path, flow, session, request, now))));
+        let started = jobs.start(ClosingJob::Closure, move || run(&db_path, flow, session, request, now));
         if let Err(err) = started {
             self.busy = None;
             self.message = Some(err.to_string());

@@ -20,12 +20,16 @@ use crate::core::permissions::Principal;
 use crate::service;
 use crate::service::export::{Acting, ExportError};
 
-use super::jobs::{JobKind, JobOutput, Jobs};
+use super::closure::ClosingJob;
 use super::save_file::{DialogAnswer, SaveDialog, create_missing_folder, resolve_typed_path};
+use super::workers::Workers;
 
 /// Progress reports that may wait for the UI thread; later ones are dropped when it is full,
 /// and the next report (or the result) brings the bar up to date.
 const PROGRESS_CAPACITY: usize = 4;
+
+/// The closure flow's workers as the backup panel starts them.
+pub type ExportWorkers<'a> = Workers<'a, ClosingJob, ExportOutput>;
 
 /// What the backup panel asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,7 +180,7 @@ impl ExportState {
     }
 
     /// Applies a command from the panel at `now`, starting workers through `jobs`.
-    pub fn apply(&mut self, command: ExportCommand, jobs: &mut Jobs, now: Timestamp) {
+    pub fn apply(&mut self, command: ExportCommand, jobs: &mut ExportWorkers<'_>, now: Timestamp) {
         match command {
             ExportCommand::SetFormat(format) if !self.is_busy() => {
                 // Keep a typed file name's extension in step with the format.
@@ -218,7 +222,12 @@ impl ExportState {
     }
 
     /// Takes in a worker's result. Returns the backup when one was written.
-    pub fn on_output(&mut self, output: ExportOutput, jobs: &mut Jobs, now: Timestamp) -> Option<SavedBackup> {
+    pub fn on_output(
+        &mut self,
+        output: ExportOutput,
+        jobs: &mut ExportWorkers<'_>,
+        now: Timestamp,
+    ) -> Option<SavedBackup> {
         match output {
             ExportOutput::DialogClosed { account, answer } => {
                 if account != self.account || self.stage != ExportStage::ChoosingFile {
@@ -262,15 +271,15 @@ impl ExportState {
     }
 
     /// A worker of this panel died without a result.
-    pub fn on_crashed(&mut self, kind: JobKind, message: String) {
+    pub fn on_crashed(&mut self, kind: ClosingJob, message: String) {
         let ours = match kind {
-            JobKind::SaveDialog => self.stage == ExportStage::ChoosingFile,
-            JobKind::Export => matches!(self.stage, ExportStage::Writing { .. }),
+            ClosingJob::SaveDialog => self.stage == ExportStage::ChoosingFile,
+            ClosingJob::Export => matches!(self.stage, ExportStage::Writing { .. }),
             _ => false,
         };
         if ours {
             self.progress = None;
-            self.dialog_unavailable |= kind == JobKind::SaveDialog;
+            self.dialog_unavailable |= kind == ClosingJob::SaveDialog;
             self.stage = ExportStage::Failed(message);
         }
     }
@@ -286,10 +295,10 @@ impl ExportState {
         }
     }
 
-    fn open_dialog(&mut self, jobs: &mut Jobs, now: Timestamp) {
+    fn open_dialog(&mut self, jobs: &mut ExportWorkers<'_>, now: Timestamp) {
         let (account, format) = (self.account, self.format);
         let dialog = jobs.file_dialog();
-        match jobs.start(JobKind::SaveDialog, move || JobOutput::Export(choose_file(dialog, account, format, now))) {
+        match jobs.start(ClosingJob::SaveDialog, move || choose_file(dialog, account, format, now)) {
             Ok(()) => {
                 self.stage = ExportStage::ChoosingFile;
                 self.dialog_unavailable = false;
@@ -298,7 +307,7 @@ impl ExportState {
         }
     }
 
-    fn start_export(&mut self, jobs: &mut Jobs, target: PathBuf, overwrite: bool, now: Timestamp) {
+    fn start_export(&mut self, jobs: &mut ExportWorkers<'_>, target: PathBuf, overwrite: bool, now: Timestamp) {
         let cancel = Arc::new(AtomicBool::new(false));
         let (sender, receiver) = sync_channel(PROGRESS_CAPACITY);
         let job = ExportJob {
@@ -314,9 +323,7 @@ impl ExportState {
             ctx: jobs.ctx().clone(),
         };
         let account = self.account;
-        match jobs
-            .start(JobKind::Export, move || JobOutput::Export(ExportOutput::Finished { account, result: job.run() }))
-        {
+        match jobs.start(ClosingJob::Export, move || ExportOutput::Finished { account, result: job.run() }) {
             Ok(()) => {
                 self.cancel = cancel;
                 self.progress = Some(receiver);
@@ -405,6 +412,9 @@ mod tests {
     use crate::auth::{Credentials, Secret};
     use crate::service::staff::{AuditFilter, AuditQuery};
     use crate::ui::jobs::JobEvent;
+    use crate::ui::workers::Work;
+
+    type Jobs = Work<ClosingJob, ExportOutput>;
 
     fn now() -> Timestamp {
         "2026-11-29T10:00:00Z".parse().unwrap()
@@ -422,9 +432,9 @@ mod tests {
     fn finish(state: &mut ExportState, jobs: &mut Jobs) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            for event in jobs.poll() {
-                if let JobEvent::Finished(JobOutput::Export(output)) = event {
-                    state.on_output(output, jobs, now());
+            for event in jobs.jobs.poll() {
+                if let JobEvent::Finished(output) = event {
+                    state.on_output(output, &mut jobs.workers(), now());
                     return;
                 }
             }
@@ -442,7 +452,7 @@ mod tests {
         let target = dir.path().join("backup.json");
         state.typed_path = target.display().to_string();
 
-        state.apply(ExportCommand::SaveTyped, &mut jobs, now());
+        state.apply(ExportCommand::SaveTyped, &mut jobs.workers(), now());
         assert!(state.is_busy());
         finish(&mut state, &mut jobs);
         let ExportStage::Saved(saved) = &state.stage else { panic!("{:?}", state.stage) };
@@ -451,10 +461,10 @@ mod tests {
         assert_eq!(state.last_saved.as_ref(), Some(saved));
         crate::backup::verify(&target, None).unwrap();
 
-        state.apply(ExportCommand::SaveTyped, &mut jobs, now());
+        state.apply(ExportCommand::SaveTyped, &mut jobs.workers(), now());
         finish(&mut state, &mut jobs);
         assert_eq!(state.stage, ExportStage::Exists { target: target.clone() });
-        state.apply(ExportCommand::Replace, &mut jobs, now());
+        state.apply(ExportCommand::Replace, &mut jobs.workers(), now());
         finish(&mut state, &mut jobs);
         assert!(matches!(state.stage, ExportStage::Saved(_)), "{:?}", state.stage);
         let customer = ("customer".to_owned(), Some(account.0), "json".to_owned());
@@ -486,7 +496,7 @@ mod tests {
 
         let mut state = ExportState::new(other, Principal::Customer(account));
         state.typed_path = target.display().to_string();
-        state.apply(ExportCommand::SaveTyped, &mut jobs, now());
+        state.apply(ExportCommand::SaveTyped, &mut jobs.workers(), now());
         finish(&mut state, &mut jobs);
         assert_eq!(state.stage, ExportStage::Failed("You are not allowed to do this.".to_owned()));
         assert!(state.last_saved.is_none());
@@ -496,7 +506,7 @@ mod tests {
         let agent = Principal::Agent { id: crate::core::AgentId(1), role: crate::core::Role::Agent };
         let mut state = ExportState::new(other, agent);
         state.typed_path = target.display().to_string();
-        state.apply(ExportCommand::SaveTyped, &mut jobs, now());
+        state.apply(ExportCommand::SaveTyped, &mut jobs.workers(), now());
         finish(&mut state, &mut jobs);
         assert!(matches!(state.stage, ExportStage::Saved(_)), "{:?}", state.stage);
         crate::backup::verify(&target, None).unwrap();
@@ -540,12 +550,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut jobs = Jobs::new(egui::Context::default(), dir.path().join("none.db"));
         let mut state = ExportState::new(AccountId(1), Principal::Customer(AccountId(1)));
-        state.apply(ExportCommand::SaveTyped, &mut jobs, now());
+        state.apply(ExportCommand::SaveTyped, &mut jobs.workers(), now());
         assert_eq!(state.stage, ExportStage::Failed("Type the path of the backup file first.".to_owned()));
-        assert!(!jobs.is_running(JobKind::Export));
+        assert!(!jobs.jobs.is_running(ClosingJob::Export));
 
         state.typed_path = "~/mine.json".to_owned();
-        state.apply(ExportCommand::SetFormat(Format::Bundle), &mut jobs, now());
+        state.apply(ExportCommand::SetFormat(Format::Bundle), &mut jobs.workers(), now());
         assert_eq!((state.format, state.typed_path.as_str()), (Format::Bundle, "~/mine.zip"));
     }
 

@@ -10,9 +10,10 @@ use crate::{paths, service};
 
 pub use crate::service::account::MailItem;
 
-use super::closure::ClosureOutput;
-use super::jobs::{JobError, JobKind, JobOutput, Jobs};
+use super::closure::{ClosingJob, ClosureOutput};
+use super::jobs::JobError;
 use super::remote::Remote;
+use super::workers::Workers;
 
 /// How many of the newest mails the mailbox shows.
 pub const MAILBOX_SIZE: usize = 5;
@@ -44,14 +45,15 @@ impl MailboxView {
 
 /// Reads the newest mails of `account` on the mailbox worker, if `principal` (the session's)
 /// may view the account; the result arrives as [`ClosureOutput::Mailbox`].
-pub fn start_load(jobs: &mut Jobs, account: AccountId, principal: Option<Principal>) -> Result<(), JobError> {
+pub fn start_load(
+    jobs: &mut Workers<'_, ClosingJob, ClosureOutput>,
+    account: AccountId,
+    principal: Option<Principal>,
+) -> Result<(), JobError> {
     let db_path = jobs.db_path().to_owned();
-    jobs.start(JobKind::Mailbox, move || {
-        JobOutput::Closure(Box::new(ClosureOutput::Mailbox {
-            account,
-            result: service::account::mailbox(&db_path, principal, account, MAILBOX_SIZE)
-                .map_err(|err| err.to_string()),
-        }))
+    jobs.start(ClosingJob::Mailbox, move || ClosureOutput::Mailbox {
+        account,
+        result: service::account::mailbox(&db_path, principal, account, MAILBOX_SIZE).map_err(|err| err.to_string()),
     })
 }
 
@@ -63,15 +65,22 @@ mod tests {
     use crate::demo::{DEMO_ACCOUNTS, account_id};
     use crate::mail;
     use crate::ui::jobs::JobEvent;
+    use crate::ui::workers::Work;
+
+    type MailboxJobs = Work<ClosingJob, ClosureOutput>;
 
     /// Reads `account`'s mailbox as `principal` through the mailbox worker.
-    fn mailbox_of(jobs: &mut Jobs, account: AccountId, principal: Option<Principal>) -> Result<Vec<MailItem>, String> {
-        start_load(jobs, account, principal).unwrap();
+    fn mailbox_of(
+        jobs: &mut MailboxJobs,
+        account: AccountId,
+        principal: Option<Principal>,
+    ) -> Result<Vec<MailItem>, String> {
+        start_load(&mut jobs.workers(), account, principal).unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Some(event) = jobs.poll().pop() {
-                let JobEvent::Finished(JobOutput::Closure(output)) = event else { panic!("{event:?}") };
-                let ClosureOutput::Mailbox { account: answered, result } = *output else { panic!("{output:?}") };
+            if let Some(event) = jobs.jobs.poll().pop() {
+                let JobEvent::Finished(output) = event else { panic!("{event:?}") };
+                let ClosureOutput::Mailbox { account: answered, result } = output else { panic!("{output:?}") };
                 assert_eq!(answered, account);
                 return result;
             }
@@ -92,7 +101,7 @@ mod tests {
         let code = crate::core::closure::Code::from_number(42);
         let mail = mail::code_mail(crate::core::closure::Purpose::Close, &code, now);
         mail::send(&conn, &paths::outbox_dir(&db), other, DEMO_ACCOUNTS[1].email, &mail, now).unwrap();
-        let mut jobs = Jobs::new(egui::Context::default(), db);
+        let mut jobs = MailboxJobs::new(egui::Context::default(), db);
         let customer = Some(Principal::Customer(own));
 
         let refused = mailbox_of(&mut jobs, other, customer);

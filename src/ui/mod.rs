@@ -21,8 +21,10 @@ mod quantity;
 mod remote;
 mod save_file;
 mod screens;
+mod session;
 mod theme;
 mod widgets;
+mod workers;
 
 use std::path::PathBuf;
 

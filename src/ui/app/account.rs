@@ -11,10 +11,10 @@ use crate::core::closure::{Event, Purpose, Step};
 use crate::core::permissions::Principal;
 use crate::service;
 use crate::ui::agent_desk;
-use crate::ui::closure::{AreaPage, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
+use crate::ui::closure::{AreaPage, ClosingJob, ClosureCommand, ClosureOutput, ClosureReply, ClosureRequest};
 use crate::ui::command::Command;
 use crate::ui::export::{ExportCommand, ExportOutput, ExportState};
-use crate::ui::jobs::{JobKind, JobOutput, Jobs};
+use crate::ui::jobs::JobKey;
 use crate::ui::mailbox::{self, MailboxView};
 use crate::ui::remote::Remote;
 use crate::ui::screens::closure_pending::ClosurePendingView;
@@ -24,9 +24,46 @@ use crate::ui::screens::settings::{SettingsData, SettingsPage, settings_ui};
 use crate::ui::screens::wizard::{WizardView, back_to_closing_ui, wizard_ui};
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;
+use crate::ui::workers::Workers;
 
 /// What the overview says after a closure was cancelled.
 const CANCELLED_NOTICE: &str = "The closure was cancelled: your account is active again. Marketing mail stays off until you turn it on in Account settings.";
+
+/// The settings page's worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CustomerJob {
+    /// Read the account settings page's data (after a subscription change, if one was asked for).
+    LoadSettings,
+}
+
+impl JobKey for CustomerJob {
+    fn thread_name(self) -> &'static str {
+        "load-settings"
+    }
+
+    fn describe(self) -> &'static str {
+        "loading the settings"
+    }
+}
+
+/// What the settings page's worker hands back.
+#[derive(Debug)]
+pub enum CustomerOutput {
+    /// The settings page's data was read.
+    Settings {
+        /// Whose settings.
+        account: AccountId,
+        /// The data, or why it cannot be read.
+        result: Result<SettingsData, String>,
+    },
+    /// A subscription could not be changed; the page keeps what it shows.
+    SubscriptionRefused {
+        /// Whose subscription.
+        account: AccountId,
+        /// Why.
+        message: String,
+    },
+}
 
 /// A signed-in customer's pages beyond the overview, kept for the session: leaving the
 /// settings for the overview keeps a wizard or an export where it was.
@@ -153,14 +190,14 @@ impl ClosedeskApp {
         }
         if let Screen::Agent(agent) = &mut self.screen {
             // An assisted closure: the desk handles leaving and restarting; steps queue as here.
-            if let Some(step) = agent_desk::apply_closure(agent, command, &self.jobs, now)
+            if let Some(step) = agent_desk::apply_closure(agent, command, self.work.db_path(), now)
                 && let Some(view) = agent.desk.assist.as_mut()
             {
                 queue_wizard_step(view, step);
             }
             return;
         }
-        let db_path = self.jobs.db_path().to_owned();
+        let db_path = self.work.db_path().to_owned();
         let Some(area) = self.customer_area() else {
             return;
         };
@@ -225,7 +262,7 @@ impl ClosedeskApp {
         if reload_account {
             // Commands are being applied now: this one waits for the next pass, so ask for it.
             self.commands.push(Command::ReloadAccount);
-            self.jobs.ctx().request_repaint();
+            self.ctx.request_repaint();
         }
     }
 
@@ -281,11 +318,11 @@ impl ClosedeskApp {
     pub(super) fn apply_export(&mut self, command: ExportCommand) {
         let now = self.clock.now();
         if let Screen::Agent(agent) = &mut self.screen {
-            agent_desk::apply_export(agent, command, &mut self.jobs, now);
+            agent_desk::apply_export(agent, command, &mut self.work.workers(), now);
             return;
         }
         if let Some(area) = self.area.as_mut() {
-            area.export.apply(command, &mut self.jobs, now);
+            area.export.apply(command, &mut self.work.workers(), now);
         }
     }
 
@@ -300,7 +337,13 @@ impl ClosedeskApp {
                     mailbox.items = result.into();
                 }
             }
-            ClosureOutput::Settings { account, result } => {
+        }
+    }
+
+    /// Takes in the settings page's worker's result.
+    pub(super) fn on_customer_output(&mut self, output: CustomerOutput) {
+        match output {
+            CustomerOutput::Settings { account, result } => {
                 if let Some(area) = self.area.as_mut()
                     && area.account == account
                 {
@@ -308,7 +351,7 @@ impl ClosedeskApp {
                     area.subscription_changing = false;
                 }
             }
-            ClosureOutput::SubscriptionRefused { account, message } => {
+            CustomerOutput::SubscriptionRefused { account, message } => {
                 if let Some(area) = self.area.as_mut()
                     && area.account == account
                 {
@@ -363,22 +406,22 @@ impl ClosedeskApp {
     pub(super) fn on_export_output(&mut self, output: ExportOutput) {
         let now = self.clock.now();
         if let Screen::Agent(agent) = &mut self.screen {
-            agent_desk::on_export_output(agent, output, &mut self.jobs, now);
+            agent_desk::on_export_output(agent, output, &mut self.work.workers(), now);
             return;
         }
         if let Some(area) = self.area.as_mut() {
-            area.export.on_output(output, &mut self.jobs, now);
+            area.export.on_output(output, &mut self.work.workers(), now);
         }
     }
 
     /// A worker of the settings area died without a result: say so where it was awaited.
-    pub(super) fn on_area_job_crashed(&mut self, kind: JobKind, message: String) {
+    pub(super) fn on_closing_job_crashed(&mut self, kind: ClosingJob, message: String) {
         if let Screen::Agent(agent) = &mut self.screen {
-            agent_desk::on_job_crashed(agent, kind, message);
+            agent_desk::on_closing_crashed(agent, kind, message);
             return;
         }
         match kind {
-            JobKind::Closure => match &mut self.screen {
+            ClosingJob::Closure => match &mut self.screen {
                 Screen::ClosurePending(view) => {
                     view.flow.busy = None;
                     if view.info.is_loading() {
@@ -394,52 +437,56 @@ impl ClosedeskApp {
                     }
                 }
             },
-            JobKind::Mailbox => {
+            ClosingJob::Mailbox => {
                 if let Some(mailbox) = mailbox_mut(&mut self.screen, &mut self.area) {
                     mailbox.items = Remote::Failed(message);
                 }
             }
-            JobKind::LoadSettings => {
-                if let Some(area) = self.area.as_mut() {
-                    area.settings = Remote::Failed(message);
-                    area.subscription_changing = false;
-                }
-            }
-            JobKind::SaveDialog | JobKind::Export => {
+            ClosingJob::SaveDialog | ClosingJob::Export => {
                 if let Some(area) = self.area.as_mut() {
                     area.export.on_crashed(kind, message);
                 }
             }
-            _ => {}
+        }
+    }
+
+    /// The settings page's worker died without a result.
+    pub(super) fn on_customer_job_crashed(&mut self, _job: CustomerJob, message: String) {
+        if matches!(self.screen, Screen::Agent(_)) {
+            return;
+        }
+        if let Some(area) = self.area.as_mut() {
+            area.settings = Remote::Failed(message);
+            area.subscription_changing = false;
         }
     }
 
     /// Starts the work the area's screens wait for, and brings their progress and clock up to date.
     pub(super) fn area_logic(&mut self) {
         let now = self.clock.now();
-        let Self { screen, area, jobs, principal, .. } = self;
+        let Self { screen, area, work, principal, .. } = self;
         // Every load names the session's principal; the worker checks it before reading.
         let principal = *principal;
         if let Screen::ClosurePending(view) = screen {
             view.now = now;
         }
 
-        if !jobs.is_running(JobKind::Closure)
+        if !work.jobs.is_running(ClosingJob::Closure.into())
             && let Some(principal) = principal
         {
-            start_queued_step(screen, area, jobs, principal, now);
+            start_queued_step(screen, area, &mut work.workers(), principal, now);
         }
         if let Some(mailbox) = mailbox_mut(screen, area)
             && mailbox.wanted
-            && !jobs.is_running(JobKind::Mailbox)
+            && !work.jobs.is_running(ClosingJob::Mailbox.into())
         {
-            start_mailbox(mailbox, jobs, principal);
+            start_mailbox(mailbox, &mut work.workers(), principal);
         }
         let Some(area) = area.as_mut().filter(|_| matches!(screen, Screen::Customer(_))) else {
             return;
         };
-        if area.page == AreaPage::Settings && !jobs.is_running(JobKind::LoadSettings) {
-            start_settings_work(area, jobs, principal, now);
+        if area.page == AreaPage::Settings && !work.jobs.is_running(CustomerJob::LoadSettings.into()) {
+            start_settings_work(area, &mut work.workers(), principal, now);
         }
         area.export.poll_progress();
         if let Some(wizard) = area.wizard.as_mut() {
@@ -450,28 +497,30 @@ impl ClosedeskApp {
 
 /// Starts the settings worker: a subscription change the customer asked for (then the page's
 /// data again), or the page's data when it is wanted.
-fn start_settings_work(area: &mut AccountArea, jobs: &mut Jobs, principal: Option<Principal>, now: Timestamp) {
+fn start_settings_work(
+    area: &mut AccountArea,
+    jobs: &mut Workers<'_, CustomerJob, CustomerOutput>,
+    principal: Option<Principal>,
+    now: Timestamp,
+) {
     let (db_path, account) = (jobs.db_path().to_owned(), area.account);
     let started = if let Some((topic, enabled)) = area.subscription_change.take() {
         area.settings_wanted = false;
         area.subscription_changing = true;
-        jobs.start(JobKind::LoadSettings, move || {
-            let output = match service::account::set_subscription(&db_path, principal, account, &topic, enabled, now) {
-                Ok(()) => ClosureOutput::Settings {
+        jobs.start(CustomerJob::LoadSettings, move || {
+            match service::account::set_subscription(&db_path, principal, account, &topic, enabled, now) {
+                Ok(()) => CustomerOutput::Settings {
                     account,
                     result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
                 },
-                Err(err) => ClosureOutput::SubscriptionRefused { account, message: err.to_string() },
-            };
-            JobOutput::Closure(Box::new(output))
+                Err(err) => CustomerOutput::SubscriptionRefused { account, message: err.to_string() },
+            }
         })
     } else if area.settings_wanted {
         area.settings_wanted = false;
-        jobs.start(JobKind::LoadSettings, move || {
-            JobOutput::Closure(Box::new(ClosureOutput::Settings {
-                account,
-                result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
-            }))
+        jobs.start(CustomerJob::LoadSettings, move || CustomerOutput::Settings {
+            account,
+            result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
         })
     } else {
         return;
@@ -564,7 +613,7 @@ fn mailbox_mut<'a>(screen: &'a mut Screen, area: &'a mut Option<AccountArea>) ->
 fn start_queued_step(
     screen: &mut Screen,
     area: &mut Option<AccountArea>,
-    jobs: &mut Jobs,
+    jobs: &mut Workers<'_, ClosingJob, ClosureOutput>,
     session: Principal,
     now: Timestamp,
 ) {
@@ -582,7 +631,11 @@ fn start_queued_step(
 }
 
 /// Reads the mailbox on the mailbox worker, as `principal` (the session's).
-fn start_mailbox(mailbox: &mut MailboxView, jobs: &mut Jobs, principal: Option<Principal>) {
+fn start_mailbox(
+    mailbox: &mut MailboxView,
+    jobs: &mut Workers<'_, ClosingJob, ClosureOutput>,
+    principal: Option<Principal>,
+) {
     mailbox.wanted = false;
     mailbox.items = Remote::Loading;
     if let Err(err) = mailbox::start_load(jobs, mailbox.account, principal) {

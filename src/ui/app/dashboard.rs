@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::{ClosedeskApp, Screen};
-use crate::ui::jobs::{JobKind, JobOutput};
 use crate::ui::screens::dashboard::DashboardCommand;
+use crate::ui::screens::dashboard::loads::{self, DashboardJob, DashboardOutput};
 use crate::ui::screens::dashboard::open_backup::{BackupCommand, OpenedBackup};
 use crate::ui::screens::overview::OverviewView;
 use crate::ui::screens::signin::SignInView;
@@ -28,7 +28,7 @@ impl ClosedeskApp {
                 if view.backup.is_busy() {
                     return;
                 }
-                match self.jobs.pick_backup() {
+                match loads::pick_backup(&mut self.work.workers()) {
                     Ok(()) => {
                         view.backup.picking = true;
                         view.backup.notice = None;
@@ -41,7 +41,7 @@ impl ClosedeskApp {
             BackupCommand::Close => {
                 if matches!(self.screen, Screen::Backup(_)) {
                     // Loads still running read the backup being closed: drop what they bring.
-                    self.jobs.discard_running();
+                    self.work.jobs.discard_running();
                     self.screen = Screen::SignIn(SignInView::default());
                 }
             }
@@ -55,7 +55,7 @@ impl ClosedeskApp {
         if view.backup.opening {
             return;
         }
-        match self.jobs.open_backup(path) {
+        match loads::open_backup(&mut self.work.workers(), path) {
             Ok(()) => {
                 view.backup.opening = true;
                 view.backup.error = None;
@@ -65,24 +65,24 @@ impl ClosedeskApp {
     }
 
     /// Takes in a result of the dashboards' or the backup viewer's workers.
-    pub(super) fn on_dashboard_output(&mut self, output: JobOutput) {
+    pub(super) fn on_dashboard_output(&mut self, output: DashboardOutput) {
         match output {
-            JobOutput::AccountLoaded(loaded) => {
+            DashboardOutput::AccountLoaded(loaded) => {
                 if let Some(overview) = self.overview_mut() {
                     overview.on_overview(loaded);
                 }
             }
-            JobOutput::RowsLoaded(loaded) => {
+            DashboardOutput::RowsLoaded(loaded) => {
                 if let Some(overview) = self.overview_mut() {
                     overview.dashboard.on_rows(loaded);
                 }
             }
-            JobOutput::ChildrenLoaded(loaded) => {
+            DashboardOutput::ChildrenLoaded(loaded) => {
                 if let Some(overview) = self.overview_mut() {
                     overview.dashboard.on_children(loaded);
                 }
             }
-            JobOutput::BackupPicked(picked) => {
+            DashboardOutput::BackupPicked(picked) => {
                 let Screen::SignIn(view) = &mut self.screen else {
                     return;
                 };
@@ -90,8 +90,7 @@ impl ClosedeskApp {
                     self.open_backup(path);
                 }
             }
-            JobOutput::BackupOpened(result) => self.on_backup_opened(result),
-            _ => {}
+            DashboardOutput::BackupOpened(result) => self.on_backup_opened(result),
         }
     }
 
@@ -107,31 +106,30 @@ impl ClosedeskApp {
     }
 
     /// A worker of the dashboards or the backup viewer died without a result.
-    pub(super) fn on_dashboard_job_crashed(&mut self, kind: JobKind, message: String) {
+    pub(super) fn on_dashboard_job_crashed(&mut self, kind: DashboardJob, message: String) {
         match kind {
-            JobKind::LoadAccount => {
+            DashboardJob::LoadAccount => {
                 if let Some(overview) = self.overview_mut() {
                     overview.on_overview_failed(message);
                 }
             }
-            JobKind::LoadRows => {
+            DashboardJob::LoadRows => {
                 if let Some(overview) = self.overview_mut() {
                     overview.dashboard.on_rows_crashed(&message);
                 }
             }
-            JobKind::LoadChildren => {
+            DashboardJob::LoadChildren => {
                 if let Some(overview) = self.overview_mut() {
                     overview.dashboard.on_children_crashed(&message);
                 }
             }
-            JobKind::PickBackup | JobKind::OpenBackup => {
+            DashboardJob::PickBackup | DashboardJob::OpenBackup => {
                 if let Screen::SignIn(view) = &mut self.screen {
                     view.backup.picking = false;
                     view.backup.opening = false;
                     view.backup.error = Some(message);
                 }
             }
-            _ => {}
         }
     }
 
@@ -141,23 +139,23 @@ impl ClosedeskApp {
         let now = self.clock.now();
         // Every load names the session's principal; the worker checks it before reading.
         let principal = self.principal;
-        if !self.jobs.is_running(JobKind::LoadAccount)
+        if !self.work.jobs.is_running(DashboardJob::LoadAccount.into())
             && let Some(request) = self.overview_mut().and_then(|overview| overview.overview_request(now, principal))
-            && let Err(err) = self.jobs.load_account(request)
+            && let Err(err) = loads::load_account(&mut self.work.workers(), request)
             && let Some(overview) = self.overview_mut()
         {
             overview.on_overview_failed(err.to_string());
         }
-        if !self.jobs.is_running(JobKind::LoadRows)
+        if !self.work.jobs.is_running(DashboardJob::LoadRows.into())
             && let Some(request) = self.overview_mut().and_then(|overview| overview.rows_request(now, principal))
-            && let Err(err) = self.jobs.load_rows(request)
+            && let Err(err) = loads::load_rows(&mut self.work.workers(), request)
             && let Some(overview) = self.overview_mut()
         {
             overview.dashboard.on_rows_crashed(&err.to_string());
         }
-        if !self.jobs.is_running(JobKind::LoadChildren)
+        if !self.work.jobs.is_running(DashboardJob::LoadChildren.into())
             && let Some(request) = self.overview_mut().and_then(|overview| overview.children_request(principal))
-            && let Err(err) = self.jobs.load_children(request)
+            && let Err(err) = loads::load_children(&mut self.work.workers(), request)
             && let Some(overview) = self.overview_mut()
         {
             overview.dashboard.on_children_crashed(&err.to_string());

@@ -5,6 +5,8 @@
 //! the app applies it with [`Dashboard::apply`] and asks [`Dashboard::rows_request`] and
 //! [`Dashboard::children_request`] what to load next, which `jobs.rs` runs on workers.
 
+pub mod loads;
+mod masking;
 pub mod open_backup;
 pub mod readiness;
 mod rows;

@@ -10,7 +10,7 @@
 
 use crate::core::personal;
 use crate::service::dashboard::{Listing, Row, Summary, Value};
-use crate::ui::screens::dashboard::{OverviewLoaded, RowsLoaded};
+use crate::service::dashboard::{OverviewLoaded, RowsLoaded};
 
 /// What a mail's body shows an agent (the list's [`personal::HIDDEN`]), as the tests read it.
 #[cfg(test)]
