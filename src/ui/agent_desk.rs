@@ -15,15 +15,16 @@ use crate::service;
 use crate::service::ServiceResult;
 use crate::service::reveal::RevealReason;
 use crate::service::search;
-use crate::ui::closure::{ClosingJob, ClosureCommand, ClosureFlow, ClosureOutput, ClosureReply, ClosureRequest};
-use crate::ui::export::{ExportCommand, ExportOutput, ExportState, ExportWorkers};
+use crate::ui::closing::command::ClosureCommand;
+use crate::ui::closing::export::{ExportCommand, ExportOutput, ExportState, ExportWorkers};
+use crate::ui::closing::flow::{ClosingJob, ClosureFlow, ClosureOutput, ClosureReply, ClosureRequest};
+use crate::ui::closing::wizard::WizardView;
+use crate::ui::dashboards::overview::OverviewView;
 use crate::ui::idle::{IdleTimer, had_input};
 use crate::ui::jobs::{JobError, JobKey};
 use crate::ui::screens::agent::{AgentView, CustomerListView, CustomerPage, CustomerQuery};
 use crate::ui::screens::lock::LockView;
-use crate::ui::screens::overview::OverviewView;
 use crate::ui::screens::reveal::RevealForm;
-use crate::ui::screens::wizard::WizardView;
 use crate::ui::workers::Workers;
 
 /// How long after the last keystroke the customer search runs.

@@ -5,7 +5,7 @@ use egui::Ui;
 
 use crate::service::dashboard::{Listing, Row};
 
-use super::screens::dashboard::{DashboardCommand, TableState, table_ui};
+use super::dashboards::{DashboardCommand, TableState, table_ui};
 
 /// The orders tab of an account holding `total` orders, its first windows loaded.
 pub struct OrdersTab {

@@ -10,13 +10,12 @@ mod agent_ops;
 mod app;
 #[doc(hidden)]
 pub mod bench;
-mod closure;
-mod command;
-mod export;
+mod closing;
+mod customer;
+mod dashboards;
 mod format;
 mod idle;
 mod jobs;
-mod mailbox;
 mod quantity;
 mod remote;
 mod save_file;

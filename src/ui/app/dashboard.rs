@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 
 use super::{ClosedeskApp, Screen};
-use crate::ui::screens::dashboard::DashboardCommand;
-use crate::ui::screens::dashboard::loads::{self, DashboardJob, DashboardOutput};
-use crate::ui::screens::dashboard::open_backup::{BackupCommand, OpenedBackup};
-use crate::ui::screens::overview::OverviewView;
-use crate::ui::screens::signin::SignInView;
+use crate::ui::dashboards::DashboardCommand;
+use crate::ui::dashboards::loads::{self, DashboardJob, DashboardOutput};
+use crate::ui::dashboards::open_backup::{BackupCommand, OpenedBackup};
+use crate::ui::dashboards::overview::OverviewView;
+use crate::ui::session::signin::SignInView;
 
 impl ClosedeskApp {
     /// Applies a command of the dashboards to the overview on screen.

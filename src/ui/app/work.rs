@@ -4,11 +4,11 @@
 
 use crate::ui::agent_desk::{AgentOutput, DeskJob};
 use crate::ui::agent_ops::{OpsJob, OpsOutput};
-use crate::ui::app::account::{CustomerJob, CustomerOutput};
-use crate::ui::closure::{ClosingJob, ClosureOutput};
-use crate::ui::export::ExportOutput;
+use crate::ui::closing::export::ExportOutput;
+use crate::ui::closing::flow::{ClosingJob, ClosureOutput};
+use crate::ui::customer::area::{CustomerJob, CustomerOutput};
+use crate::ui::dashboards::loads::{DashboardJob, DashboardOutput};
 use crate::ui::jobs::JobKey;
-use crate::ui::screens::dashboard::loads::{DashboardJob, DashboardOutput};
 use crate::ui::session::{SessionJob, SessionOutput};
 
 /// Every kind of background work, by the feature it belongs to; one of each may run at a time.

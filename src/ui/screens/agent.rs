@@ -14,8 +14,8 @@ use crate::core::{AgentId, Role};
 use crate::service::search;
 use crate::service::search::AccountRow;
 use crate::ui::agent_desk::{AgentCommand, CustomerDesk, closure_actions};
-use crate::ui::closure::ClosureFlow;
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
+use crate::ui::closing::flow::ClosureFlow;
 use crate::ui::format::local_date;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
@@ -26,9 +26,9 @@ use super::agent_admin::{AdminView, agent_admin_ui};
 use super::agent_audit::{AuditView, agent_audit_ui};
 use super::agent_queue::{QueueView, agent_queue_ui};
 use super::lock::lock_ui;
-use super::overview::{OverviewView, overview_ui};
 use super::reveal::reveal_form_ui;
-use super::wizard::{back_to_closing_ui, wizard_ui};
+use crate::ui::closing::wizard::{back_to_closing_ui, wizard_ui};
+use crate::ui::dashboards::overview::{OverviewView, overview_ui};
 
 /// The customer list as an agent searches it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -192,8 +192,9 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         }
         ui.add_space(theme::SPACE_S);
         // The agent exports as themselves; the export worker checks that they may.
-        let export = desk.export.get_or_insert_with(|| crate::ui::export::ExportState::new(open.account, principal));
-        return wizard_ui(ui, wizard, export);
+        let export =
+            desk.export.get_or_insert_with(|| crate::ui::closing::export::ExportState::new(open.account, principal));
+        return wizard_ui(ui, wizard, export).map(Command::from);
     }
     if let Some(cancel) = desk.cancel.as_mut() {
         return assisted_cancel_ui(ui, cancel, &name, desk.now);
@@ -250,12 +251,8 @@ fn customer_ui(ui: &mut Ui, open: &mut OverviewView, desk: &mut CustomerDesk, pr
         ui.label(RichText::new("Personal data is masked. \"Reveal\" shows it and records why.").weak());
     }
     ui.add_space(theme::SPACE_S);
-    overview_ui(ui, open).or(command).or(back)
+    overview_ui(ui, open).map(Command::from).or(command).or(back.map(Command::from))
 }
-
-/// What cancelling someone's closure does, said before the agent confirms it.
-pub const CANCEL_KEEPS: &str = "Cancelling keeps the customer's account and everything it holds: the account is active \
-     again and its scheduled deletion is dropped. Marketing mail stays off until the customer turns it on.";
 
 /// The assisted cancellation: a code goes to the customer, who reads it out.
 fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Timestamp) -> Option<Command> {
@@ -265,7 +262,7 @@ fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Ti
     }
     ui.add_space(theme::SPACE_S);
     ui.label(RichText::new(format!("Cancel the closure of {name}")).size(theme::TITLE_SIZE).strong());
-    ui.label(CANCEL_KEEPS);
+    ui.label(crate::ui::closing::flow::CANCEL_KEEPS);
     ui.add_space(theme::SPACE_S);
     if cancel.is_done() {
         notice_ui(ui, "The closure is cancelled: the account is active again.");
@@ -277,7 +274,7 @@ fn assisted_cancel_ui(ui: &mut Ui, cancel: &mut ClosureFlow, name: &str, now: Ti
             confirm: "Cancel closure",
             other: None,
         };
-        match code_entry_ui(ui, cancel, words, now, |_, _| false) {
+        match code_entry_ui(ui, cancel.code_entry(), words, now, |_, _| false) {
             Some(CodeAction::Confirm(code)) => command = Some(AgentCommand::ConfirmAssistedCancel { code }),
             Some(CodeAction::Resend) => command = Some(AgentCommand::ResendAssistedCancel),
             Some(CodeAction::Other) | None => {}

@@ -7,7 +7,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::core::{AgentId, Role};
 use crate::service::staff::AgentRow;
 use crate::ui::agent_ops::{OpsCommand, SaveTarget, save_target_ui};
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui};

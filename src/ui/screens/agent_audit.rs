@@ -11,7 +11,7 @@ use crate::core::{AccountId, AgentId};
 use crate::service::staff::{AuditFilter, AuditRow};
 use crate::service::staff::{AuditPage, AuditQuery};
 use crate::ui::agent_ops::{AUDIT_PAGE, OpsCommand, SaveTarget, save_target_ui};
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;
 use crate::ui::theme;

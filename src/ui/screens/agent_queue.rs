@@ -14,8 +14,8 @@ use crate::core::{AccountId, Role};
 use crate::service::staff::QueueRow;
 use crate::service::staff::{PurgePreview, PurgeReceipt};
 use crate::ui::agent_ops::OpsCommand;
-use crate::ui::closure::{ClosureFlow, ClosureRequest};
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
+use crate::ui::closing::flow::{ClosureFlow, ClosureRequest};
 use crate::ui::format::local_minute;
 use crate::ui::quantity::{counted, grouped};
 use crate::ui::remote::Remote;
@@ -322,7 +322,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.set_width(ui.available_width().min(560.0));
         ui.label(RichText::new(format!("Cancel the closure of account {}", cancel.account)).strong());
-        ui.label(crate::ui::screens::agent::CANCEL_KEEPS);
+        ui.label(crate::ui::closing::flow::CANCEL_KEEPS);
         if cancel.flow.is_done() {
             notice_ui(ui, &format!("The closure was cancelled: account {} is active again.", cancel.account));
             if ui.button("Close").clicked() || escape_pressed(ui) {
@@ -338,7 +338,7 @@ fn cancel_ui(ui: &mut Ui, cancel: &mut CancelView, now: Timestamp) -> Option<Ops
                 confirm: "Cancel closure",
                 other: None,
             };
-            command = match code_entry_ui(ui, &mut cancel.flow, words, now, |_, _| false) {
+            command = match code_entry_ui(ui, cancel.flow.code_entry(), words, now, |_, _| false) {
                 Some(CodeAction::Confirm(code)) => Some(OpsCommand::ConfirmCancel(code)),
                 Some(CodeAction::Resend) => Some(OpsCommand::ResendCancelCode),
                 Some(CodeAction::Other) | None => None,

@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use crate::ui::agent_desk::AgentCommand;
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{
     SecretField, focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter,

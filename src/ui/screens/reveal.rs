@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 
 use crate::service::reveal::RevealReason;
 use crate::ui::agent_desk::AgentCommand;
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
 use crate::ui::theme;
 use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, labelled_input_ui, progress_ui};
 

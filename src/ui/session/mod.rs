@@ -1,5 +1,9 @@
 //! Before anyone works: opening the database (and on first launch creating it) and signing in,
-//! each on a worker of its own.
+//! each on a worker of its own, and the start-up and sign-in screens.
+
+pub mod command;
+pub mod signin;
+pub mod startup;
 
 use jiff::Timestamp;
 

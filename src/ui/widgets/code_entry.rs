@@ -5,13 +5,25 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::auth::Secret;
-use crate::core::closure::Refusal;
-use crate::ui::closure::ClosureFlow;
+use crate::core::closure::{IssuedCode, Refusal};
 use crate::ui::format::local_minute;
-use crate::ui::screens::wizard::refusal_text;
 use crate::ui::theme;
-use crate::ui::widgets::countdown::countdown_ui;
-use crate::ui::widgets::secret_field::{focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter};
+
+use super::countdown::countdown_ui;
+use super::secret_field::{SecretField, focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter};
+
+/// What the code entry shows and edits: the code field, and where the flow it belongs to stands.
+#[derive(Debug)]
+pub struct CodeEntry<'a> {
+    /// The mailed code as it is typed.
+    pub code: &'a mut SecretField,
+    /// The code last mailed, while the flow waits for it.
+    pub out: Option<IssuedCode>,
+    /// A resend was refused until then: the entry counts down to it.
+    pub cooldown_until: Option<Timestamp>,
+    /// A step of the flow is queued or running.
+    pub busy: bool,
+}
 
 /// The words of one screen's code entry.
 #[derive(Clone, Copy, Debug)]
@@ -39,17 +51,17 @@ pub enum CodeAction {
     Other,
 }
 
-/// Draws the code entry of `flow` as of `now`; `extra` draws more fields under the code (the
+/// Draws the code entry of a flow as of `now`; `extra` draws more fields under the code (the
 /// wizard's email and phrase) and says whether they were submitted with Enter.
 pub fn code_entry_ui(
     ui: &mut Ui,
-    flow: &mut ClosureFlow,
+    entry: CodeEntry<'_>,
     words: CodeWords<'_>,
     now: Timestamp,
     extra: impl FnOnce(&mut Ui, bool) -> bool,
 ) -> Option<CodeAction> {
-    let busy = flow.is_busy();
-    match flow.code_out() {
+    let CodeEntry { code: field_text, out, cooldown_until, busy } = entry;
+    match out {
         Some(code) if !code.spent => ui.label(format!(
             "We sent a 6-digit code to {}. It expires at {} and works once.",
             words.sent_to,
@@ -59,14 +71,13 @@ pub fn code_entry_ui(
     };
     ui.label(RichText::new(words.hint).weak());
     ui.add_space(theme::SPACE_S);
-    let field = secret_input_ui(ui, words.field, &mut flow.code, false, !busy);
+    let field = secret_input_ui(ui, words.field, field_text, false, !busy);
     focus_when_idle(ui, &field);
     let entered = extra(ui, busy) | submitted_with_enter(ui, &field);
     ui.add_space(theme::SPACE_S);
-    let waiting = flow
-        .cooldown_until
-        .and_then(|until| countdown_ui(ui, &refusal_text(Refusal::ResendTooSoon { until }), until, now));
-    let ready = !busy && !flow.code.is_empty();
+    let waiting = cooldown_until
+        .and_then(|until| countdown_ui(ui, &Refusal::ResendTooSoon { until }.message(local_minute), until, now));
+    let ready = !busy && !field_text.is_empty();
     let (confirm, resend, other) = ui
         .horizontal(|ui| {
             let confirm = ui.add_enabled(ready, egui::Button::new(words.confirm)).clicked();
@@ -77,7 +88,7 @@ pub fn code_entry_ui(
         .inner;
     if (confirm || entered) && ready {
         forget_undo_history(ui, &field);
-        return Some(CodeAction::Confirm(flow.code.take()));
+        return Some(CodeAction::Confirm(field_text.take()));
     }
     if resend {
         return Some(CodeAction::Resend);

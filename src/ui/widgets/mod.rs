@@ -6,9 +6,7 @@ use super::theme;
 
 pub mod code_entry;
 pub mod countdown;
-pub mod export_panel;
 pub mod figures;
-pub mod mailbox_panel;
 pub mod save_file;
 pub mod secret_field;
 pub mod table_keys;

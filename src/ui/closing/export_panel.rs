@@ -5,15 +5,14 @@ use egui::{RichText, Ui};
 
 use crate::backup::Format;
 use crate::core::money::group_thousands;
-use crate::ui::command::Command;
-use crate::ui::export::{ExportCommand, ExportStage, ExportState};
+use crate::ui::closing::export::{ExportCommand, ExportStage, ExportState};
 use crate::ui::format::local_minute;
 use crate::ui::quantity::byte_size;
 use crate::ui::save_file::SaveAction;
 use crate::ui::theme;
 
-use super::save_file::{SaveProgress, SavePrompt, save_file_ui};
-use super::{error_text_ui, progress_ui};
+use crate::ui::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
+use crate::ui::widgets::{error_text_ui, progress_ui};
 
 /// The formats offered, with their words.
 const FORMATS: [(Format, &str); 2] = [
@@ -33,7 +32,7 @@ const PROMPT: SavePrompt<'static> = SavePrompt {
 };
 
 /// Draws the backup panel of `export`; returns a command when a button is pressed.
-pub fn export_panel_ui(ui: &mut Ui, export: &mut ExportState) -> Option<Command> {
+pub fn export_panel_ui(ui: &mut Ui, export: &mut ExportState) -> Option<ExportCommand> {
     let mut command = None;
     let busy = export.is_busy();
 
@@ -63,7 +62,7 @@ pub fn export_panel_ui(ui: &mut Ui, export: &mut ExportState) -> Option<Command>
     if let Some(stage_command) = stage_ui(ui, &export.stage) {
         command = Some(stage_command);
     }
-    command.map(Command::Export)
+    command
 }
 
 /// The running export, or the outcome of the last one.

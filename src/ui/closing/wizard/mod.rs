@@ -16,15 +16,15 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::core::AccountId;
-use crate::core::closure::{Reason, Refusal, Step};
+use crate::core::closure::{Reason, Step};
 use crate::core::readiness::Readiness;
-use crate::ui::closure::{ClosureCommand, ClosureFlow, ClosureRequest, FlowInfo};
-use crate::ui::command::Command;
-use crate::ui::export::ExportState;
-use crate::ui::format::local_minute;
-use crate::ui::mailbox::MailboxView;
+use crate::ui::closing::command::ClosingCommand;
+use crate::ui::closing::command::ClosureCommand;
+use crate::ui::closing::export::ExportState;
+use crate::ui::closing::flow::{ClosureFlow, ClosureRequest, FlowInfo};
+use crate::ui::closing::mailbox::MailboxView;
+use crate::ui::closing::mailbox_panel::mailbox_panel_ui;
 use crate::ui::theme;
-use crate::ui::widgets::mailbox_panel::mailbox_panel_ui;
 use crate::ui::widgets::secret_field::SecretField;
 use crate::ui::widgets::{error_text_ui, progress_ui};
 
@@ -97,13 +97,8 @@ impl WizardView {
     }
 }
 
-/// A refusal in words, with its instant in local time.
-pub fn refusal_text(refusal: Refusal) -> String {
-    refusal.message(local_minute)
-}
-
 /// Draws the wizard; returns the command of the step on screen.
-pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -> Option<Command> {
+pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -> Option<ClosingCommand> {
     let mut command = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let assisted = view.flow.wizard.as_ref().is_some_and(|wizard| wizard.assisted);
@@ -125,22 +120,21 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
         command = match wizard.step {
             Step::Readiness => {
                 readiness::readiness_step_ui(ui, view.readiness.as_ref(), &mut view.acknowledged, busy, assisted)
-                    .map(Command::Closure)
+                    .map(ClosingCommand::Closure)
             }
             Step::Identity => {
                 // The refusal already says until when; the notice is for a lock carried over.
                 let locked_until = wizard.locked_at(view.now).filter(|_| view.flow.message.is_none());
-                identity::identity_step_ui(ui, &mut view.password, locked_until, busy).map(Command::Closure)
+                identity::identity_step_ui(ui, &mut view.password, locked_until, busy).map(ClosingCommand::Closure)
             }
-            Step::Reason => {
-                reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy, assisted).map(Command::Closure)
-            }
+            Step::Reason => reason::reason_step_ui(ui, &mut view.reason, &mut view.note, busy, assisted)
+                .map(ClosingCommand::Closure),
             Step::Backup => backup::backup_step_ui(ui, export, busy),
             Step::Summary => {
-                summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy, assisted).map(Command::Closure)
+                summary::summary_step_ui(ui, view.info.as_ref(), view.now, busy, assisted).map(ClosingCommand::Closure)
             }
-            Step::Confirm => confirm::confirm_step_ui(ui, view, assisted).map(Command::Closure),
-            Step::Done => done::done_step_ui(ui, wizard.purge_after, assisted).map(Command::Closure),
+            Step::Confirm => confirm::confirm_step_ui(ui, view, assisted).map(ClosingCommand::Closure),
+            Step::Done => done::done_step_ui(ui, wizard.purge_after, assisted).map(ClosingCommand::Closure),
         };
 
         ui.add_space(theme::SPACE_S);
@@ -155,7 +149,7 @@ pub fn wizard_ui(ui: &mut Ui, view: &mut WizardView, export: &mut ExportState) -
         if matches!(wizard.step, Step::Confirm | Step::Done) && !assisted {
             ui.add_space(theme::SPACE_L);
             if let Some(mailbox) = mailbox_panel_ui(ui, &view.mailbox) {
-                command = Some(mailbox);
+                command = Some(ClosingCommand::Closure(mailbox));
             }
         }
     });
@@ -175,7 +169,7 @@ fn focus_on_arrival(ui: &Ui, first: &egui::Response) {
 }
 
 /// "Back to closing" above the rows a wizard's blocker linked to.
-pub fn back_to_closing_ui(ui: &mut Ui) -> Option<Command> {
+pub fn back_to_closing_ui(ui: &mut Ui) -> Option<ClosureCommand> {
     let pressed = ui
         .horizontal(|ui| {
             let back = ui.button("Back to closing").on_hover_text("Return to the closure wizard, at the same step");
@@ -184,11 +178,11 @@ pub fn back_to_closing_ui(ui: &mut Ui) -> Option<Command> {
         })
         .inner;
     ui.add_space(theme::SPACE_S);
-    pressed.then_some(Command::Closure(ClosureCommand::BackToClosing))
+    pressed.then_some(ClosureCommand::BackToClosing)
 }
 
 /// Before the worker has started the request: progress, or why it could not start.
-fn starting_ui(ui: &mut Ui, view: &WizardView) -> Option<Command> {
+fn starting_ui(ui: &mut Ui, view: &WizardView) -> Option<ClosingCommand> {
     if let Some(doing) = view.flow.busy {
         progress_ui(ui, doing);
         return None;
@@ -198,9 +192,9 @@ fn starting_ui(ui: &mut Ui, view: &WizardView) -> Option<Command> {
     }
     ui.horizontal(|ui| {
         if ui.button("Try again").clicked() {
-            Some(Command::Closure(ClosureCommand::StartClosing))
+            Some(ClosingCommand::Closure(ClosureCommand::StartClosing))
         } else if ui.button("Back to settings").clicked() {
-            Some(Command::Closure(ClosureCommand::LeaveWizard))
+            Some(ClosingCommand::Closure(ClosureCommand::LeaveWizard))
         } else {
             None
         }
@@ -247,15 +241,6 @@ fn back_button(ui: &mut Ui, enabled: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn refusals_read_as_their_messages_with_instants_in_local_time() {
-        let until: Timestamp = "2026-11-29T10:15:00Z".parse().unwrap();
-        let text = refusal_text(Refusal::Locked { until });
-        assert!(text.starts_with("Closure is locked after too many wrong entries until "), "{text}");
-        assert!(text.contains(&local_minute(until)), "{text}");
-        assert_eq!(refusal_text(Refusal::WrongPassword { tries_left: 3 }), "The password is wrong (3 tries left).");
-    }
 
     #[test]
     fn a_customer_counts_seven_steps_and_an_assisted_closure_six() {

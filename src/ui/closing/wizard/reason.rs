@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use crate::core::closure::Reason;
-use crate::ui::closure::ClosureCommand;
+use crate::ui::closing::command::ClosureCommand;
 use crate::ui::theme;
 
 use super::back_button;

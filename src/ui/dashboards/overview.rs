@@ -12,17 +12,27 @@ use crate::core::{AccountId, AccountStatus};
 use crate::service::closure::ClosureRow;
 use crate::service::dashboard::next_ticket;
 use crate::service::dashboard::{Source, Summary};
-use crate::ui::command::Command;
-use crate::ui::format::local_minute;
-use crate::ui::remote::Remote;
-use crate::ui::screens::dashboard::open_backup::{BackupCommand, OpenedBackup};
-use crate::ui::screens::dashboard::{
+use crate::ui::dashboards::open_backup::OpenedBackup;
+use crate::ui::dashboards::{
     ChildrenRequest, Dashboard, DashboardCommand, OverviewLoaded, OverviewRequest, RowsRequest, Tab, filter_id,
     summary_ui, table_ui, total_rows,
 };
+use crate::ui::format::local_minute;
+use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::figures::thousands;
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
+
+/// What the overview asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OverviewCommand {
+    /// A command of the dashboards' tabs and tables.
+    Dashboard(DashboardCommand),
+    /// Load the account again after it failed to load.
+    Reload,
+    /// Leave the backup shown read-only.
+    CloseBackup,
+}
 
 /// Everything the overview tab shows about one account, read in one go by a worker.
 pub type AccountOverview = Summary;
@@ -179,13 +189,13 @@ pub fn backup_banner(info: &BackupInfo) -> String {
 }
 
 /// Draws an account's dashboards; returns a command when the person asks for something.
-pub fn overview_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<Command> {
+pub fn overview_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<OverviewCommand> {
     let mut command = None;
     if let Some(info) = &view.backup {
         ui.horizontal(|ui| {
             notice_ui_inline(ui, &backup_banner(info));
             if ui.button("Close backup").clicked() {
-                command = Some(Command::Backup(BackupCommand::Close));
+                command = Some(OverviewCommand::CloseBackup);
             }
         });
         ui.label(RichText::new(info.path.display().to_string()).weak().small());
@@ -200,11 +210,11 @@ pub fn overview_ui(ui: &mut Ui, view: &mut OverviewView) -> Option<Command> {
             error_text_ui(ui, message);
             ui.add_space(theme::SPACE_S);
             if ui.button("Try again").clicked() {
-                command = Some(Command::ReloadAccount);
+                command = Some(OverviewCommand::Reload);
             }
             command
         }
-        Remote::Ready(_) => command.or_else(|| dashboards_ui(ui, view).map(Command::Dashboard)),
+        Remote::Ready(_) => command.or_else(|| dashboards_ui(ui, view).map(OverviewCommand::Dashboard)),
     }
 }
 

@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 use jiff::Timestamp;
 
-use crate::ui::closure::{AreaPage, ClosureCommand};
+use crate::ui::closing::command::{AreaPage, ClosureCommand};
 use crate::ui::format::local_minute;
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;

@@ -8,6 +8,7 @@
 pub mod loads;
 mod masking;
 pub mod open_backup;
+pub mod overview;
 pub mod readiness;
 mod rows;
 mod spending;

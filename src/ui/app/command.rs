@@ -1,15 +1,17 @@
-//! What the screens ask for. Screens return commands; only `App::logic` changes the app.
+//! What the screens ask for. Each feature's screens return that feature's own command; the
+//! app wraps it here into one [`Command`], which only `App::logic` applies.
 
 use crate::auth::Credentials;
 use crate::core::AccountId;
 
-use super::agent_desk::AgentCommand;
-use super::agent_ops::OpsCommand;
-use super::closure::ClosureCommand;
-use super::export::ExportCommand;
-use super::screens::dashboard::DashboardCommand;
-use super::screens::dashboard::open_backup::BackupCommand;
-use super::screens::signin::SignInMode;
+use crate::ui::agent_desk::AgentCommand;
+use crate::ui::agent_ops::OpsCommand;
+use crate::ui::closing::command::{ClosingCommand, ClosureCommand};
+use crate::ui::closing::export::ExportCommand;
+use crate::ui::dashboards::DashboardCommand;
+use crate::ui::dashboards::open_backup::BackupCommand;
+use crate::ui::dashboards::overview::OverviewCommand;
+use crate::ui::session::command::{SessionCommand, SignInMode};
 
 /// A request from a screen, applied by the app's `logic` before the next frame is drawn.
 #[derive(Debug)]
@@ -50,4 +52,47 @@ pub enum Command {
     Agent(AgentCommand),
     /// (Agents) the operations side of the desk: closure queue, audit viewer, admin page.
     Ops(OpsCommand),
+}
+
+impl From<SessionCommand> for Command {
+    fn from(command: SessionCommand) -> Self {
+        match command {
+            SessionCommand::RetryOpen => Self::RetryOpen,
+            SessionCommand::Quit => Self::Quit,
+            SessionCommand::SetMode(mode) => Self::SetMode(mode),
+            SessionCommand::SignIn { credentials } => Self::SignIn { credentials },
+            SessionCommand::Backup(command) => Self::Backup(command),
+        }
+    }
+}
+
+impl From<OverviewCommand> for Command {
+    fn from(command: OverviewCommand) -> Self {
+        match command {
+            OverviewCommand::Dashboard(command) => Self::Dashboard(command),
+            OverviewCommand::Reload => Self::ReloadAccount,
+            OverviewCommand::CloseBackup => Self::Backup(BackupCommand::Close),
+        }
+    }
+}
+
+impl From<ClosureCommand> for Command {
+    fn from(command: ClosureCommand) -> Self {
+        Self::Closure(command)
+    }
+}
+
+impl From<ClosingCommand> for Command {
+    fn from(command: ClosingCommand) -> Self {
+        match command {
+            ClosingCommand::Closure(command) => Self::Closure(command),
+            ClosingCommand::Export(command) => Self::Export(command),
+        }
+    }
+}
+
+impl From<OpsCommand> for Command {
+    fn from(command: OpsCommand) -> Self {
+        Self::Ops(command)
+    }
 }

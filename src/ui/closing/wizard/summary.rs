@@ -5,7 +5,8 @@ use jiff::Timestamp;
 
 use crate::core::personal::{self, Fate};
 use crate::service::dashboard::AccountCounts;
-use crate::ui::closure::{ClosureCommand, FlowInfo};
+use crate::ui::closing::command::ClosureCommand;
+use crate::ui::closing::flow::FlowInfo;
 use crate::ui::format::local_minute;
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;

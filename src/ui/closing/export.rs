@@ -2,7 +2,7 @@
 //! progress, a Cancel button, and a typed path for when the dialog cannot open.
 //!
 //! The dialog runs on the `save-dialog` worker, so the frame loop carries on; how it is
-//! opened, and told apart from a dialog that cannot open here, is [`super::save_file`]'s.
+//! opened, and told apart from a dialog that cannot open here, is [`crate::ui::save_file`]'s.
 //!
 //! The export itself runs on the `export` worker through `backup::export_to_file`, which
 //! writes a temporary file and renames it into place: a cancel or a failure leaves no file.
@@ -20,9 +20,9 @@ use crate::core::permissions::Principal;
 use crate::service;
 use crate::service::export::{Acting, ExportError};
 
-use super::closure::ClosingJob;
-use super::save_file::{DialogAnswer, SaveDialog, create_missing_folder, resolve_typed_path};
-use super::workers::Workers;
+use crate::ui::closing::flow::ClosingJob;
+use crate::ui::save_file::{DialogAnswer, SaveDialog, create_missing_folder, resolve_typed_path};
+use crate::ui::workers::Workers;
 
 /// Progress reports that may wait for the UI thread; later ones are dropped when it is full,
 /// and the next report (or the result) brings the bar up to date.

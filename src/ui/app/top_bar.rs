@@ -3,8 +3,8 @@
 
 use egui::{RichText, ThemePreference, Ui};
 
-use crate::ui::closure::{AreaPage, ClosureCommand};
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
+use crate::ui::closing::command::{AreaPage, ClosureCommand};
 use crate::ui::theme;
 
 /// The theme choices, in the order shown, with their words and tooltips.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use crate::ui::command::Command;
+use super::command::SessionCommand;
 use crate::ui::theme;
 use crate::ui::widgets::{centered_column, progress_ui};
 
@@ -26,7 +26,7 @@ pub enum StartupView {
 }
 
 /// Draws the start-up screen; returns a command when the person retries or quits.
-pub fn startup_ui(ui: &mut Ui, view: &StartupView) -> Option<Command> {
+pub fn startup_ui(ui: &mut Ui, view: &StartupView) -> Option<SessionCommand> {
     ui.add_space(theme::SPACE_XL * 2.0);
     match view {
         StartupView::Opening { path } => {
@@ -57,9 +57,9 @@ pub fn startup_ui(ui: &mut Ui, view: &StartupView) -> Option<Command> {
                 let retry = ui.button("Try again").clicked();
                 let quit = ui.button("Quit").clicked();
                 if retry {
-                    Some(Command::RetryOpen)
+                    Some(SessionCommand::RetryOpen)
                 } else if quit {
-                    Some(Command::Quit)
+                    Some(SessionCommand::Quit)
                 } else {
                     None
                 }

@@ -3,17 +3,16 @@
 use egui::{RichText, Ui};
 
 use crate::core::permissions::Principal;
-use crate::ui::closure::ClosureCommand;
-use crate::ui::command::Command;
-use crate::ui::export::{ExportStage, ExportState};
+use crate::ui::closing::command::{ClosingCommand, ClosureCommand};
+use crate::ui::closing::export::{ExportStage, ExportState};
+use crate::ui::closing::export_panel::export_panel_ui;
 use crate::ui::format::local_minute;
 use crate::ui::theme;
-use crate::ui::widgets::export_panel::export_panel_ui;
 
 use super::back_button;
 
 /// Draws the backup panel and the ways on: with the backup just taken, or without one.
-pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Option<Command> {
+pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Option<ClosingCommand> {
     let assisted = matches!(export.principal, Principal::Agent { .. });
     let whose = if assisted { "the customer's" } else { "your" };
     ui.label(format!(
@@ -31,7 +30,7 @@ pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Opti
         );
     }
     ui.add_space(theme::SPACE_S);
-    let mut command = export_panel_ui(ui, export);
+    let mut command = export_panel_ui(ui, export).map(ClosingCommand::Export);
     ui.add_space(theme::SPACE_M);
     if let Some(saved) = export.last_saved.as_ref().filter(|_| !matches!(export.stage, ExportStage::Saved(_))) {
         ui.label(
@@ -41,13 +40,13 @@ pub fn backup_step_ui(ui: &mut Ui, export: &mut ExportState, busy: bool) -> Opti
     let enabled = !busy && !export.is_busy();
     ui.horizontal(|ui| {
         if export.last_saved.is_some() && ui.add_enabled(enabled, egui::Button::new("Continue")).clicked() {
-            command = Some(Command::Closure(ClosureCommand::DecideBackup { taken: true }));
+            command = Some(ClosingCommand::Closure(ClosureCommand::DecideBackup { taken: true }));
         }
         if ui.add_enabled(enabled, egui::Button::new("Continue without a backup")).clicked() {
-            command = Some(Command::Closure(ClosureCommand::DecideBackup { taken: false }));
+            command = Some(ClosingCommand::Closure(ClosureCommand::DecideBackup { taken: false }));
         }
         if back_button(ui, enabled) {
-            command = Some(Command::Closure(ClosureCommand::Back));
+            command = Some(ClosingCommand::Closure(ClosureCommand::Back));
         }
     });
     command

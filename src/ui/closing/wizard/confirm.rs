@@ -3,7 +3,7 @@
 use egui::{RichText, Ui};
 
 use crate::core::closure::CONFIRM_PHRASE;
-use crate::ui::closure::ClosureCommand;
+use crate::ui::closing::command::ClosureCommand;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
 use crate::ui::widgets::labelled_input_ui;
@@ -30,7 +30,7 @@ pub fn confirm_step_ui(ui: &mut Ui, view: &mut WizardView, assisted: bool) -> Op
         other: Some(BACK),
     };
     let (email, phrase) = (&mut view.typed_email, &mut view.phrase);
-    let action = code_entry_ui(ui, &mut view.flow, words, view.now, |ui, busy| {
+    let action = code_entry_ui(ui, view.flow.code_entry(), words, view.now, |ui, busy| {
         ui.label(RichText::new("To be sure, type the account's email address and the words shown as well.").weak());
         ui.add_enabled_ui(!busy, |ui| {
             labelled_input_ui(ui, "Email", egui::TextEdit::singleline(email).hint_text("you@example.com"));

@@ -1,10 +1,10 @@
-//! The background work of the account settings area: the closure wizard and its
-//! cancellation, each step run by the `closing` driver on a worker's own connection, and the
-//! settings page's data.
+//! One closure request as the screens drive it, one worker step at a time: the customer's
+//! wizard, the closure-pending screen, an agent's assisted closure or cancellation. Each step
+//! is run by the `closing` driver on a worker's own connection.
 //!
-//! Screens ask for these with a [`ClosureCommand`]; the app turns most of them into a
-//! [`ClosureRequest`], runs it as a `JobKind::Closure` job and routes the [`ClosureOutput`]
-//! back to the screen whose flow asked for it.
+//! Screens ask with a `ClosureCommand` (see [`super::command`]); the app turns most of them
+//! into a [`ClosureRequest`], runs it as a [`ClosingJob::Closure`] job and routes the
+//! [`ClosureOutput`] back to the flow that asked for it.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,16 +13,16 @@ use jiff::Timestamp;
 
 use crate::auth::Secret;
 use crate::core::AccountId;
-use crate::core::closure::{IssuedCode, Reason, Refusal, Step, Wizard};
+use crate::core::closure::{IssuedCode, Refusal, Step, Wizard};
 use crate::core::permissions::Principal;
 use crate::core::readiness::Readiness;
 use crate::service;
-
-use super::jobs::JobKey;
-use super::mailbox::MailItem;
-use super::screens::wizard::refusal_text;
-use super::widgets::secret_field::SecretField;
-use super::workers::Workers;
+use crate::service::account::MailItem;
+use crate::ui::format::local_minute;
+use crate::ui::jobs::JobKey;
+use crate::ui::widgets::code_entry::CodeEntry;
+use crate::ui::widgets::secret_field::SecretField;
+use crate::ui::workers::Workers;
 
 pub use crate::service::closure::{ClosureReply, ClosureRequest, FlowInfo};
 
@@ -31,94 +31,6 @@ pub use crate::service::closure::{ClosureReply, ClosureRequest, FlowInfo};
 pub fn next_flow_id() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-/// The pages of a signed-in customer's window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AreaPage {
-    /// The account overview.
-    Overview,
-    /// The account settings: backups, closing the account, subscriptions.
-    Settings,
-    /// The closure wizard, opened from the settings.
-    Wizard,
-}
-
-/// What the account settings area, the closure wizard and the closure-pending screen ask for.
-#[derive(Debug)]
-pub enum ClosureCommand {
-    /// Show a page (from the top bar or a link).
-    ShowPage(AreaPage),
-    /// Load the settings page's data again after it failed.
-    ReloadSettings,
-    /// Turn a subscription on or off (the customer's own choice; audited).
-    SetSubscription {
-        /// The topic as stored.
-        topic: String,
-        /// Whether it is to be on.
-        enabled: bool,
-    },
-    /// "Close account…": continue the wizard in progress, or start a new one.
-    StartClosing,
-    /// Leave the wizard for the settings page, dropping its progress.
-    LeaveWizard,
-    /// A blocker's link: set the wizard aside at its step and show the rows in the way.
-    ShowBlockerRows {
-        /// The table.
-        listing: crate::service::dashboard::Listing,
-        /// The statuses to keep.
-        statuses: Vec<&'static str>,
-    },
-    /// "Back to closing": the wizard set aside for a blocker's rows, at the same step.
-    BackToClosing,
-    /// Run the readiness check again (after clearing a blocker elsewhere).
-    CheckReadiness,
-    /// "I understand" was ticked and "Continue" pressed.
-    AcknowledgeWarnings,
-    /// The password was entered again; checked with argon2 on the worker.
-    SubmitPassword(Secret),
-    /// A reason (and an optional note) was picked.
-    ChooseReason {
-        /// The reason.
-        reason: Reason,
-        /// The note as typed; blank means none.
-        note: String,
-    },
-    /// A backup was taken, or "Continue without a backup" was pressed.
-    DecideBackup {
-        /// Whether a backup file was written.
-        taken: bool,
-    },
-    /// "Send code": the summary was accepted.
-    SendCode,
-    /// "Resend code".
-    ResendCode,
-    /// "Confirm & Close".
-    Confirm {
-        /// The code as typed.
-        code: Secret,
-        /// The email as typed.
-        email: String,
-        /// The phrase as typed.
-        phrase: String,
-    },
-    /// Go back one step, as far as the state machine allows.
-    Back,
-    /// Read the mailbox again.
-    RefreshMailbox,
-    /// Go to the closure-pending screen to cancel the closure.
-    OpenCancel,
-    /// (Closure-pending screen) the password was entered: check it and mail a cancel code.
-    CancelWithPassword(Secret),
-    /// (Closure-pending screen) mail another cancel code.
-    ResendCancelCode,
-    /// (Closure-pending screen) "Cancel closure" with the mailed code.
-    ConfirmCancel {
-        /// The code as typed.
-        code: Secret,
-    },
-    /// (Closure-pending screen) load the scheduled deletion again after it failed.
-    ReloadPending,
 }
 
 /// The workers of the closure flow; one of each may run at a time.
@@ -172,6 +84,15 @@ pub enum ClosureOutput {
         /// The newest mails, or why they cannot be read.
         result: Result<Vec<MailItem>, String>,
     },
+}
+
+/// What cancelling someone's closure does, said before the agent confirms it.
+pub const CANCEL_KEEPS: &str = "Cancelling keeps the customer's account and everything it holds: the account is active \
+     again and its scheduled deletion is dropped. Marketing mail stays off until the customer turns it on.";
+
+/// A refusal in words, with its instant in local time.
+pub fn refusal_text(refusal: Refusal) -> String {
+    refusal.message(local_minute)
 }
 
 /// Runs one closure step for `flow` as `session` (a customer on their own account, or an
@@ -278,6 +199,12 @@ impl ClosureFlow {
         self.wizard.as_ref().filter(|wizard| wizard.step == Step::Confirm).and_then(|wizard| wizard.code)
     }
 
+    /// The code field and what the code entry shows about the code out, for the code entry.
+    pub fn code_entry(&mut self) -> CodeEntry<'_> {
+        let (out, cooldown_until, busy) = (self.code_out(), self.cooldown_until, self.is_busy());
+        CodeEntry { code: &mut self.code, out, cooldown_until, busy }
+    }
+
     /// Starts the queued step as `session` on the closure worker, if the worker is free.
     pub fn start_queued(
         &mut self,
@@ -323,5 +250,19 @@ impl ClosureFlow {
             None => (None, self.cooldown_until.filter(|_| !code_mailed)),
         };
         Some(StepNews { moved: (before, after), info: reply.info, readiness: reply.readiness, code_mailed })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_read_as_their_messages_with_instants_in_local_time() {
+        let until: Timestamp = "2026-11-29T10:15:00Z".parse().unwrap();
+        let text = refusal_text(Refusal::Locked { until });
+        assert!(text.starts_with("Closure is locked after too many wrong entries until "), "{text}");
+        assert!(text.contains(&local_minute(until)), "{text}");
+        assert_eq!(refusal_text(Refusal::WrongPassword { tries_left: 3 }), "The password is wrong (3 tries left).");
     }
 }

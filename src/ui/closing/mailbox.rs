@@ -10,10 +10,10 @@ use crate::{paths, service};
 
 pub use crate::service::account::MailItem;
 
-use super::closure::{ClosingJob, ClosureOutput};
-use super::jobs::JobError;
-use super::remote::Remote;
-use super::workers::Workers;
+use crate::ui::closing::flow::{ClosingJob, ClosureOutput};
+use crate::ui::jobs::JobError;
+use crate::ui::remote::Remote;
+use crate::ui::workers::Workers;
 
 /// How many of the newest mails the mailbox shows.
 pub const MAILBOX_SIZE: usize = 5;

@@ -7,15 +7,15 @@ use egui::{RichText, Ui};
 use jiff::Timestamp;
 
 use crate::core::AccountId;
-use crate::ui::closure::{ClosureCommand, ClosureFlow, ClosureRequest, FlowInfo};
-use crate::ui::command::Command;
+use crate::ui::closing::command::ClosureCommand;
+use crate::ui::closing::flow::{ClosureFlow, ClosureRequest, FlowInfo};
+use crate::ui::closing::mailbox::MailboxView;
+use crate::ui::closing::mailbox_panel::mailbox_panel_ui;
+use crate::ui::closing::wizard::MAILBOX_HINT;
 use crate::ui::format::local_minute;
-use crate::ui::mailbox::MailboxView;
 use crate::ui::remote::Remote;
-use crate::ui::screens::wizard::MAILBOX_HINT;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::mailbox_panel::mailbox_panel_ui;
 use crate::ui::widgets::secret_field::{
     SecretField, focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter,
 };
@@ -75,7 +75,7 @@ pub fn scheduled_text(purge_after: Option<Timestamp>) -> String {
 }
 
 /// Draws the screen; returns a command when the person moves the cancellation on.
-pub fn closure_pending_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<Command> {
+pub fn closure_pending_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<ClosureCommand> {
     let mut command = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.add_space(theme::SPACE_L);
@@ -87,7 +87,7 @@ pub fn closure_pending_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<
                 }
                 Remote::Failed(message) => {
                     error_text_ui(ui, message);
-                    ui.button("Try again").clicked().then_some(Command::Closure(ClosureCommand::ReloadPending))
+                    ui.button("Try again").clicked().then_some(ClosureCommand::ReloadPending)
                 }
                 Remote::Ready(_) => cancel_ui(ui, view),
             };
@@ -96,7 +96,7 @@ pub fn closure_pending_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<
     command
 }
 
-fn cancel_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<Command> {
+fn cancel_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<ClosureCommand> {
     let mut command = None;
     ui.label(RichText::new(scheduled_text(view.purge_after())).size(theme::TITLE_SIZE).strong());
     ui.label(RichText::new("Cancel the closure?").heading());
@@ -127,7 +127,7 @@ fn cancel_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<Command> {
             confirm: "Cancel closure",
             other: Some("Start over"),
         };
-        command = code_entry_ui(ui, &mut view.flow, words, view.now, |_, _| false).map(|action| match action {
+        command = code_entry_ui(ui, view.flow.code_entry(), words, view.now, |_, _| false).map(|action| match action {
             CodeAction::Confirm(code) => ClosureCommand::ConfirmCancel { code },
             CodeAction::Resend => ClosureCommand::ResendCancelCode,
             CodeAction::Other => ClosureCommand::Back,
@@ -150,5 +150,5 @@ fn cancel_ui(ui: &mut Ui, view: &mut ClosurePendingView) -> Option<Command> {
     if let Some(refresh) = mailbox_panel_ui(ui, &view.mailbox) {
         return Some(refresh);
     }
-    command.map(Command::Closure)
+    command
 }

@@ -3,7 +3,7 @@
 use egui::Ui;
 use jiff::Timestamp;
 
-use crate::ui::closure::ClosureCommand;
+use crate::ui::closing::command::ClosureCommand;
 use crate::ui::format::local_minute;
 use crate::ui::theme;
 use crate::ui::widgets::notice_ui;

@@ -3,8 +3,8 @@
 use egui::{RichText, Ui};
 
 use crate::core::readiness::Readiness;
-use crate::ui::closure::ClosureCommand;
-use crate::ui::screens::dashboard::readiness::blocker_rows;
+use crate::ui::closing::command::ClosureCommand;
+use crate::ui::dashboards::readiness::blocker_rows;
 use crate::ui::theme;
 
 /// Draws the readiness verdict; the wizard goes on only without blockers and, when there are

@@ -4,12 +4,11 @@
 use egui::{RichText, Ui};
 
 use crate::core::AccountStatus;
-use crate::ui::closure::ClosureCommand;
-use crate::ui::command::Command;
-use crate::ui::export::ExportState;
+use crate::ui::closing::command::{ClosingCommand, ClosureCommand};
+use crate::ui::closing::export::ExportState;
+use crate::ui::closing::export_panel::export_panel_ui;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
-use crate::ui::widgets::export_panel::export_panel_ui;
 use crate::ui::widgets::{error_text_ui, notice_ui, progress_ui};
 
 pub use crate::service::account::SettingsData;
@@ -28,7 +27,7 @@ pub struct SettingsPage<'a> {
 }
 
 /// Draws the settings page.
-pub fn settings_ui(ui: &mut Ui, page: &SettingsPage<'_>, export: &mut ExportState) -> Option<Command> {
+pub fn settings_ui(ui: &mut Ui, page: &SettingsPage<'_>, export: &mut ExportState) -> Option<ClosingCommand> {
     let (data, closing_in_progress) = (page.data, page.closing_in_progress);
     let mut command = None;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -41,7 +40,7 @@ pub fn settings_ui(ui: &mut Ui, page: &SettingsPage<'_>, export: &mut ExportStat
              bundle that adds a CSV file per table for spreadsheets.",
         );
         ui.add_space(theme::SPACE_S);
-        command = export_panel_ui(ui, export);
+        command = export_panel_ui(ui, export).map(ClosingCommand::Export);
         ui.add_space(theme::SPACE_L);
         ui.separator();
 
@@ -53,7 +52,7 @@ pub fn settings_ui(ui: &mut Ui, page: &SettingsPage<'_>, export: &mut ExportStat
             Remote::Failed(message) => {
                 error_text_ui(ui, message);
                 if ui.button("Try again").clicked() {
-                    command = Some(Command::Closure(ClosureCommand::ReloadSettings));
+                    command = Some(ClosingCommand::Closure(ClosureCommand::ReloadSettings));
                 }
             }
             Remote::Ready(data) => {
@@ -71,7 +70,7 @@ pub fn settings_ui(ui: &mut Ui, page: &SettingsPage<'_>, export: &mut ExportStat
     command
 }
 
-fn close_section_ui(ui: &mut Ui, status: AccountStatus, closing_in_progress: bool) -> Option<Command> {
+fn close_section_ui(ui: &mut Ui, status: AccountStatus, closing_in_progress: bool) -> Option<ClosingCommand> {
     match status {
         AccountStatus::Active => {
             ui.label(
@@ -81,12 +80,12 @@ fn close_section_ui(ui: &mut Ui, status: AccountStatus, closing_in_progress: boo
             );
             ui.add_space(theme::SPACE_S);
             let label = if closing_in_progress { "Continue closing…" } else { "Close account…" };
-            ui.button(label).clicked().then_some(Command::Closure(ClosureCommand::StartClosing))
+            ui.button(label).clicked().then_some(ClosingCommand::Closure(ClosureCommand::StartClosing))
         }
         AccountStatus::ClosurePending => {
             notice_ui(ui, "This account is already scheduled for deletion.");
             ui.add_space(theme::SPACE_S);
-            ui.button("Cancel closure…").clicked().then_some(Command::Closure(ClosureCommand::OpenCancel))
+            ui.button("Cancel closure…").clicked().then_some(ClosingCommand::Closure(ClosureCommand::OpenCancel))
         }
         AccountStatus::Closed => {
             ui.label("This account is closed.");
@@ -97,7 +96,7 @@ fn close_section_ui(ui: &mut Ui, status: AccountStatus, closing_in_progress: boo
 
 /// One switch per subscription; a marketing one cannot be turned on while the account is
 /// scheduled for deletion.
-fn subscriptions_ui(ui: &mut Ui, data: &SettingsData, page: &SettingsPage<'_>) -> Option<Command> {
+fn subscriptions_ui(ui: &mut Ui, data: &SettingsData, page: &SettingsPage<'_>) -> Option<ClosingCommand> {
     let mut command = None;
     ui.label(RichText::new("Email and notification subscriptions").heading());
     if data.subscriptions.is_empty() {
@@ -116,7 +115,7 @@ fn subscriptions_ui(ui: &mut Ui, data: &SettingsData, page: &SettingsPage<'_>) -
                 switch
             };
             if switch.changed() {
-                command = Some(Command::Closure(ClosureCommand::SetSubscription {
+                command = Some(ClosingCommand::Closure(ClosureCommand::SetSubscription {
                     topic: subscription.topic.clone(),
                     enabled: on,
                 }));

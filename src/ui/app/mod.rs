@@ -1,8 +1,10 @@
 //! The `eframe::App`: `logic` polls jobs and applies commands, `ui` draws the current screen.
 
-pub(super) mod account;
+mod account;
+pub(super) mod command;
 mod dashboard;
 mod persist;
+mod top_bar;
 mod work;
 
 use std::path::{Path, PathBuf};
@@ -14,16 +16,18 @@ use crate::core::AccountStatus;
 use crate::core::permissions::Principal;
 use crate::ui::agent_desk::{self, CustomerDesk};
 use crate::ui::agent_ops;
-use crate::ui::command::Command;
+use crate::ui::app::command::Command;
+use crate::ui::app::top_bar::top_bar_ui;
+use crate::ui::customer::area::AccountArea;
+use crate::ui::customer::closure_pending::{ClosurePendingView, closure_pending_ui};
+use crate::ui::customer::page::{Drawn, area_ui};
+use crate::ui::dashboards::overview::{OverviewView, overview_ui};
 use crate::ui::idle;
 use crate::ui::jobs::{JobEvent, JobKey};
 use crate::ui::remote::Remote;
 use crate::ui::screens::agent::{AgentPage, AgentView, CustomerListView, agent_ui};
-use crate::ui::screens::closure_pending::{ClosurePendingView, closure_pending_ui};
-use crate::ui::screens::overview::{OverviewView, overview_ui};
-use crate::ui::screens::signin::{SignInView, signin_ui};
-use crate::ui::screens::startup::{StartupView, startup_ui};
-use crate::ui::screens::top_bar::top_bar_ui;
+use crate::ui::session::signin::{SignInView, signin_ui};
+use crate::ui::session::startup::{StartupView, startup_ui};
 use crate::ui::session::{self, OpenedDatabase, SessionJob, SessionOutput};
 use crate::ui::theme;
 use crate::ui::workers::Work;
@@ -64,7 +68,7 @@ pub struct ClosedeskApp {
     /// Commands the last `ui` pass produced, applied by the next `logic` pass.
     commands: Vec<Command>,
     /// The signed-in customer's settings, closure wizard and backup panel (see `account`).
-    area: Option<account::AccountArea>,
+    area: Option<AccountArea>,
     /// Who the signed-in session acts as; every dashboard load carries it to its worker,
     /// which checks it in core. `None` before sign-in (and for a backup opened from there).
     principal: Option<Principal>,
@@ -404,15 +408,15 @@ impl eframe::App for ClosedeskApp {
         let frame = egui::Frame::central_panel(ui.style()).inner_margin(theme::PANEL_MARGIN);
         egui::CentralPanel::default().frame(frame).show(ui, |ui| {
             let command = match &mut self.screen {
-                Screen::Startup(view) => startup_ui(ui, view),
-                Screen::SignIn(view) => signin_ui(ui, view),
-                Screen::Customer(overview) => match account::area_ui(ui, self.area.as_mut()) {
-                    account::Drawn::Page(command) => command,
-                    account::Drawn::Overview(above) => overview_ui(ui, overview).or(above),
+                Screen::Startup(view) => startup_ui(ui, view).map(Command::from),
+                Screen::SignIn(view) => signin_ui(ui, view).map(Command::from),
+                Screen::Customer(overview) => match area_ui(ui, self.area.as_mut()) {
+                    Drawn::Page(command) => command.map(Command::from),
+                    Drawn::Overview(above) => overview_ui(ui, overview).map(Command::from).or(above.map(Command::from)),
                 },
                 Screen::Agent(agent) => agent_ui(ui, agent),
-                Screen::ClosurePending(view) => closure_pending_ui(ui, view),
-                Screen::Backup(view) => overview_ui(ui, view),
+                Screen::ClosurePending(view) => closure_pending_ui(ui, view).map(Command::from),
+                Screen::Backup(view) => overview_ui(ui, view).map(Command::from),
             };
             commands.extend(command);
         });

@@ -1,40 +1,12 @@
 //! The sign-in screen: customers sign in with their email, support agents with their name.
 
+use super::command::{SessionCommand, SignInMode};
 use crate::auth::Credentials;
-use crate::ui::command::Command;
-use crate::ui::screens::dashboard::open_backup::{OpenBackupForm, open_backup_form_ui};
+use crate::ui::dashboards::open_backup::{OpenBackupForm, open_backup_form_ui};
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history};
 use crate::ui::widgets::{centered_column, error_text_ui, focus_first_field, labelled_input_ui, progress_ui};
 use egui::{RichText, Ui};
-
-/// Who is signing in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SignInMode {
-    /// A customer, with the registered email.
-    #[default]
-    Customer,
-    /// A support agent, with the agent's name.
-    Agent,
-}
-
-impl SignInMode {
-    /// The words on the mode switch.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Customer => "Customer",
-            Self::Agent => "Support agent",
-        }
-    }
-
-    /// The label of the login field in this mode.
-    pub fn login_label(self) -> &'static str {
-        match self {
-            Self::Customer => "Email",
-            Self::Agent => "Name",
-        }
-    }
-}
 
 /// What the sign-in screen shows and what has been typed into it.
 #[derive(Debug, Default)]
@@ -71,7 +43,7 @@ impl SignInView {
 /// Draws the sign-in form; returns a command when the mode changes or the form is submitted.
 ///
 /// On submit the password field is emptied at once: the password leaves in the command.
-pub fn signin_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
+pub fn signin_ui(ui: &mut Ui, view: &mut SignInView) -> Option<SessionCommand> {
     let mut command = None;
     // The two cards are taller than the smallest window.
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
@@ -81,7 +53,7 @@ pub fn signin_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
     command
 }
 
-fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
+fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<SessionCommand> {
     let mut command = None;
     centered_column(ui, theme::FORM_WIDTH, |ui| {
         theme::card_frame(ui.visuals()).show(ui, |ui| {
@@ -94,7 +66,7 @@ fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
                 ui.horizontal(|ui| {
                     for mode in [SignInMode::Customer, SignInMode::Agent] {
                         if ui.selectable_label(view.mode == mode, mode.label()).clicked() && view.mode != mode {
-                            command = Some(Command::SetMode(mode));
+                            command = Some(SessionCommand::SetMode(mode));
                         }
                     }
                 });
@@ -126,7 +98,7 @@ fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
                     })
                     .inner;
                 if (clicked || submitted_with_enter) && !view.busy {
-                    command = Some(Command::SignIn { credentials: view.take_credentials() });
+                    command = Some(SessionCommand::SignIn { credentials: view.take_credentials() });
                     forget_undo_history(ui, &password_response);
                 }
             });
@@ -142,7 +114,7 @@ fn signin_cards_ui(ui: &mut Ui, view: &mut SignInView) -> Option<Command> {
         theme::card_frame(ui.visuals()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             if let Some(backup) = open_backup_form_ui(ui, &mut view.backup) {
-                command = Some(Command::Backup(backup));
+                command = Some(SessionCommand::Backup(backup));
             }
         });
     });

@@ -3,17 +3,16 @@
 
 use egui::{RichText, Ui};
 
-use crate::ui::closure::ClosureCommand;
-use crate::ui::command::Command;
+use crate::ui::closing::command::ClosureCommand;
+use crate::ui::closing::mailbox::MailboxView;
 use crate::ui::format::local_minute;
-use crate::ui::mailbox::MailboxView;
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 
-use super::{error_text_ui, progress_ui};
+use crate::ui::widgets::{error_text_ui, progress_ui};
 
 /// Draws the collapsible mailbox; returns a command when it is to be read again.
-pub fn mailbox_panel_ui(ui: &mut Ui, mailbox: &MailboxView) -> Option<Command> {
+pub fn mailbox_panel_ui(ui: &mut Ui, mailbox: &MailboxView) -> Option<ClosureCommand> {
     let mut command = None;
     egui::CollapsingHeader::new("Mailbox (local outbox)").id_salt("closedesk-mailbox").default_open(false).show(
         ui,
@@ -28,7 +27,7 @@ pub fn mailbox_panel_ui(ui: &mut Ui, mailbox: &MailboxView) -> Option<Command> {
             ui.label(RichText::new(mailbox.folder.display().to_string()).monospace());
             ui.add_space(theme::SPACE_S);
             if ui.button("Refresh mailbox").clicked() {
-                command = Some(Command::Closure(ClosureCommand::RefreshMailbox));
+                command = Some(ClosureCommand::RefreshMailbox);
             }
             match &mailbox.items {
                 Remote::Loading => {
