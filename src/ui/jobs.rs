@@ -3,7 +3,7 @@
 //!
 //! The runner knows no feature: a feature names its jobs with a key of its own ([`JobKey`])
 //! and its results with a type of its own; the app wraps both in its own enums and gives each
-//! feature a [`Runner`] of its own key and result types (see [`super::workers`]).
+//! feature a [`Runner`] of its own key and result types (see `workers.rs`).
 //!
 //! At most one job of each key runs at a time. A worker sends its result over a bounded
 //! channel and asks egui for a repaint, so that `App::logic` picks the result up at once.

@@ -4,9 +4,7 @@
 //! `command` what screens may ask for, `jobs` the one owner of background threads,
 //! `screens` one file per screen, `widgets` shared pieces, and `theme` colours and spacing.
 
-mod agent_backups_ops;
 mod agent_desk;
-mod agent_ops;
 mod app;
 #[doc(hidden)]
 pub mod bench;
@@ -16,10 +14,10 @@ mod dashboards;
 mod format;
 mod idle;
 mod jobs;
+mod operations;
 mod quantity;
 mod remote;
 mod save_file;
-mod screens;
 mod session;
 mod theme;
 mod widgets;

@@ -1,6 +1,6 @@
 //! Saving a file where the person chooses: the native save dialog on a worker, and a typed
 //! path for when the dialog cannot open. The account backup, the audit CSV and the database
-//! copy all choose their file this way; the widget is [`super::widgets::save_file`].
+//! copy all choose their file this way; the widget is `widgets::save_file`.
 //!
 //! The dialog blocks the thread that opens it, so it runs on a worker and the frame loop
 //! carries on. On a bare Linux X session (no desktop portal, no zenity) rfd answers at once

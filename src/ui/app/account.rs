@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::{ClosedeskApp, Screen};
 use crate::core::permissions::Principal;
-use crate::ui::agent_desk;
+use crate::ui::agent_desk::logic as desk_logic;
 use crate::ui::app::command::Command;
 use crate::ui::closing::command::{AreaPage, ClosureCommand};
 use crate::ui::closing::export::{ExportCommand, ExportOutput};
@@ -66,7 +66,7 @@ impl ClosedeskApp {
         }
         if let Screen::Agent(agent) = &mut self.screen {
             // An assisted closure: the desk handles leaving and restarting; steps queue as here.
-            if let Some(step) = agent_desk::apply_closure(agent, command, self.work.db_path(), now)
+            if let Some(step) = desk_logic::apply_closure(&mut agent.desk, command, self.work.db_path(), now)
                 && let Some(view) = agent.desk.assist.as_mut()
             {
                 queue_wizard_step(view, step);
@@ -194,7 +194,8 @@ impl ClosedeskApp {
     pub(super) fn apply_export(&mut self, command: ExportCommand) {
         let now = self.clock.now();
         if let Screen::Agent(agent) = &mut self.screen {
-            agent_desk::apply_export(agent, command, &mut self.work.workers(), now);
+            let principal = agent.principal();
+            desk_logic::apply_export(&mut agent.desk, principal, command, &mut self.work.workers(), now);
             return;
         }
         if let Some(area) = self.area.as_mut() {
@@ -240,16 +241,7 @@ impl ClosedeskApp {
 
     fn on_stepped(&mut self, flow: u64, result: Result<ClosureReply, String>) {
         if let Screen::Agent(agent) = &mut self.screen {
-            match agent.desk.assist.as_mut().filter(|view| view.flow.flow == flow) {
-                Some(view) => {
-                    if wizard_reply(view, result)
-                        && let Some(open) = agent.open.as_mut()
-                    {
-                        open.reload();
-                    }
-                }
-                None => agent_desk::on_cancel_stepped(agent, flow, result),
-            }
+            super::agent::on_stepped(agent, flow, result);
             return;
         }
         if let Screen::ClosurePending(view) = &mut self.screen
@@ -282,7 +274,7 @@ impl ClosedeskApp {
     pub(super) fn on_export_output(&mut self, output: ExportOutput) {
         let now = self.clock.now();
         if let Screen::Agent(agent) = &mut self.screen {
-            agent_desk::on_export_output(agent, output, &mut self.work.workers(), now);
+            desk_logic::on_export_output(&mut agent.desk, output, &mut self.work.workers(), now);
             return;
         }
         if let Some(area) = self.area.as_mut() {
@@ -293,7 +285,7 @@ impl ClosedeskApp {
     /// A worker of the settings area died without a result: say so where it was awaited.
     pub(super) fn on_closing_job_crashed(&mut self, kind: ClosingJob, message: String) {
         if let Screen::Agent(agent) = &mut self.screen {
-            agent_desk::on_closing_crashed(agent, kind, message);
+            desk_logic::on_closing_crashed(&mut agent.desk, kind, message);
             return;
         }
         match kind {

@@ -4,13 +4,13 @@
 use crate::auth::Credentials;
 use crate::core::AccountId;
 
-use crate::ui::agent_desk::AgentCommand;
-use crate::ui::agent_ops::OpsCommand;
+use crate::ui::agent_desk::command::AgentCommand;
 use crate::ui::closing::command::{ClosingCommand, ClosureCommand};
 use crate::ui::closing::export::ExportCommand;
 use crate::ui::dashboards::DashboardCommand;
 use crate::ui::dashboards::open_backup::BackupCommand;
 use crate::ui::dashboards::overview::OverviewCommand;
+use crate::ui::operations::command::OpsCommand;
 use crate::ui::session::command::{SessionCommand, SignInMode};
 
 /// A request from a screen, applied by the app's `logic` before the next frame is drawn.
@@ -94,5 +94,19 @@ impl From<ClosingCommand> for Command {
 impl From<OpsCommand> for Command {
     fn from(command: OpsCommand) -> Self {
         Self::Ops(command)
+    }
+}
+
+impl From<AgentCommand> for Command {
+    fn from(command: AgentCommand) -> Self {
+        match command {
+            AgentCommand::OpenCustomer(account) => Self::OpenCustomer(account),
+            AgentCommand::BackToCustomers => Self::BackToCustomers,
+            AgentCommand::ReloadCustomers => Self::ReloadCustomers,
+            AgentCommand::SignOut => Self::SignOut,
+            AgentCommand::Overview(command) => command.into(),
+            AgentCommand::Closing(command) => command.into(),
+            command => Self::Agent(command),
+        }
     }
 }

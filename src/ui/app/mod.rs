@@ -1,6 +1,7 @@
 //! The `eframe::App`: `logic` polls jobs and applies commands, `ui` draws the current screen.
 
 mod account;
+mod agent;
 pub(super) mod command;
 mod dashboard;
 mod persist;
@@ -14,8 +15,7 @@ use crate::auth::{Credentials, Session};
 use crate::clock::Clock;
 use crate::core::AccountStatus;
 use crate::core::permissions::Principal;
-use crate::ui::agent_desk::{self, CustomerDesk};
-use crate::ui::agent_ops;
+use crate::ui::agent_desk::logic::{self as desk_logic, Signed};
 use crate::ui::app::command::Command;
 use crate::ui::app::top_bar::top_bar_ui;
 use crate::ui::customer::area::AccountArea;
@@ -24,13 +24,14 @@ use crate::ui::customer::page::{Drawn, area_ui};
 use crate::ui::dashboards::overview::{OverviewView, overview_ui};
 use crate::ui::idle;
 use crate::ui::jobs::{JobEvent, JobKey};
+use crate::ui::operations::logic as ops_logic;
 use crate::ui::remote::Remote;
-use crate::ui::screens::agent::{AgentPage, AgentView, CustomerListView, agent_ui};
 use crate::ui::session::signin::{SignInView, signin_ui};
 use crate::ui::session::startup::{StartupView, startup_ui};
 use crate::ui::session::{self, OpenedDatabase, SessionJob, SessionOutput};
 use crate::ui::theme;
 use crate::ui::workers::Work;
+use agent::{AgentView, agent_ui};
 use work::{AppJob, AppOutput};
 
 /// What the sign-in screen says after a worker found the session over.
@@ -144,7 +145,7 @@ impl ClosedeskApp {
     fn overview_mut(&mut self) -> Option<&mut OverviewView> {
         match &mut self.screen {
             Screen::Customer(overview) => Some(overview),
-            Screen::Agent(agent) => agent.open.as_mut(),
+            Screen::Agent(agent) => agent.desk.open.as_mut(),
             Screen::Backup(view) => Some(view),
             Screen::Startup(_) | Screen::SignIn(_) | Screen::ClosurePending(_) => None,
         }
@@ -178,18 +179,18 @@ impl ClosedeskApp {
             }
             Command::OpenCustomer(account) => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::open_customer(agent, account);
+                    desk_logic::open_customer(&mut agent.desk, account);
                 }
             }
             Command::BackToCustomers => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::close_customer(agent);
+                    desk_logic::close_customer(&mut agent.desk);
                 }
             }
             Command::ReloadCustomers => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent.customers.rows = Remote::Loading;
-                    agent.customers.shown_for = None;
+                    agent.desk.customers.rows = Remote::Loading;
+                    agent.desk.customers.shown_for = None;
                 }
             }
             Command::Closure(command) => self.apply_closure(command),
@@ -199,13 +200,15 @@ impl ClosedeskApp {
             Command::Agent(command) => {
                 let now = self.clock.now();
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::apply(agent, command, &mut self.work.workers(), now);
+                    let who = Signed { principal: agent.principal(), name: &agent.name };
+                    desk_logic::apply(&mut agent.desk, who, command, &mut self.work.workers(), now);
                 }
             }
             Command::Ops(command) => {
                 let now = self.clock.now();
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_ops::apply(agent, command, &mut self.work.workers(), now);
+                    let principal = agent.principal();
+                    ops_logic::apply(&mut agent.ops, principal, command, &mut self.work.workers(), now);
                 }
             }
         }
@@ -261,13 +264,14 @@ impl ClosedeskApp {
             AppOutput::Session(output) => self.on_session_output(output),
             AppOutput::Agent(output) => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::on_output(agent, output);
+                    desk_logic::on_output(&mut agent.desk, output);
                 }
             }
             AppOutput::Ops(output) => {
                 let now = self.clock.now();
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_ops::on_output(agent, *output, &mut self.work.workers(), now);
+                    let principal = agent.principal();
+                    ops_logic::on_output(&mut agent.ops, principal, *output, &mut self.work.workers(), now);
                 }
             }
             AppOutput::Closure(output) => self.on_closure_output(*output),
@@ -326,12 +330,12 @@ impl ClosedeskApp {
             AppJob::Customer(job) => self.on_customer_job_crashed(job, message),
             AppJob::Desk(job) => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_desk::on_job_crashed(agent, job, message);
+                    desk_logic::on_job_crashed(&mut agent.desk, job, message);
                 }
             }
             AppJob::Ops(job) => {
                 if let Screen::Agent(agent) = &mut self.screen {
-                    agent_ops::on_crashed(agent, job, message);
+                    ops_logic::on_crashed(&mut agent.ops, job, message);
                 }
             }
         }
@@ -351,18 +355,7 @@ fn screen_for(session: Session, db_path: &Path, agent_idle_lock: Duration) -> Sc
             Screen::ClosurePending(Box::new(ClosurePendingView::new(account, db_path)))
         }
         Session::Customer { account, .. } => Screen::Customer(Box::new(OverviewView::loading(account))),
-        Session::Agent { id, name, role } => Screen::Agent(Box::new(AgentView {
-            id,
-            name,
-            role,
-            page: AgentPage::default(),
-            customers: CustomerListView::default(),
-            open: None,
-            desk: CustomerDesk::new(agent_idle_lock),
-            queue: crate::ui::screens::agent_queue::QueueView::default(),
-            audit: crate::ui::screens::agent_audit::AuditView::default(),
-            admin: crate::ui::screens::agent_admin::AdminView::default(),
-        })),
+        Session::Agent { id, name, role } => Screen::Agent(Box::new(AgentView::new(id, name, role, agent_idle_lock))),
     }
 }
 
@@ -385,13 +378,7 @@ impl eframe::App for ClosedeskApp {
             self.apply(ctx, command);
         }
         if let Screen::Agent(agent) = &mut self.screen {
-            let now = self.clock.now();
-            // The idle lock, the debounced search and the assisted closure's queued step.
-            if agent_desk::logic(agent, &mut self.work.workers(), ctx, now) {
-                agent_desk::start_queued_step(agent, &mut self.work.workers(), now);
-            }
-            // The closure queue, audit and admin pages' loads and the queue's clock.
-            agent_ops::logic(agent, &mut self.work.workers(), now);
+            agent::logic(agent, &mut self.work, ctx, self.clock.now());
         }
         self.start_wanted_jobs();
         self.area_logic();

@@ -2,13 +2,13 @@
 //! none of them; the features know only their own; the app routes each result back to the
 //! feature whose key it carries.
 
-use crate::ui::agent_desk::{AgentOutput, DeskJob};
-use crate::ui::agent_ops::{OpsJob, OpsOutput};
+use crate::ui::agent_desk::command::{AgentOutput, DeskJob};
 use crate::ui::closing::export::ExportOutput;
 use crate::ui::closing::flow::{ClosingJob, ClosureOutput};
 use crate::ui::customer::area::{CustomerJob, CustomerOutput};
 use crate::ui::dashboards::loads::{DashboardJob, DashboardOutput};
 use crate::ui::jobs::JobKey;
+use crate::ui::operations::command::{OpsJob, OpsOutput};
 use crate::ui::session::{SessionJob, SessionOutput};
 
 /// Every kind of background work, by the feature it belongs to; one of each may run at a time.

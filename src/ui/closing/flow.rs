@@ -2,7 +2,7 @@
 //! wizard, the closure-pending screen, an agent's assisted closure or cancellation. Each step
 //! is run by the `closing` driver on a worker's own connection.
 //!
-//! Screens ask with a `ClosureCommand` (see [`super::command`]); the app turns most of them
+//! Screens ask with a `ClosureCommand` (see `command.rs`); the app turns most of them
 //! into a [`ClosureRequest`], runs it as a [`ClosingJob::Closure`] job and routes the
 //! [`ClosureOutput`] back to the flow that asked for it.
 

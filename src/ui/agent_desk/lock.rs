@@ -2,8 +2,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::ui::agent_desk::AgentCommand;
-use crate::ui::app::command::Command;
+use super::command::AgentCommand;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{
     SecretField, focus_when_idle, forget_undo_history, secret_input_ui, submitted_with_enter,
@@ -25,7 +24,7 @@ pub struct LockView {
 }
 
 /// Draws the lock screen for the agent `identity`; returns the unlock or sign-out command.
-pub fn lock_ui(ui: &mut Ui, view: &mut LockView, identity: &str) -> Option<Command> {
+pub fn lock_ui(ui: &mut Ui, view: &mut LockView, identity: &str) -> Option<AgentCommand> {
     centered_column(ui, FORM_WIDTH, |ui| {
         ui.add_space(theme::SPACE_L);
         ui.label(RichText::new("Session locked").size(theme::TITLE_SIZE).strong());
@@ -51,8 +50,8 @@ pub fn lock_ui(ui: &mut Ui, view: &mut LockView, identity: &str) -> Option<Comma
         }
         if (unlock || entered) && ready {
             forget_undo_history(ui, &field);
-            return Some(Command::Agent(AgentCommand::Unlock(view.password.take())));
+            return Some(AgentCommand::Unlock(view.password.take()));
         }
-        sign_out.then_some(Command::SignOut)
+        sign_out.then_some(AgentCommand::SignOut)
     })
 }

@@ -6,8 +6,8 @@ use egui_extras::{Column, TableBuilder};
 
 use crate::core::{AgentId, Role};
 use crate::service::staff::AgentRow;
-use crate::ui::agent_ops::{OpsCommand, SaveTarget, save_target_ui};
-use crate::ui::app::command::Command;
+use crate::ui::operations::command::OpsCommand;
+use crate::ui::operations::save_target::{SaveTarget, save_target_ui};
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{SecretField, forget_undo_history, secret_input_ui};
@@ -45,7 +45,7 @@ pub struct AdminView {
     /// The whole-database backup.
     pub backup: SaveTarget,
     /// The catalogued copies, their deletion and restores.
-    pub copies: super::agent_backups::CopiesView,
+    pub copies: super::backups::CopiesView,
 }
 
 impl Default for AdminView {
@@ -65,13 +65,13 @@ impl Default for AdminView {
             notice: None,
             error: None,
             backup: SaveTarget::default(),
-            copies: super::agent_backups::CopiesView::default(),
+            copies: super::backups::CopiesView::default(),
         }
     }
 }
 
 /// Draws the admin page for the agent `me`, whose role is `role`.
-pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role) -> Option<Command> {
+pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role) -> Option<OpsCommand> {
     if role != Role::Admin {
         ui.label(RichText::new("Only admins manage agents and back up the database.").weak());
         return None;
@@ -135,11 +135,11 @@ pub fn agent_admin_ui(ui: &mut Ui, view: &mut AdminView, me: AgentId, role: Role
             command = Some(OpsCommand::BackupDatabase(action));
         }
         ui.add_space(theme::SPACE_L);
-        if let Some(copies) = super::agent_backups::copies_ui(ui, &mut view.copies) {
+        if let Some(copies) = super::backups::copies_ui(ui, &mut view.copies) {
             command = Some(OpsCommand::Copies(copies));
         }
     });
-    command.map(Command::Ops)
+    command
 }
 
 /// The agents; each row's buttons name the agent, so that screen readers tell them apart. `me`

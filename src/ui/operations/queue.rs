@@ -13,13 +13,12 @@ use crate::core::masking::mask_email;
 use crate::core::{AccountId, Role};
 use crate::service::staff::QueueRow;
 use crate::service::staff::{PurgePreview, PurgeReceipt};
-use crate::ui::agent_ops::OpsCommand;
-use crate::ui::app::command::Command;
 use crate::ui::closing::flow::{ClosureFlow, ClosureRequest};
 use crate::ui::format::local_minute;
+use crate::ui::operations::command::OpsCommand;
+use crate::ui::operations::purge_confirm::{PurgeConfirm, purge_confirm_ui};
 use crate::ui::quantity::{counted, grouped};
 use crate::ui::remote::Remote;
-use crate::ui::screens::purge_confirm::{PurgeConfirm, purge_confirm_ui};
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
 use crate::ui::widgets::{error_text_ui, escape_pressed, notice_ui, progress_ui, sideways_ui};
@@ -111,7 +110,7 @@ pub fn time_left(secs: i64) -> String {
 }
 
 /// Draws the closure queue; `role` decides whether the purge is offered (core checks again).
-pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<Command> {
+pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<OpsCommand> {
     let mut command = None;
     ui.horizontal(|ui| {
         ui.label(RichText::new("Closure queue").strong());
@@ -164,7 +163,7 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<C
             }
         }
     }
-    command.map(Command::Ops)
+    command
 }
 
 /// The queue's table; only the visible rows are laid out.

@@ -8,181 +8,43 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use crate::auth::Secret;
+use crate::core::AccountId;
 use crate::core::closure::Step;
 use crate::core::permissions::{Action, Principal, authorize};
-use crate::core::{AccountId, AccountStatus};
 use crate::service;
-use crate::service::ServiceResult;
 use crate::service::reveal::RevealReason;
 use crate::service::search;
 use crate::ui::closing::command::ClosureCommand;
 use crate::ui::closing::export::{ExportCommand, ExportOutput, ExportState, ExportWorkers};
-use crate::ui::closing::flow::{ClosingJob, ClosureFlow, ClosureOutput, ClosureReply, ClosureRequest};
+use crate::ui::closing::flow::{ClosingJob, ClosureFlow, ClosureReply, ClosureRequest};
 use crate::ui::closing::wizard::WizardView;
 use crate::ui::dashboards::overview::OverviewView;
-use crate::ui::idle::{IdleTimer, had_input};
-use crate::ui::jobs::{JobError, JobKey};
-use crate::ui::screens::agent::{AgentView, CustomerListView, CustomerPage, CustomerQuery};
-use crate::ui::screens::lock::LockView;
-use crate::ui::screens::reveal::RevealForm;
-use crate::ui::workers::Workers;
+use crate::ui::idle::had_input;
+use crate::ui::jobs::JobError;
+use crate::ui::remote::Remote;
+
+use super::command::{AgentCommand, AgentOutput, DeskJob, DeskWorkers};
+use super::desk::CustomerDesk;
+use super::lock::LockView;
+use super::reveal::RevealForm;
+use super::search::{CustomerListView, CustomerQuery};
 
 /// How long after the last keystroke the customer search runs.
 pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
 
-/// What the agent desk's customer side asks for.
-#[derive(Debug)]
-pub enum AgentCommand {
-    /// The search box changed: search once typing pauses.
-    SearchEdited,
-    /// Show one more page of the customers matching the search.
-    MoreCustomers,
-    /// Open the reveal form of the customer on screen.
-    OpenReveal,
-    /// Close the reveal form.
-    CloseReveal,
-    /// Record the reveal for `reason` and show the customer unmasked.
-    Reveal {
-        /// The reason picked from the fixed list.
-        reason: RevealReason,
-    },
-    /// Mask the customer's personal data again, dropping the unmasked rows.
-    MaskAgain,
-    /// Run the closure wizard for the customer on screen (assisted).
-    AssistClosure,
-    /// Leave the assisted wizard or cancellation for the customer's dashboards.
-    LeaveAssist,
-    /// Mail the closure-pending customer a cancel code.
-    StartAssistedCancel,
-    /// Mail another cancel code.
-    ResendAssistedCancel,
-    /// Cancel the closure with the code the customer read out.
-    ConfirmAssistedCancel {
-        /// The code as typed.
-        code: Secret,
-    },
-    /// The lock screen's password.
-    Unlock(Secret),
-}
-
-/// The workers of the desk's customer side; one of each may run at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DeskJob {
-    /// Search the customer list.
-    ListCustomers,
-    /// Record a reveal of a customer's personal data in the audit trail.
-    Reveal,
-    /// Check the password on the lock screen with argon2.
-    Unlock,
-}
-
-impl JobKey for DeskJob {
-    fn thread_name(self) -> &'static str {
-        match self {
-            Self::ListCustomers => "list-customers",
-            Self::Reveal => "reveal",
-            Self::Unlock => "unlock",
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Self::ListCustomers => "listing customers",
-            Self::Reveal => "recording the reveal",
-            Self::Unlock => "checking the password",
-        }
-    }
-}
-
-/// The app's runner as the desk starts its own workers.
-pub type DeskWorkers<'a> = Workers<'a, DeskJob, AgentOutput>;
-
-/// What the desk's workers hand back.
-#[derive(Debug)]
-pub enum AgentOutput {
-    /// A page of the customer list.
-    CustomersListed {
-        /// The search the list answers.
-        query: CustomerQuery,
-        /// The matching accounts, or why the search failed or was refused.
-        result: ServiceResult<CustomerPage>,
-    },
-    /// A reveal was recorded (or refused).
-    Revealed {
-        /// The customer.
-        account: AccountId,
-        /// Nothing, or why the reveal was not recorded.
-        result: ServiceResult<()>,
-    },
-    /// The lock screen's password was checked.
-    Unlocked(Result<(), String>),
-}
-
-/// The state of the customer side of an agent session beyond the list and the open customer.
-#[derive(Debug)]
-pub struct CustomerDesk {
-    /// The reveal form, while it is open.
-    pub reveal: Option<RevealForm>,
-    /// The assisted closure wizard, while it runs.
-    pub assist: Option<WizardView>,
-    /// The assisted cancellation, while it runs.
-    pub cancel: Option<ClosureFlow>,
-    /// The backup panel of the wizard's backup step (a backup at the customer's request).
-    pub export: Option<ExportState>,
-    /// A one-time notice above the customer's dashboards.
-    pub notice: Option<String>,
-    /// When the agent last touched the window.
-    pub idle: IdleTimer,
-    /// The lock screen, while the session is locked.
-    pub lock: Option<LockView>,
-    /// The time, as of the last frame, for the code's expiry and the resend countdown.
-    pub now: Timestamp,
-}
-
-impl CustomerDesk {
-    /// A desk whose session locks after `idle_lock` without input.
-    pub fn new(idle_lock: Duration) -> Self {
-        Self {
-            reveal: None,
-            assist: None,
-            cancel: None,
-            export: None,
-            notice: None,
-            idle: IdleTimer::new(idle_lock, Instant::now()),
-            lock: None,
-            // The desk's logic sets the time before the first frame is drawn.
-            now: Timestamp::UNIX_EPOCH,
-        }
-    }
-
-    /// Forgets everything about the customer that was open.
-    fn clear_customer(&mut self) {
-        self.reveal = None;
-        self.assist = None;
-        self.cancel = None;
-        self.export = None;
-        self.notice = None;
-    }
-}
-
-/// Who the agent is, for `authorize`.
-pub fn principal(agent: &AgentView) -> Principal {
-    Principal::Agent { id: agent.id, role: agent.role }
-}
-
 /// Opens `account`'s dashboards, masked.
-pub fn open_customer(agent: &mut AgentView, account: AccountId) {
+pub fn open_customer(desk: &mut CustomerDesk, account: AccountId) {
     let mut overview = OverviewView::loading(account);
     overview.masked = true;
-    agent.open = Some(overview);
-    agent.desk.clear_customer();
+    desk.open = Some(overview);
+    desk.clear_customer();
 }
 
 /// Goes back to the list, dropping the customer's data.
-pub fn close_customer(agent: &mut AgentView) {
-    agent.open = None;
-    agent.desk.clear_customer();
-    agent.customers.first_field_focused = false;
+pub fn close_customer(desk: &mut CustomerDesk) {
+    desk.open = None;
+    desk.clear_customer();
+    desk.customers.first_field_focused = false;
 }
 
 /// Lists the first `query.limit` customers matching `query.search` (all customers when it is
@@ -195,18 +57,34 @@ pub fn list_customers(jobs: &mut DeskWorkers<'_>, query: CustomerQuery, principa
     })
 }
 
-/// Applies a command of the desk.
-pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut DeskWorkers<'_>, now: Timestamp) {
-    if agent.desk.lock.is_some() && !matches!(command, AgentCommand::Unlock(_)) {
+/// The signed-in agent, as the desk's workers name them.
+#[derive(Clone, Copy, Debug)]
+pub struct Signed<'a> {
+    /// Who the agent is, for the service's permission checks.
+    pub principal: Principal,
+    /// The agent's sign-in name, for the lock screen's password check.
+    pub name: &'a str,
+}
+
+/// Applies a command of the desk. Commands the app routes elsewhere (opening a customer, the
+/// dashboards, the assisted closure's steps, signing out) are not the desk's to apply.
+pub fn apply(
+    desk: &mut CustomerDesk,
+    who: Signed<'_>,
+    command: AgentCommand,
+    jobs: &mut DeskWorkers<'_>,
+    now: Timestamp,
+) {
+    if desk.lock.is_some() && !matches!(command, AgentCommand::Unlock(_)) {
         return;
     }
     match command {
-        AgentCommand::SearchEdited => search_edited(&mut agent.customers),
-        AgentCommand::MoreCustomers => agent.customers.query.limit += search::PAGE,
-        AgentCommand::Unlock(password) => unlock(agent, password, jobs, now),
+        AgentCommand::SearchEdited => search_edited(&mut desk.customers),
+        AgentCommand::MoreCustomers => desk.customers.query.limit += search::PAGE,
+        AgentCommand::Unlock(password) => unlock(desk, who, password, jobs, now),
         command => {
-            if let Some(account) = agent.open.as_ref().map(|open| open.account) {
-                apply_to_customer(agent, account, command, jobs, now);
+            if let Some(account) = desk.open.as_ref().map(|open| open.account) {
+                apply_to_customer(desk, who.principal, account, command, jobs, now);
             }
         }
     }
@@ -214,22 +92,30 @@ pub fn apply(agent: &mut AgentView, command: AgentCommand, jobs: &mut DeskWorker
 
 /// Applies a command about the open customer, `account`.
 fn apply_to_customer(
-    agent: &mut AgentView,
+    desk: &mut CustomerDesk,
+    who: Principal,
     account: AccountId,
     command: AgentCommand,
     jobs: &mut DeskWorkers<'_>,
     now: Timestamp,
 ) {
-    let who = principal(agent);
-    let desk = &mut agent.desk;
     match command {
-        // Handled by `apply`: they do not need a customer.
-        AgentCommand::SearchEdited | AgentCommand::MoreCustomers | AgentCommand::Unlock(_) => {}
+        // Handled by `apply`, as they do not need a customer; or routed by the app to the list,
+        // the dashboards, the closure flow or the session.
+        AgentCommand::SearchEdited
+        | AgentCommand::MoreCustomers
+        | AgentCommand::Unlock(_)
+        | AgentCommand::OpenCustomer(_)
+        | AgentCommand::BackToCustomers
+        | AgentCommand::ReloadCustomers
+        | AgentCommand::SignOut
+        | AgentCommand::Overview(_)
+        | AgentCommand::Closing(_) => {}
         AgentCommand::OpenReveal => desk.reveal = Some(RevealForm::default()),
         AgentCommand::CloseReveal => desk.reveal = None,
         AgentCommand::MaskAgain => {
             desk.notice = None;
-            if let Some(open) = agent.open.as_mut().filter(|open| !open.masked) {
+            if let Some(open) = desk.open.as_mut().filter(|open| !open.masked) {
                 open.masked = true;
                 // Read again masked: the unmasked rows leave memory rather than being hidden.
                 open.reload();
@@ -251,7 +137,7 @@ fn apply_to_customer(
         AgentCommand::LeaveAssist => {
             let changed = desk.assist.take().is_some() | desk.cancel.take().is_some();
             desk.export = None;
-            if changed && let Some(open) = agent.open.as_mut() {
+            if changed && let Some(open) = desk.open.as_mut() {
                 // The steps wrote audit lines and mail, maybe a closure: read the account again.
                 open.reload();
             }
@@ -278,22 +164,21 @@ fn apply_to_customer(
 /// Applies a command of the assisted wizard; returns the step commands, which the app queues
 /// the way it does for a customer's own wizard.
 pub fn apply_closure(
-    agent: &mut AgentView,
+    desk: &mut CustomerDesk,
     command: ClosureCommand,
     db_path: &std::path::Path,
     now: Timestamp,
 ) -> Option<ClosureCommand> {
-    if agent.desk.lock.is_some() {
+    if desk.lock.is_some() {
         return None;
     }
-    let account = agent.open.as_ref()?.account;
-    let desk = &mut agent.desk;
+    let account = desk.open.as_ref()?.account;
     match command {
         // "Back to the overview", "Back to settings": the agent's way back is the customer's dashboards.
         ClosureCommand::ShowPage(_) | ClosureCommand::LeaveWizard => {
             desk.assist = None;
             desk.export = None;
-            if let Some(open) = agent.open.as_mut() {
+            if let Some(open) = desk.open.as_mut() {
                 open.reload();
             }
         }
@@ -320,15 +205,20 @@ pub fn apply_closure(
 
 /// Routes a backup-panel command to the assisted wizard's backup step, if the agent may
 /// export this customer's backup (at the customer's request).
-pub fn apply_export(agent: &mut AgentView, command: ExportCommand, jobs: &mut ExportWorkers<'_>, now: Timestamp) {
-    let principal = principal(agent);
-    if agent.desk.lock.is_some() {
+pub fn apply_export(
+    desk: &mut CustomerDesk,
+    principal: Principal,
+    command: ExportCommand,
+    jobs: &mut ExportWorkers<'_>,
+    now: Timestamp,
+) {
+    if desk.lock.is_some() {
         return;
     }
-    let Some(export) = agent.desk.export.as_mut() else {
+    let Some(export) = desk.export.as_mut() else {
         return;
     };
-    let Some(account) = agent.open.as_ref().map(|open| open.account) else {
+    let Some(account) = desk.open.as_ref().map(|open| open.account) else {
         return;
     };
     if authorize(principal, Action::ExportAccount(account)).is_ok() {
@@ -337,8 +227,8 @@ pub fn apply_export(agent: &mut AgentView, command: ExportCommand, jobs: &mut Ex
 }
 
 /// Takes in a save dialog or export worker's result for the backup step.
-pub fn on_export_output(agent: &mut AgentView, output: ExportOutput, jobs: &mut ExportWorkers<'_>, now: Timestamp) {
-    if let Some(export) = agent.desk.export.as_mut() {
+pub fn on_export_output(desk: &mut CustomerDesk, output: ExportOutput, jobs: &mut ExportWorkers<'_>, now: Timestamp) {
+    if let Some(export) = desk.export.as_mut() {
         export.on_output(output, jobs, now);
     }
 }
@@ -370,15 +260,18 @@ fn start_reveal(
     }
 }
 
-fn unlock(agent: &mut AgentView, password: Secret, jobs: &mut DeskWorkers<'_>, now: Timestamp) {
-    let Some(lock) = agent.desk.lock.as_mut() else {
+fn unlock(desk: &mut CustomerDesk, who: Signed<'_>, password: Secret, jobs: &mut DeskWorkers<'_>, now: Timestamp) {
+    let Principal::Agent { id, .. } = who.principal else {
+        return;
+    };
+    let Some(lock) = desk.lock.as_mut() else {
         return;
     };
     if lock.busy {
         return;
     }
     let db_path = jobs.db_path().to_owned();
-    let (name, id) = (agent.name.clone(), agent.id);
+    let name = who.name.to_owned();
     let started = jobs.start(DeskJob::Unlock, move || {
         let result = service::session::unlock(&db_path, id, name, password, now);
         AgentOutput::Unlocked(result)
@@ -395,35 +288,35 @@ fn unlock(agent: &mut AgentView, password: Secret, jobs: &mut DeskWorkers<'_>, n
 /// Locks the session: every customer view of this page is dropped. What is still loading for
 /// one finds no view to land in and is ignored; the other pages' jobs (a purge, say) are left
 /// to finish, and their pages stay hidden behind the lock screen.
-pub fn lock(agent: &mut AgentView) {
-    if agent.desk.lock.is_some() {
+pub fn lock(desk: &mut CustomerDesk) {
+    if desk.lock.is_some() {
         return;
     }
     tracing::info!("agent session locked after idle time");
-    close_customer(agent);
-    agent.customers = CustomerListView::default();
-    agent.desk.lock = Some(LockView::default());
+    close_customer(desk);
+    desk.customers = CustomerListView::default();
+    desk.lock = Some(LockView::default());
 }
 
 /// Takes in a desk worker's result.
-pub fn on_output(agent: &mut AgentView, output: AgentOutput) {
+pub fn on_output(desk: &mut CustomerDesk, output: AgentOutput) {
     match output {
         AgentOutput::CustomersListed { query, result } => {
-            agent.customers.shown_for = Some(query);
-            agent.customers.rows = result.map_err(|err| err.to_string()).into();
+            desk.customers.shown_for = Some(query);
+            desk.customers.rows = result.map_err(|err| err.to_string()).into();
         }
         AgentOutput::Revealed { account, result } => {
-            let Some(open) = agent.open.as_mut().filter(|open| open.account == account) else {
+            let Some(open) = desk.open.as_mut().filter(|open| open.account == account) else {
                 return;
             };
-            let Some(form) = agent.desk.reveal.as_mut() else {
+            let Some(form) = desk.reveal.as_mut() else {
                 return;
             };
             form.busy = false;
             match result {
                 Ok(()) => {
-                    agent.desk.reveal = None;
-                    agent.desk.notice = Some("Personal data shown unmasked; the reveal is in the audit trail.".into());
+                    desk.reveal = None;
+                    desk.notice = Some("Personal data shown unmasked; the reveal is in the audit trail.".into());
                     open.masked = false;
                     open.reload();
                 }
@@ -431,14 +324,14 @@ pub fn on_output(agent: &mut AgentView, output: AgentOutput) {
             }
         }
         AgentOutput::Unlocked(result) => {
-            let Some(lock) = agent.desk.lock.as_mut() else {
+            let Some(lock) = desk.lock.as_mut() else {
                 return;
             };
             lock.busy = false;
             match result {
                 Ok(()) => {
-                    agent.desk.lock = None;
-                    agent.desk.idle.restart(Instant::now());
+                    desk.lock = None;
+                    desk.idle.restart(Instant::now());
                 }
                 Err(message) => lock.error = Some(message),
             }
@@ -447,19 +340,13 @@ pub fn on_output(agent: &mut AgentView, output: AgentOutput) {
 }
 
 /// Takes in an assisted cancellation's step; the assisted wizard's steps go through the app's
-/// wizard handling.
-pub fn on_cancel_stepped(agent: &mut AgentView, flow: u64, result: Result<ClosureReply, String>) {
-    if let Some(cancel) = agent.queue.cancel.as_mut().filter(|cancel| cancel.flow.flow == flow) {
-        if cancel.flow.on_reply(result).is_some_and(|news| news.reached(Step::Done)) {
-            agent.queue.wanted = true;
-        }
-        return;
-    }
-    let Some(cancel) = agent.desk.cancel.as_mut().filter(|cancel| cancel.flow == flow) else {
+/// wizard handling, and the closure queue's cancellation through the operations pages.
+pub fn on_cancel_stepped(desk: &mut CustomerDesk, flow: u64, result: Result<ClosureReply, String>) {
+    let Some(cancel) = desk.cancel.as_mut().filter(|cancel| cancel.flow == flow) else {
         return;
     };
     if cancel.on_reply(result).is_some_and(|news| news.reached(Step::Done))
-        && let Some(open) = agent.open.as_mut()
+        && let Some(open) = desk.open.as_mut()
     {
         open.reload();
     }
@@ -472,13 +359,12 @@ fn assisted_cancel(account: AccountId) -> ClosureFlow {
 }
 
 /// A desk worker died without a result: say so where it was awaited.
-pub fn on_job_crashed(agent: &mut AgentView, kind: DeskJob, message: String) {
-    let desk = &mut agent.desk;
+pub fn on_job_crashed(desk: &mut CustomerDesk, kind: DeskJob, message: String) {
     match kind {
         DeskJob::ListCustomers => {
             // Marked as answered, so that a failing search is not retried in a loop.
-            agent.customers.shown_for = Some(agent.customers.query.clone());
-            agent.customers.rows = crate::ui::remote::Remote::Failed(message);
+            desk.customers.shown_for = Some(desk.customers.query.clone());
+            desk.customers.rows = Remote::Failed(message);
         }
         DeskJob::Reveal => {
             if let Some(form) = desk.reveal.as_mut() {
@@ -497,8 +383,7 @@ pub fn on_job_crashed(agent: &mut AgentView, kind: DeskJob, message: String) {
 
 /// A worker of the assisted closure or its backup step died without a result: say so where
 /// it was awaited.
-pub fn on_closing_crashed(agent: &mut AgentView, kind: ClosingJob, message: String) {
-    let desk = &mut agent.desk;
+pub fn on_closing_crashed(desk: &mut CustomerDesk, kind: ClosingJob, message: String) {
     match kind {
         ClosingJob::Closure => {
             if let Some(wizard) = desk.assist.as_mut() {
@@ -521,26 +406,32 @@ pub fn on_closing_crashed(agent: &mut AgentView, kind: ClosingJob, message: Stri
 /// The desk's part of `App::logic`: the idle lock, the debounced search, and the backup
 /// panel's progress. Returns whether the desk is unlocked (the app then starts a queued
 /// closure step).
-pub fn logic(agent: &mut AgentView, jobs: &mut DeskWorkers<'_>, ctx: &egui::Context, now: Timestamp) -> bool {
+pub fn logic(
+    desk: &mut CustomerDesk,
+    principal: Principal,
+    jobs: &mut DeskWorkers<'_>,
+    ctx: &egui::Context,
+    now: Timestamp,
+) -> bool {
     let instant = Instant::now();
     let input = ctx.input(had_input);
-    agent.desk.idle.observe(ctx.cumulative_pass_nr(), input, instant);
-    if agent.desk.lock.is_some() {
+    desk.idle.observe(ctx.cumulative_pass_nr(), input, instant);
+    if desk.lock.is_some() {
         return false;
     }
-    if agent.desk.idle.is_due(instant) {
-        lock(agent);
+    if desk.idle.is_due(instant) {
+        lock(desk);
         return false;
     }
     // Without input nothing repaints: make sure a pass comes when the lock is due.
-    ctx.request_repaint_after(agent.desk.idle.remaining(instant));
+    ctx.request_repaint_after(desk.idle.remaining(instant));
 
-    start_search(agent, jobs, instant, ctx);
-    if let Some(export) = agent.desk.export.as_mut() {
+    start_search(desk, principal, jobs, instant, ctx);
+    if let Some(export) = desk.export.as_mut() {
         export.poll_progress();
     }
-    agent.desk.now = now;
-    if let Some(wizard) = agent.desk.assist.as_mut() {
+    desk.now = now;
+    if let Some(wizard) = desk.assist.as_mut() {
         wizard.now = now;
     }
     true
@@ -553,8 +444,14 @@ fn search_edited(list: &mut CustomerListView) {
 }
 
 /// Starts the customer search once typing has paused for [`SEARCH_DEBOUNCE`].
-fn start_search(agent: &mut AgentView, jobs: &mut DeskWorkers<'_>, now: Instant, ctx: &egui::Context) {
-    let list = &mut agent.customers;
+fn start_search(
+    desk: &mut CustomerDesk,
+    principal: Principal,
+    jobs: &mut DeskWorkers<'_>,
+    now: Instant,
+    ctx: &egui::Context,
+) {
+    let list = &mut desk.customers;
     if !list.is_stale() || jobs.is_running(DeskJob::ListCustomers) {
         return;
     }
@@ -565,37 +462,19 @@ fn start_search(agent: &mut AgentView, jobs: &mut DeskWorkers<'_>, now: Instant,
             return;
         }
     }
-    let principal = Principal::Agent { id: agent.id, role: agent.role };
     if let Err(err) = list_customers(jobs, list.query.clone(), principal) {
         list.shown_for = Some(list.query.clone());
-        list.rows = crate::ui::remote::Remote::Failed(err.to_string());
+        list.rows = Remote::Failed(err.to_string());
     }
 }
 
-/// Starts the closure step the assisted wizard or cancellation has waiting.
-pub fn start_queued_step(agent: &mut AgentView, jobs: &mut Workers<'_, ClosingJob, ClosureOutput>, now: Timestamp) {
-    let principal = Principal::Agent { id: agent.id, role: agent.role };
-    let desk = &mut agent.desk;
-    // At most one closure step runs at a time: the customer page's flow goes first.
-    let flow = if let Some(view) = desk.assist.as_mut() {
-        &mut view.flow
-    } else if let Some(cancel) = desk.cancel.as_mut() {
-        cancel
-    } else if let Some(cancel) = agent.queue.cancel.as_mut() {
-        &mut cancel.flow
-    } else {
-        return;
-    };
-    flow.start_queued(jobs, principal, now);
-}
-
-/// Whether the customer on screen may get an assisted closure, or an assisted cancellation.
-pub fn closure_actions(open: &OverviewView) -> (bool, bool) {
-    match open.data.ready().map(|summary| summary.account.status) {
-        Some(AccountStatus::Active) => (true, false),
-        Some(AccountStatus::ClosurePending) => (false, true),
-        _ => (false, false),
+/// The assisted wizard's or cancellation's flow, whose step waits for the closure worker; at
+/// most one closure step runs at a time, and the customer page's flow goes first.
+pub fn queued_flow(desk: &mut CustomerDesk) -> Option<&mut ClosureFlow> {
+    if let Some(view) = desk.assist.as_mut() {
+        return Some(&mut view.flow);
     }
+    desk.cancel.as_mut()
 }
 
 #[cfg(test)]

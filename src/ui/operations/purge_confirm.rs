@@ -5,8 +5,8 @@ use egui::{RichText, Ui};
 
 use crate::core::masking::mask_email;
 use crate::service::staff::{PurgePreview, QueueRow};
-use crate::ui::agent_ops::OpsCommand;
 use crate::ui::format::local_minute;
+use crate::ui::operations::command::OpsCommand;
 use crate::ui::quantity::{counted, grouped};
 use crate::ui::theme;
 use crate::ui::widgets::secret_field::{

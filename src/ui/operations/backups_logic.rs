@@ -7,26 +7,14 @@ use std::time::Instant;
 use jiff::Timestamp;
 
 use crate::core::permissions::Principal;
-use crate::service::backups::{self, CopyStatus};
+use crate::service::backups;
 use crate::service::export::Acting;
 
-use super::agent_ops::{OpsJob, OpsOutput, OpsWorkers};
-use super::remote::Remote;
-use super::save_file::{DialogAnswer, resolve_typed_path};
-use super::screens::agent_backups::{Confirm, CopiesCommand, CopiesView};
+use crate::ui::remote::Remote;
+use crate::ui::save_file::{DialogAnswer, resolve_typed_path};
 
-/// What the copies workers hand back.
-#[derive(Debug)]
-pub enum CopiesOutput {
-    /// The catalogue.
-    Listed(Result<Vec<CopyStatus>, String>),
-    /// A copy was deleted (what to say), or why not.
-    Deleted(Result<String, String>),
-    /// The file picker closed.
-    Picked(DialogAnswer),
-    /// The restore's receipt in words, or why nothing was restored.
-    Restored(Result<String, String>),
-}
+use super::backups::{Confirm, CopiesCommand, CopiesView};
+use super::command::{CopiesOutput, OpsJob, OpsOutput, OpsWorkers};
 
 fn start(
     jobs: &mut OpsWorkers<'_>,

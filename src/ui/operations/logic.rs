@@ -3,271 +3,55 @@
 //! (agents, whole-database backup).
 //!
 //! Screens return an [`OpsCommand`]; [`apply`] turns it into work on a named worker
-//! ([`OpsJob`], through the app's one [`Jobs`] owner), each running an operation of
+//! ([`OpsJob`], through the app's one job runner), each running an operation of
 //! [`crate::service::staff`], which checks the permission in core first; [`on_output`] takes the result
 //! back into the page that asked.
 
 use std::path::{Path, PathBuf};
 
-use egui::{RichText, Ui};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::auth::{Secret, password};
-use crate::backup::DbBackupReport;
+use crate::auth::password;
+use crate::core::closure::Step;
 use crate::core::permissions::Principal;
-use crate::core::{AccountId, AgentId, Role};
-use crate::service::staff::AgentRow;
-use crate::service::staff::QueueRow;
-use crate::service::staff::{self, AuditPage};
-use crate::service::staff::{PurgePreview, PurgeReceipt};
+use crate::service::staff;
+use crate::ui::closing::flow::{ClosureFlow, ClosureReply};
+use crate::ui::remote::Remote;
+use crate::ui::save_file::{SaveAction, SaveDialog, create_missing_folder, resolve_typed_path};
+use crate::ui::widgets::secret_field::SecretField;
 
-use super::agent_backups_ops::{self, CopiesOutput};
-use super::jobs::JobKey;
-use super::remote::Remote;
-use super::save_file::{DialogAnswer, SaveAction, SaveDialog, create_missing_folder, resolve_typed_path};
-use super::screens::agent::{AgentPage, AgentView};
-use super::screens::agent_audit::AuditFilterInput;
-use super::screens::agent_backups::CopiesCommand;
-use super::screens::agent_queue::{CancelView, PurgeStage, SharedProgress};
-use super::screens::purge_confirm::PurgeConfirm;
-use super::theme;
-use super::widgets::save_file::{SaveProgress, SavePrompt, save_file_ui};
-use super::widgets::{error_text_ui, progress_ui};
-use super::workers::Workers;
+use super::admin::AdminView;
+use super::audit::AuditView;
+use super::backups_logic;
+use super::command::{AUDIT_PAGE, DialogPurpose, OpsCommand, OpsJob, OpsOutput, OpsWorkers};
+use super::purge_confirm::PurgeConfirm;
+use super::queue::{CancelView, PurgeStage, QueueView, SharedProgress};
+use super::save_target::{SaveStage, SaveTarget};
 
-/// Audit lines the viewer loads at first, and adds with each "Show more".
-pub const AUDIT_PAGE: usize = 500;
 /// The longest agent name the admin page accepts.
 const AGENT_NAME_MAX_CHARS: usize = 64;
 
-/// The workers of the operations pages; one of each may run at a time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum OpsJob {
-    /// Read the closure queue.
-    LoadQueue,
-    /// Count what a purge would delete.
-    PreviewPurge,
-    /// Purge the accounts whose grace period has ended.
-    Purge,
-    /// Query the audit trail.
-    LoadAudit,
-    /// Write the filtered audit trail as CSV.
-    ExportAudit,
-    /// Hold the native save dialog of the operations pages open (it blocks its thread).
-    SaveDialog,
-    /// Read the agents list.
-    LoadAgents,
-    /// Add, disable, enable an agent or reset a password (argon2).
-    ManageAgent,
-    /// Copy the whole database.
-    BackupDatabase,
-    /// List, delete or restore copies of the database.
-    Copies,
-    /// Hold the file picker of "Restore…" open (it blocks its thread).
-    RestoreDialog,
-}
-
-impl JobKey for OpsJob {
-    fn thread_name(self) -> &'static str {
-        match self {
-            Self::LoadQueue => "load-queue",
-            Self::PreviewPurge => "purge-preview",
-            Self::Purge => "purge",
-            Self::LoadAudit => "load-audit",
-            Self::ExportAudit => "export-audit",
-            Self::SaveDialog => "ops-save-dialog",
-            Self::LoadAgents => "load-agents",
-            Self::ManageAgent => "manage-agent",
-            Self::BackupDatabase => "backup-db",
-            Self::Copies => "db-copies",
-            Self::RestoreDialog => "restore-dialog",
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Self::LoadQueue => "loading the closure queue",
-            Self::PreviewPurge => "counting what the purge would delete",
-            Self::Purge => "purging the due accounts",
-            Self::LoadAudit => "reading the audit trail",
-            Self::ExportAudit => "writing the audit CSV",
-            Self::SaveDialog => "waiting for the save dialog",
-            Self::LoadAgents => "loading the agents",
-            Self::ManageAgent => "changing the agent",
-            Self::BackupDatabase => "backing up the database",
-            Self::Copies => "working on the copies of the database",
-            Self::RestoreDialog => "waiting for the file picker",
-        }
-    }
-}
-
-/// What the operations pages ask for.
-#[derive(Debug)]
-pub enum OpsCommand {
-    /// Read the closure queue again.
-    ReloadQueue,
-    /// "Cancel closure…": mail the customer a cancel code.
-    BeginCancel(AccountId),
-    /// Mail the customer another cancel code.
-    ResendCancelCode,
-    /// "Cancel closure" with the code the customer read out.
-    ConfirmCancel(Secret),
-    /// Close the cancel panel.
-    CloseCancel,
-    /// (Admins) "Purge due now…": list what would go.
-    PreviewPurge,
-    /// (Admins) Purge the listed accounts, once the admin's password is checked again.
-    ConfirmPurge {
-        /// The admin's password; checked on the worker.
-        password: Secret,
-        /// The accounts the admin was shown.
-        accounts: Vec<AccountId>,
-    },
-    /// Close the purge confirmation (or its outcome) without purging.
-    DismissPurge,
-    /// Query the audit trail again after it failed.
-    ReloadAudit,
-    /// Load more audit lines.
-    MoreAudit,
-    /// "Export CSV…" through the save dialog, or to the typed path.
-    ExportAudit(SaveAction),
-    /// Read the agents list again.
-    ReloadAgents,
-    /// "Add agent".
-    AddAgent {
-        /// The sign-in name.
-        name: String,
-        /// What the agent may do.
-        role: Role,
-        /// The first password; hashed on the worker.
-        password: Secret,
-    },
-    /// Ask to confirm disabling an agent (or, with `None`, close the question).
-    AskDisable(Option<AgentId>),
-    /// Disable (or enable again) an agent's sign-in.
-    SetDisabled {
-        /// The agent.
-        agent: AgentId,
-        /// Whether sign-in is to be refused.
-        disabled: bool,
-    },
-    /// Open (or, with `None`, close) the password reset form of an agent.
-    ShowReset(Option<AgentId>),
-    /// "Set password" in the reset form.
-    ResetPassword {
-        /// The agent.
-        agent: AgentId,
-        /// The new password; hashed on the worker.
-        password: Secret,
-    },
-    /// "Back up database…" through the save dialog, or to the typed path.
-    BackupDatabase(SaveAction),
-    /// A step of the copies panel.
-    Copies(CopiesCommand),
-}
-
-/// Which file the operations save dialog is choosing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DialogPurpose {
-    /// The audit CSV.
-    AuditCsv,
-    /// The whole-database copy.
-    DatabaseBackup,
-}
-
-/// A file written by the operations pages: chosen in the save dialog or typed.
+/// The operations pages of an agent session.
 #[derive(Debug, Default)]
-pub struct SaveTarget {
-    /// The text of the typed-path field.
-    pub typed_path: String,
-    /// Where it stands.
-    pub stage: SaveStage,
-    /// The save dialog answered at once without a file: it cannot open here.
-    pub dialog_unavailable: bool,
+pub struct Pages {
+    /// The closure queue page.
+    pub queue: QueueView,
+    /// The audit viewer page.
+    pub audit: AuditView,
+    /// The admin page.
+    pub admin: AdminView,
 }
 
-impl SaveTarget {
-    /// Whether the dialog is open or the file is being written.
-    pub fn is_busy(&self) -> bool {
-        matches!(self.stage, SaveStage::ChoosingFile | SaveStage::Writing(_))
-    }
-
-    /// Takes in the writer's result: what to tell the person, or why nothing was written.
-    fn finish(&mut self, result: Result<String, String>) {
-        self.stage = match result {
-            Ok(saved) => {
-                // The file was written, so the typed path needs no more pointing to.
-                self.dialog_unavailable = false;
-                SaveStage::Saved(saved)
-            }
-            Err(message) => SaveStage::Failed(message),
-        };
-    }
-}
-
-/// Where a [`SaveTarget`] stands.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub enum SaveStage {
-    /// Nothing is happening.
-    #[default]
-    Idle,
-    /// The native save dialog is open.
-    ChoosingFile,
-    /// The file is being written.
-    Writing(PathBuf),
-    /// The file was written; what to tell the person.
-    Saved(String),
-    /// Writing failed, or nothing was written.
-    Failed(String),
-}
-
-/// The app's runner as the operations pages start their workers.
-pub type OpsWorkers<'a> = Workers<'a, OpsJob, OpsOutput>;
-
-/// What the operations workers hand back.
-#[derive(Debug)]
-#[expect(clippy::large_enum_variant, reason = "it always travels boxed, in the app's results")]
-pub enum OpsOutput {
+/// Which operations page is on show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpsPage {
     /// The closure queue.
-    Queue(Result<Vec<QueueRow>, String>),
-    /// What a purge would delete.
-    PurgePreview(Result<Vec<PurgePreview>, String>),
-    /// The password given to confirm the purge was refused: nothing was purged.
-    PurgeRefused(String),
-    /// The purge ended.
-    Purged(Result<Vec<PurgeReceipt>, String>),
-    /// A page of the audit trail.
-    Audit {
-        /// The filter as typed that the page answers.
-        input: AuditFilterInput,
-        /// How many lines were asked for.
-        limit: usize,
-        /// The page, or why there is none.
-        result: Result<AuditPage, String>,
-    },
-    /// The save dialog closed.
-    DialogClosed {
-        /// What the file is for.
-        purpose: DialogPurpose,
-        /// The chosen file, or why there is none.
-        answer: DialogAnswer,
-    },
-    /// The audit CSV was written (with its number of lines), or why not.
-    AuditExported(Result<(PathBuf, usize), String>),
-    /// The agents list.
-    Agents(Result<Vec<AgentRow>, String>),
-    /// An agent change: what to tell the admin, or why it failed.
-    AgentChanged(Result<String, String>),
-    /// The database copy was written, or why not.
-    DatabaseBackedUp(Result<DbBackupReport, String>),
-    /// A worker of the copies panel.
-    Copies(CopiesOutput),
-}
-
-/// The session as core sees it.
-fn principal(view: &AgentView) -> Principal {
-    Principal::Agent { id: view.id, role: view.role }
+    ClosureQueue,
+    /// The audit viewer.
+    Audit,
+    /// The admin page.
+    Admin,
 }
 
 /// Starts `work` as the `job` worker; a refusal to start is reported through `failed`.
@@ -280,8 +64,7 @@ fn start(
 }
 
 /// Applies a command of an operations page at `now`, starting workers through `jobs`.
-pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
-    let session = principal(view);
+pub fn apply(view: &mut Pages, session: Principal, command: OpsCommand, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
     let db = jobs.db_path().to_owned();
     match command {
         OpsCommand::ReloadQueue => view.queue.wanted = true,
@@ -356,7 +139,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut OpsWorkers<'_
         }
         OpsCommand::ReloadAudit => view.audit.shown_for = None,
         OpsCommand::MoreAudit => view.audit.limit += AUDIT_PAGE,
-        OpsCommand::ExportAudit(action) => save(view, jobs, DialogPurpose::AuditCsv, action, now),
+        OpsCommand::ExportAudit(action) => save(view, session, jobs, DialogPurpose::AuditCsv, action, now),
         OpsCommand::ReloadAgents => view.admin.agents_wanted = true,
         OpsCommand::AddAgent { name, role, password } => {
             let name = name.trim().to_owned();
@@ -385,7 +168,7 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut OpsWorkers<'_
         OpsCommand::ShowReset(agent) => {
             if view.admin.busy.is_none() {
                 view.admin.reset_for = agent;
-                view.admin.reset_password = super::widgets::secret_field::SecretField::default();
+                view.admin.reset_password = SecretField::default();
                 view.admin.reset_focused = false;
             }
         }
@@ -399,13 +182,13 @@ pub fn apply(view: &mut AgentView, command: OpsCommand, jobs: &mut OpsWorkers<'_
                 staff::reset_password(&db, session, agent, &password, now)
             });
         }
-        OpsCommand::BackupDatabase(action) => save(view, jobs, DialogPurpose::DatabaseBackup, action, now),
-        OpsCommand::Copies(command) => agent_backups_ops::apply(&mut view.admin.copies, command, session, jobs, now),
+        OpsCommand::BackupDatabase(action) => save(view, session, jobs, DialogPurpose::DatabaseBackup, action, now),
+        OpsCommand::Copies(command) => backups_logic::apply(&mut view.admin.copies, command, session, jobs, now),
     }
 }
 
 /// Takes in an operations worker's result.
-pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
+pub fn on_output(view: &mut Pages, session: Principal, output: OpsOutput, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
     match output {
         OpsOutput::Queue(result) => view.queue.rows = result.into(),
         OpsOutput::PurgePreview(result) => {
@@ -443,13 +226,13 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut OpsWorkers<
             target.dialog_unavailable = answer.could_not_open();
             if let Some(path) = answer.chosen {
                 // The dialog already asked before replacing an existing file.
-                start_write(view, jobs, purpose, path, true, now);
+                start_write(view, session, jobs, purpose, path, true, now);
             }
         }
         OpsOutput::AuditExported(result) => view.audit.export.finish(result.map(|(path, lines)| {
             format!(
                 "Saved {} to {}",
-                super::quantity::counted(lines as u64, "audit line", "audit lines"),
+                crate::ui::quantity::counted(lines as u64, "audit line", "audit lines"),
                 path.display()
             )
         })),
@@ -470,7 +253,7 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut OpsWorkers<
         }
         OpsOutput::Copies(output) => {
             // A restored database holds other rows: what the pages show is read again.
-            if agent_backups_ops::on_output(&mut view.admin.copies, output) {
+            if backups_logic::on_output(&mut view.admin.copies, output) {
                 view.queue.wanted = true;
                 view.admin.agents_wanted = true;
             }
@@ -482,8 +265,8 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut OpsWorkers<
                 format!(
                     "Database copied to {}: {}, {}, schema version {}.",
                     report.target.display(),
-                    super::quantity::counted(report.accounts, "account", "accounts"),
-                    super::quantity::byte_size(report.bytes),
+                    crate::ui::quantity::counted(report.accounts, "account", "accounts"),
+                    crate::ui::quantity::byte_size(report.bytes),
                     report.schema_version
                 )
             }));
@@ -492,7 +275,7 @@ pub fn on_output(view: &mut AgentView, output: OpsOutput, jobs: &mut OpsWorkers<
 }
 
 /// A worker of an operations page died without a result: say so where it was awaited.
-pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
+pub fn on_crashed(view: &mut Pages, job: OpsJob, message: String) {
     match job {
         OpsJob::LoadQueue => view.queue.rows = Remote::Failed(message),
         OpsJob::PreviewPurge | OpsJob::Purge => view.queue.purge = PurgeStage::Failed(message),
@@ -516,24 +299,32 @@ pub fn on_crashed(view: &mut AgentView, job: OpsJob, message: String) {
             view.admin.error = Some(message);
         }
         OpsJob::BackupDatabase => view.admin.backup.stage = SaveStage::Failed(message),
-        OpsJob::Copies | OpsJob::RestoreDialog => agent_backups_ops::on_crashed(&mut view.admin.copies, job, message),
+        OpsJob::Copies | OpsJob::RestoreDialog => backups_logic::on_crashed(&mut view.admin.copies, job, message),
     }
 }
 
 /// Starts the loads the page on show waits for and brings its clock up to date.
-pub fn logic(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
-    let session = principal(view);
+///
+/// `shown` is the page on show, if an operations page is; nothing is loaded while the desk
+/// is `locked`, since a locked desk shows no data until the agent unlocks it.
+pub fn logic(
+    view: &mut Pages,
+    session: Principal,
+    shown: Option<OpsPage>,
+    locked: bool,
+    jobs: &mut OpsWorkers<'_>,
+    now: Timestamp,
+) {
     let db = jobs.db_path().to_owned();
     view.queue.now = now;
-    if view.desk.lock.is_some() {
-        // A locked desk shows no data: nothing is loaded until the agent unlocks it.
+    if locked {
         return;
     }
-    if view.page == AgentPage::Admin {
-        agent_backups_ops::logic(&mut view.admin.copies, session, jobs, now);
+    if shown == Some(OpsPage::Admin) {
+        backups_logic::logic(&mut view.admin.copies, session, jobs, now);
     }
-    match view.page {
-        AgentPage::ClosureQueue if view.queue.wanted && !jobs.is_running(OpsJob::LoadQueue) => {
+    match shown {
+        Some(OpsPage::ClosureQueue) if view.queue.wanted && !jobs.is_running(OpsJob::LoadQueue) => {
             view.queue.wanted = false;
             if view.queue.rows.ready().is_none() {
                 view.queue.rows = Remote::Loading;
@@ -544,7 +335,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
                 view.queue.rows = Remote::Failed(message);
             }
         }
-        AgentPage::Audit if view.audit.is_stale() && !jobs.is_running(OpsJob::LoadAudit) => {
+        Some(OpsPage::Audit) if view.audit.is_stale() && !jobs.is_running(OpsJob::LoadAudit) => {
             let input = view.audit.input.clone();
             let limit = view.audit.limit;
             let query = match input.parse() {
@@ -565,7 +356,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
                 view.audit.rows = Remote::Failed(message);
             }
         }
-        AgentPage::Admin if view.admin.agents_wanted && !jobs.is_running(OpsJob::LoadAgents) => {
+        Some(OpsPage::Admin) if view.admin.agents_wanted && !jobs.is_running(OpsJob::LoadAgents) => {
             view.admin.agents_wanted = false;
             if let Err(message) = start(jobs, OpsJob::LoadAgents, move || {
                 OpsOutput::Agents(staff::load_agents(&db, session).map_err(|err| err.to_string()))
@@ -578,7 +369,7 @@ pub fn logic(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, now: Timestamp) {
 }
 
 fn start_agent_change(
-    view: &mut AgentView,
+    view: &mut Pages,
     jobs: &mut OpsWorkers<'_>,
     busy: &'static str,
     work: impl FnOnce() -> Result<String, staff::StaffError> + Send + 'static,
@@ -595,7 +386,7 @@ fn start_agent_change(
 }
 
 /// The file target of `purpose` on its page.
-fn save_target(view: &mut AgentView, purpose: DialogPurpose) -> &mut SaveTarget {
+fn save_target(view: &mut Pages, purpose: DialogPurpose) -> &mut SaveTarget {
     match purpose {
         DialogPurpose::AuditCsv => &mut view.audit.export,
         DialogPurpose::DatabaseBackup => &mut view.admin.backup,
@@ -604,7 +395,14 @@ fn save_target(view: &mut AgentView, purpose: DialogPurpose) -> &mut SaveTarget 
 
 /// "Export CSV…", "Back up database…" and their typed paths: opens the save dialog, or
 /// writes to the typed path, unless the target is busy.
-fn save(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, purpose: DialogPurpose, action: SaveAction, now: Timestamp) {
+fn save(
+    view: &mut Pages,
+    session: Principal,
+    jobs: &mut OpsWorkers<'_>,
+    purpose: DialogPurpose,
+    action: SaveAction,
+    now: Timestamp,
+) {
     // The CSV holds the lines on show: nothing to export before they are.
     if purpose == DialogPurpose::AuditCsv && view.audit.rows.ready().is_none() {
         return;
@@ -617,7 +415,7 @@ fn save(view: &mut AgentView, jobs: &mut OpsWorkers<'_>, purpose: DialogPurpose,
         SaveAction::Dialog => open_dialog(target, jobs, purpose, now),
         SaveAction::Typed => {
             if let Some(path) = typed_target(target) {
-                start_write(view, jobs, purpose, path, false, now);
+                start_write(view, session, jobs, purpose, path, false, now);
             }
         }
     }
@@ -651,14 +449,14 @@ fn typed_target(target: &mut SaveTarget) -> Option<PathBuf> {
 /// Writes the file of `purpose` to `path` on its worker: the audit lines on show as CSV, or
 /// the database copy.
 fn start_write(
-    view: &mut AgentView,
+    view: &mut Pages,
+    session: Principal,
     jobs: &mut OpsWorkers<'_>,
     purpose: DialogPurpose,
     path: PathBuf,
     overwrite: bool,
     now: Timestamp,
 ) {
-    let session = principal(view);
     let db = jobs.db_path().to_owned();
     let written = path.clone();
     let started = match purpose {
@@ -705,43 +503,22 @@ fn save_dialog(purpose: DialogPurpose, now: Timestamp) -> SaveDialog {
     }
 }
 
-/// A file target: "… button" for the native dialog, and a typed path with its own button,
-/// then the file being written or the outcome.
-pub fn save_target_ui(
-    ui: &mut Ui,
-    target: &mut SaveTarget,
-    dialog_label: &str,
-    path_label: &str,
-    example_file: &str,
-    save_label: &str,
-    enabled: bool,
-) -> Option<SaveAction> {
-    let prompt = SavePrompt {
-        dialog_button: dialog_label,
-        dialog_hover: "Choose where to save the file",
-        typed_heading: None,
-        path_label,
-        example_file,
-        save_button: save_label,
-        field_width: Some(360.0),
-    };
-    let progress = SaveProgress {
-        enabled: enabled && !target.is_busy(),
-        choosing: target.stage == SaveStage::ChoosingFile,
-        dialog_unavailable: target.dialog_unavailable,
-    };
-    let action = save_file_ui(ui, &mut target.typed_path, &prompt, progress);
-    match &target.stage {
-        SaveStage::Idle | SaveStage::ChoosingFile => {}
-        SaveStage::Writing(path) => {
-            progress_ui(ui, &format!("Writing {}…", path.display()));
-        }
-        SaveStage::Saved(text) => {
-            ui.label(RichText::new(text).color(theme::accent(ui.visuals())));
-        }
-        SaveStage::Failed(text) => {
-            error_text_ui(ui, text);
-        }
+/// Whether `flow` is the closure queue's cancel panel's: its replies come here.
+pub fn is_cancel_flow(view: &Pages, flow: u64) -> bool {
+    view.queue.cancel.as_ref().is_some_and(|cancel| cancel.flow.flow == flow)
+}
+
+/// Takes in a step of the queue's assisted cancellation; a cancellation carried out reloads
+/// the queue.
+pub fn on_cancel_stepped(view: &mut Pages, result: Result<ClosureReply, String>) {
+    if let Some(cancel) = view.queue.cancel.as_mut()
+        && cancel.flow.on_reply(result).is_some_and(|news| news.reached(Step::Done))
+    {
+        view.queue.wanted = true;
     }
-    action
+}
+
+/// The queue's cancel panel's flow, whose step waits for the closure worker.
+pub fn queued_flow(view: &mut Pages) -> Option<&mut ClosureFlow> {
+    view.queue.cancel.as_mut().map(|cancel| &mut cancel.flow)
 }

@@ -3,9 +3,8 @@
 
 use egui::{RichText, Ui};
 
+use super::command::AgentCommand;
 use crate::service::reveal::RevealReason;
-use crate::ui::agent_desk::AgentCommand;
-use crate::ui::app::command::Command;
 use crate::ui::theme;
 use crate::ui::widgets::{error_text_ui, escape_pressed, focus_first_field, labelled_input_ui, progress_ui};
 
@@ -32,7 +31,7 @@ impl RevealForm {
 }
 
 /// Draws the reveal form; returns the command to reveal, or to give up.
-pub fn reveal_form_ui(ui: &mut Ui, form: &mut RevealForm) -> Option<Command> {
+pub fn reveal_form_ui(ui: &mut Ui, form: &mut RevealForm) -> Option<AgentCommand> {
     let mut command = None;
     theme::card_frame(ui.visuals()).show(ui, |ui| {
         ui.label(RichText::new("Reveal personal data").strong());
@@ -67,10 +66,10 @@ pub fn reveal_form_ui(ui: &mut Ui, form: &mut RevealForm) -> Option<Command> {
             if ui.add_enabled(ready, egui::Button::new("Show unmasked")).clicked()
                 && let Some(reason) = form.reason
             {
-                command = Some(Command::Agent(AgentCommand::Reveal { reason }));
+                command = Some(AgentCommand::Reveal { reason });
             }
             if ui.add_enabled(!form.busy, egui::Button::new("Cancel")).clicked() || (!form.busy && escape_pressed(ui)) {
-                command = Some(Command::Agent(AgentCommand::CloseReveal));
+                command = Some(AgentCommand::CloseReveal);
             }
         });
         if form.busy {
