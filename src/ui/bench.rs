@@ -5,7 +5,9 @@ use egui::Ui;
 
 use crate::service::dashboard::{Listing, Row};
 
-use super::dashboards::{DashboardCommand, TableState, table_ui};
+use super::dashboards::DashboardCommand;
+use super::dashboards::rows::TableState;
+use super::dashboards::table::table_ui;
 
 /// The orders tab of an account holding `total` orders, its first windows loaded.
 pub struct OrdersTab {

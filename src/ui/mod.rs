@@ -1,8 +1,22 @@
 //! The desktop window: an egui/eframe app over the same `core`, `store` and `auth` as the CLI.
 //!
-//! `app` is the `eframe::App` (`logic` polls jobs and applies commands, `ui` draws),
-//! `command` what screens may ask for, `jobs` the one owner of background threads,
-//! `screens` one file per screen, `widgets` shared pieces, and `theme` colours and spacing.
+//! `app` is the `eframe::App`: `logic` polls the jobs and applies commands, `ui` draws; it
+//! owns the job runner and the features, and routes commands and results between them.
+//!
+//! One folder per capability holds its state, its logic and its screens: `session` (start-up
+//! and sign-in), `dashboards` (an account's tabs and tables, the backup viewer), `customer`
+//! (the signed-in customer's settings area and closure-pending screen), `closing` (the closure
+//! flow the customer and agent screens share: wizard, code, mailbox, backup panel),
+//! `agent_desk` (search, reveal, assisted closure, lock) and `operations` (closure queue and
+//! purge, audit viewer, admin). Screens are functions of their view state that return their
+//! capability's command; logic applies commands and starts work, and draws nothing.
+//!
+//! Below them, knowing no capability: `jobs` (the one owner of background threads, generic
+//! over a job key and a result), `workers` (the runner as one feature sees it), `widgets`
+//! (shared pieces), `theme` (colours and spacing), `format`, `quantity`, `remote`, `idle` and
+//! `save_file`. No module of `ui/` imports another that imports it back, and no folder one that
+//! imports it back (`tests/suite/architecture.rs` checks; a folder's `mod.rs` naming its own
+//! files is the module tree, not an import).
 
 mod agent_desk;
 mod app;

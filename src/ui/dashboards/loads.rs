@@ -3,10 +3,12 @@
 //! session's principal, which the service checks before it reads; a masked load has its
 //! personal data masked on the worker (agent screens).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::masking::{mask_overview_loaded, mask_rows_loaded};
-use super::open_backup::{self, OpenedBackup};
+use super::open_backup::OpenedBackup;
+use crate::backup;
 use crate::service::dashboard::{
     ChildrenLoaded, ChildrenRequest, OverviewLoaded, OverviewRequest, RowsLoaded, RowsRequest,
 };
@@ -120,14 +122,30 @@ pub fn load_children(jobs: &mut DashboardWorkers<'_>, request: ChildrenRequest) 
 /// Shows the native open dialog for a backup file until the person chooses or cancels.
 pub fn pick_backup(jobs: &mut DashboardWorkers<'_>) -> Result<(), JobError> {
     let dialog = jobs.file_dialog();
-    jobs.start(DashboardJob::PickBackup, || DashboardOutput::BackupPicked(open_backup::pick_backup_file(dialog)))
+    jobs.start(DashboardJob::PickBackup, || DashboardOutput::BackupPicked(pick_backup_file(dialog)))
 }
 
 /// Verifies the backup at `path` and loads it for the read-only dashboards.
 pub fn open_backup(jobs: &mut DashboardWorkers<'_>, path: PathBuf) -> Result<(), JobError> {
-    jobs.start(DashboardJob::OpenBackup, move || {
-        DashboardOutput::BackupOpened(open_backup::open_backup_file(&path).map(Box::new))
-    })
+    jobs.start(DashboardJob::OpenBackup, move || DashboardOutput::BackupOpened(open_backup_file(&path).map(Box::new)))
+}
+
+/// Shows `dialog` as the native "open" dialog for closedesk backups and waits for the answer.
+/// Run it on a worker: it blocks until the person chooses.
+pub fn pick_backup_file(dialog: rfd::FileDialog) -> Option<PathBuf> {
+    dialog.set_title("Open a closedesk backup").add_filter("closedesk backup", &["json", "zip"]).pick_file()
+}
+
+/// Verifies the backup at `path` and loads it read-only; the error names what is wrong.
+///
+/// The rows are streamed from the file into the snapshot, never all held in memory.
+pub fn open_backup_file(path: &Path) -> Result<OpenedBackup, String> {
+    let opened = backup::open_backup_snapshot(path).map_err(|err| err.to_string())?;
+    let owner = opened.profile.as_ref().map_or_else(
+        || format!("account {}", opened.header.account),
+        |profile| format!("{} <{}>", profile.display_name, profile.email),
+    );
+    Ok(OpenedBackup { path: path.to_owned(), header: opened.header, owner, snapshot: Arc::new(opened.snapshot) })
 }
 
 #[cfg(test)]

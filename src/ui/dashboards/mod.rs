@@ -3,17 +3,17 @@
 //!
 //! [`Dashboard`] holds the tabs' state. Screens ask for changes with a [`DashboardCommand`];
 //! the app applies it with [`Dashboard::apply`] and asks [`Dashboard::rows_request`] and
-//! [`Dashboard::children_request`] what to load next, which `jobs.rs` runs on workers.
+//! [`Dashboard::children_request`] what to load next, which `loads.rs` runs on workers.
 
 pub mod loads;
 mod masking;
 pub mod open_backup;
 pub mod overview;
 pub mod readiness;
-mod rows;
+pub mod rows;
 mod spending;
-mod summary;
-mod table;
+pub mod summary;
+pub mod table;
 
 use std::ops::Range;
 
@@ -22,9 +22,7 @@ use jiff::Timestamp;
 pub use crate::service::dashboard::{
     ChildrenLoaded, ChildrenRequest, OverviewLoaded, OverviewRequest, RowsLoaded, RowsRequest,
 };
-pub use rows::TableState;
-pub use summary::summary_ui;
-pub use table::{filter_id, table_ui};
+use rows::TableState;
 
 use crate::core::AccountId;
 use crate::service::dashboard::AccountCounts;

@@ -1,17 +1,17 @@
 //! "Open backup…": pick a backup file (or type its path), verify it, and show it read-only in
 //! the same dashboards.
 //!
-//! The native dialog and the loading both run on workers (see `jobs.rs`): rfd blocks while
+//! The native dialog and the loading both run on workers (see `loads.rs`): rfd blocks while
 //! its dialog is open, and a backup of 100,000 orders takes a moment to verify and load. On
 //! a Linux session without a desktop portal or zenity rfd answers "nothing chosen" at once,
 //! so the form always offers a path field beside the button.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::backup::{self, BackupHeader};
+use crate::backup::BackupHeader;
 use crate::service::dashboard::Snapshot;
 use crate::ui::theme;
 use crate::ui::widgets::{error_text_ui, labelled_input_ui, progress_ui};
@@ -74,24 +74,6 @@ pub struct OpenedBackup {
     pub owner: String,
     /// Its rows, in a read-only database of their own.
     pub snapshot: Arc<Snapshot>,
-}
-
-/// Shows `dialog` as the native "open" dialog for closedesk backups and waits for the answer.
-/// Run it on a worker: it blocks until the person chooses.
-pub fn pick_backup_file(dialog: rfd::FileDialog) -> Option<PathBuf> {
-    dialog.set_title("Open a closedesk backup").add_filter("closedesk backup", &["json", "zip"]).pick_file()
-}
-
-/// Verifies the backup at `path` and loads it read-only; the error names what is wrong.
-///
-/// The rows are streamed from the file into the snapshot, never all held in memory.
-pub fn open_backup_file(path: &Path) -> Result<OpenedBackup, String> {
-    let opened = backup::open_backup_snapshot(path).map_err(|err| err.to_string())?;
-    let owner = opened.profile.as_ref().map_or_else(
-        || format!("account {}", opened.header.account),
-        |profile| format!("{} <{}>", profile.display_name, profile.email),
-    );
-    Ok(OpenedBackup { path: path.to_owned(), header: opened.header, owner, snapshot: Arc::new(opened.snapshot) })
 }
 
 /// Draws the form: "Open backup…", and a path field with "Open" for when no dialog can show.

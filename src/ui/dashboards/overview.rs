@@ -13,9 +13,10 @@ use crate::service::closure::ClosureRow;
 use crate::service::dashboard::next_ticket;
 use crate::service::dashboard::{Source, Summary};
 use crate::ui::dashboards::open_backup::OpenedBackup;
+use crate::ui::dashboards::summary::summary_ui;
+use crate::ui::dashboards::table::{filter_id, table_ui};
 use crate::ui::dashboards::{
-    ChildrenRequest, Dashboard, DashboardCommand, OverviewLoaded, OverviewRequest, RowsRequest, Tab, filter_id,
-    summary_ui, table_ui, total_rows,
+    ChildrenRequest, Dashboard, DashboardCommand, OverviewLoaded, OverviewRequest, RowsRequest, Tab, total_rows,
 };
 use crate::ui::format::local_minute;
 use crate::ui::remote::Remote;

@@ -1,6 +1,6 @@
 //! The admin page's copies of the whole database: the catalogue (age, retain-until, past
 //! due), deleting a copy past its retention, and restoring a copy — each irreversible step
-//! confirmed first, naming the file. The work runs on workers (see `ui::agent_backups_ops`).
+//! confirmed first, naming the file. The work runs on workers (see `backups_logic.rs`).
 
 use std::path::{Path, PathBuf};
 
