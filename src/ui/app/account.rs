@@ -10,13 +10,12 @@ use crate::ui::agent_desk::logic as desk_logic;
 use crate::ui::app::command::Command;
 use crate::ui::closing::command::{AreaPage, ClosureCommand};
 use crate::ui::closing::export::{ExportCommand, ExportOutput};
-use crate::ui::closing::flow::{ClosingJob, ClosureOutput, ClosureReply, ClosureRequest};
+use crate::ui::closing::flow::{ClosingJob, ClosureOutput, ClosureReply};
 use crate::ui::closing::mailbox::{self, MailboxView};
 use crate::ui::closing::steps::{queue_wizard_step, wizard_reply};
-use crate::ui::closing::wizard::WizardView;
-use crate::ui::customer::area::{AccountArea, CustomerJob, CustomerOutput, start_settings_work};
+use crate::ui::customer::area::{AccountArea, AreaOutcome, CustomerJob, CustomerOutput, start_settings_work};
 use crate::ui::customer::closure_pending::ClosurePendingView;
-use crate::ui::customer::pending::pending_reply;
+use crate::ui::customer::pending::{self, pending_reply};
 use crate::ui::dashboards::DashboardCommand;
 use crate::ui::dashboards::overview::OverviewView;
 use crate::ui::remote::Remote;
@@ -49,8 +48,8 @@ impl ClosedeskApp {
 
     /// Applies a command of the settings area, the wizard or the closure-pending screen.
     pub(super) fn apply_closure(&mut self, command: ClosureCommand) {
-        if matches!(self.screen, Screen::ClosurePending(_)) {
-            self.apply_to_pending(command);
+        if let Screen::ClosurePending(view) = &mut self.screen {
+            pending::apply(view, command);
             return;
         }
         let now = self.clock.now();
@@ -77,64 +76,16 @@ impl ClosedeskApp {
         let Some(area) = self.customer_area() else {
             return;
         };
-        let mut reload_account = false;
-        match command {
-            ClosureCommand::ShowPage(page) => {
-                if page == AreaPage::Wizard && area.wizard.is_none() {
-                    return;
-                }
-                // The wizard's steps write audit lines and mail: what the overview counts changed.
-                reload_account = area.page == AreaPage::Wizard && page != AreaPage::Wizard;
-                if page == AreaPage::Settings {
-                    area.reload_settings();
-                }
-                if let Some(wizard) = area.wizard.as_mut().filter(|_| page == AreaPage::Wizard) {
-                    wizard.paused = false;
-                }
-                area.page = page;
-                area.flash = None;
-            }
-            ClosureCommand::ReloadSettings => area.reload_settings(),
-            ClosureCommand::SetSubscription { topic, enabled } => {
-                if area.subscription_change.is_none() && !area.subscription_changing {
-                    area.subscription_change = Some((topic, enabled));
-                    area.subscription_error = None;
-                }
-            }
-            ClosureCommand::StartClosing => {
-                if area.wizard.as_ref().is_none_or(WizardView::is_done) {
-                    area.wizard = Some(WizardView::new(area.account, &db_path, now));
-                }
-                if let Some(wizard) = area.wizard.as_mut() {
-                    wizard.paused = false;
-                }
-                area.page = AreaPage::Wizard;
-                area.flash = None;
-            }
-            ClosureCommand::LeaveWizard => {
-                area.wizard = None;
-                area.page = AreaPage::Settings;
-                area.reload_settings();
-                reload_account = true;
-            }
-            ClosureCommand::OpenCancel => {
-                let account = area.account;
+        let reload_account = match area.apply(command, &db_path, now) {
+            AreaOutcome::Applied => false,
+            AreaOutcome::ReloadAccount => true,
+            AreaOutcome::OpenCancel(account) => {
                 // The session now only offers the cancellation, like a sign-in would.
                 self.area = None;
                 self.screen = Screen::ClosurePending(Box::new(ClosurePendingView::new(account, &db_path)));
                 return;
             }
-            ClosureCommand::RefreshMailbox => {
-                if let Some(wizard) = area.wizard.as_mut() {
-                    wizard.mailbox.refresh();
-                }
-            }
-            step => {
-                if let Some(view) = area.wizard.as_mut() {
-                    queue_wizard_step(view, step);
-                }
-            }
-        }
+        };
         if reload_account {
             // Commands are being applied now: this one waits for the next pass, so ask for it.
             self.commands.push(Command::ReloadAccount);
@@ -162,32 +113,6 @@ impl ClosedeskApp {
         area.page = if paused { AreaPage::Overview } else { AreaPage::Wizard };
         area.flash = None;
         true
-    }
-
-    fn apply_to_pending(&mut self, command: ClosureCommand) {
-        let Screen::ClosurePending(view) = &mut self.screen else {
-            return;
-        };
-        match command {
-            ClosureCommand::CancelWithPassword(password) => {
-                view.flow.queue(ClosureRequest::BeginCancel { account: view.account, password });
-            }
-            ClosureCommand::ResendCancelCode => view.flow.resend(),
-            ClosureCommand::ConfirmCancel { code } => view.flow.confirm_code(code),
-            ClosureCommand::ReloadPending => {
-                let queued = view.flow.queue(ClosureRequest::PendingInfo { account: view.account });
-                if queued {
-                    view.info = Remote::Loading;
-                }
-            }
-            // Starting over needs the password again; the old code is replaced by the next one.
-            ClosureCommand::Back if !view.flow.is_busy() => {
-                view.flow.wizard = None;
-                view.flow.message = None;
-            }
-            ClosureCommand::RefreshMailbox => view.mailbox.refresh(),
-            _ => {}
-        }
     }
 
     /// Applies a command of a backup panel.
@@ -219,23 +144,8 @@ impl ClosedeskApp {
 
     /// Takes in the settings page's worker's result.
     pub(super) fn on_customer_output(&mut self, output: CustomerOutput) {
-        match output {
-            CustomerOutput::Settings { account, result } => {
-                if let Some(area) = self.area.as_mut()
-                    && area.account == account
-                {
-                    area.settings = result.into();
-                    area.subscription_changing = false;
-                }
-            }
-            CustomerOutput::SubscriptionRefused { account, message } => {
-                if let Some(area) = self.area.as_mut()
-                    && area.account == account
-                {
-                    area.subscription_error = Some(message);
-                    area.subscription_changing = false;
-                }
-            }
+        if let Some(area) = self.area.as_mut() {
+            area.on_output(output);
         }
     }
 

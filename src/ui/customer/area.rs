@@ -2,13 +2,16 @@
 //! subscriptions), the closure wizard and the backup panel, kept for the session; and the
 //! settings page's worker.
 
+use std::path::Path;
+
 use jiff::Timestamp;
 
 use crate::core::AccountId;
 use crate::core::permissions::Principal;
 use crate::service;
-use crate::ui::closing::command::AreaPage;
+use crate::ui::closing::command::{AreaPage, ClosureCommand};
 use crate::ui::closing::export::ExportState;
+use crate::ui::closing::steps::queue_wizard_step;
 use crate::ui::closing::wizard::WizardView;
 use crate::ui::jobs::JobKey;
 use crate::ui::remote::Remote;
@@ -50,6 +53,18 @@ pub enum CustomerOutput {
         /// Why.
         message: String,
     },
+}
+
+/// What applying a command of the area asks of the app.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AreaOutcome {
+    /// Nothing beyond the area.
+    Applied,
+    /// What the overview counts changed (the wizard's steps write audit lines and mail):
+    /// read the account again.
+    ReloadAccount,
+    /// Show the closure-pending screen of this account, to cancel its closure.
+    OpenCancel(AccountId),
 }
 
 /// A signed-in customer's pages beyond the overview, kept for the session: leaving the
@@ -101,6 +116,82 @@ impl AccountArea {
         self.settings = Remote::Loading;
         self.settings_wanted = true;
     }
+
+    /// Applies a command of the settings page or the wizard at `now`; the wizard's steps are
+    /// queued for the closure worker. Says what the app is to do beyond the area.
+    pub fn apply(&mut self, command: ClosureCommand, db_path: &Path, now: Timestamp) -> AreaOutcome {
+        let mut reload_account = false;
+        match command {
+            ClosureCommand::ShowPage(page) => {
+                if page == AreaPage::Wizard && self.wizard.is_none() {
+                    return AreaOutcome::Applied;
+                }
+                // The wizard's steps write audit lines and mail: what the overview counts changed.
+                reload_account = self.page == AreaPage::Wizard && page != AreaPage::Wizard;
+                if page == AreaPage::Settings {
+                    self.reload_settings();
+                }
+                if let Some(wizard) = self.wizard.as_mut().filter(|_| page == AreaPage::Wizard) {
+                    wizard.paused = false;
+                }
+                self.page = page;
+                self.flash = None;
+            }
+            ClosureCommand::ReloadSettings => self.reload_settings(),
+            ClosureCommand::SetSubscription { topic, enabled } => {
+                if self.subscription_change.is_none() && !self.subscription_changing {
+                    self.subscription_change = Some((topic, enabled));
+                    self.subscription_error = None;
+                }
+            }
+            ClosureCommand::StartClosing => {
+                if self.wizard.as_ref().is_none_or(WizardView::is_done) {
+                    self.wizard = Some(WizardView::new(self.account, db_path, now));
+                }
+                if let Some(wizard) = self.wizard.as_mut() {
+                    wizard.paused = false;
+                }
+                self.page = AreaPage::Wizard;
+                self.flash = None;
+            }
+            ClosureCommand::LeaveWizard => {
+                self.wizard = None;
+                self.page = AreaPage::Settings;
+                self.reload_settings();
+                reload_account = true;
+            }
+            ClosureCommand::OpenCancel => return AreaOutcome::OpenCancel(self.account),
+            ClosureCommand::RefreshMailbox => {
+                if let Some(wizard) = self.wizard.as_mut() {
+                    wizard.mailbox.refresh();
+                }
+            }
+            step => {
+                if let Some(view) = self.wizard.as_mut() {
+                    queue_wizard_step(view, step);
+                }
+            }
+        }
+        if reload_account { AreaOutcome::ReloadAccount } else { AreaOutcome::Applied }
+    }
+
+    /// Takes in the settings page's worker's result.
+    pub fn on_output(&mut self, output: CustomerOutput) {
+        match output {
+            CustomerOutput::Settings { account, result } => {
+                if self.account == account {
+                    self.settings = result.into();
+                    self.subscription_changing = false;
+                }
+            }
+            CustomerOutput::SubscriptionRefused { account, message } => {
+                if self.account == account {
+                    self.subscription_error = Some(message);
+                    self.subscription_changing = false;
+                }
+            }
+        }
+    }
 }
 
 /// Starts the settings worker: a subscription change the customer asked for (then the page's
@@ -136,5 +227,30 @@ pub fn start_settings_work(
     if let Err(err) = started {
         area.settings = Remote::Failed(err.to_string());
         area.subscription_changing = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaving_the_wizard_reads_the_account_again_and_cancelling_goes_to_the_pending_screen() {
+        let db = Path::new("/nowhere/closedesk.db");
+        let now = "2026-11-29T10:00:00Z".parse().unwrap();
+        let mut area = AccountArea::new(AccountId(1), Principal::Customer(AccountId(1)));
+        assert_eq!(area.apply(ClosureCommand::ShowPage(AreaPage::Wizard), db, now), AreaOutcome::Applied);
+        assert_eq!(area.page, AreaPage::Overview, "there is no wizard to show yet");
+
+        assert_eq!(area.apply(ClosureCommand::StartClosing, db, now), AreaOutcome::Applied);
+        assert_eq!(area.page, AreaPage::Wizard);
+        assert!(area.wizard.is_some());
+        assert_eq!(area.apply(ClosureCommand::ShowPage(AreaPage::Settings), db, now), AreaOutcome::ReloadAccount);
+        assert!(area.wizard.is_some(), "the wizard waits while the settings are shown");
+
+        assert_eq!(area.apply(ClosureCommand::LeaveWizard, db, now), AreaOutcome::ReloadAccount);
+        assert!(area.wizard.is_none());
+        assert_eq!(area.page, AreaPage::Settings);
+        assert_eq!(area.apply(ClosureCommand::OpenCancel, db, now), AreaOutcome::OpenCancel(AccountId(1)));
     }
 }

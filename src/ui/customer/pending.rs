@@ -1,10 +1,36 @@
-//! The closure-pending screen's cancellation, as its replies come in.
+//! The closure-pending screen's cancellation: its commands applied, its replies taken in.
 
 use crate::core::closure::{Purpose, Step};
-use crate::ui::closing::flow::ClosureReply;
+use crate::ui::closing::command::ClosureCommand;
+use crate::ui::closing::flow::{ClosureReply, ClosureRequest};
 use crate::ui::remote::Remote;
 
 use super::closure_pending::ClosurePendingView;
+
+/// Applies a command of the closure-pending screen: the password, the code, a resend, a
+/// reload, starting over, the mailbox.
+pub fn apply(view: &mut ClosurePendingView, command: ClosureCommand) {
+    match command {
+        ClosureCommand::CancelWithPassword(password) => {
+            view.flow.queue(ClosureRequest::BeginCancel { account: view.account, password });
+        }
+        ClosureCommand::ResendCancelCode => view.flow.resend(),
+        ClosureCommand::ConfirmCancel { code } => view.flow.confirm_code(code),
+        ClosureCommand::ReloadPending => {
+            let queued = view.flow.queue(ClosureRequest::PendingInfo { account: view.account });
+            if queued {
+                view.info = Remote::Loading;
+            }
+        }
+        // Starting over needs the password again; the old code is replaced by the next one.
+        ClosureCommand::Back if !view.flow.is_busy() => {
+            view.flow.wizard = None;
+            view.flow.message = None;
+        }
+        ClosureCommand::RefreshMailbox => view.mailbox.refresh(),
+        _ => {}
+    }
+}
 
 /// Takes in a cancellation step's reply; returns whether the closure is now cancelled.
 pub fn pending_reply(view: &mut ClosurePendingView, result: Result<ClosureReply, String>) -> bool {
