@@ -1,6 +1,6 @@
 //! The local outbox read like a mailbox: the newest mails of one account, from their `.eml`
 //! files, read on the `mailbox` worker. Mail is not sent anywhere in closedesk, so this is how
-//! a person reads a code; the decoding itself is the mail module's ([`mail::read_eml_body`]).
+//! a person reads a code; the decoding itself is the mail module's ([`crate::mail::read_eml_body`]).
 
 use std::path::{Path, PathBuf};
 

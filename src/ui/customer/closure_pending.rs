@@ -66,7 +66,7 @@ impl ClosurePendingView {
     }
 }
 
-/// The heading: "Your account is scheduled for deletion on <date>."
+/// The heading: "Your account is scheduled for deletion on `<date>`."
 pub fn scheduled_text(purge_after: Option<Timestamp>) -> String {
     match purge_after {
         Some(at) => format!("Your account is scheduled for deletion on {}.", local_minute(at)),
