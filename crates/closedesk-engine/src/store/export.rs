@@ -367,12 +367,12 @@ impl Table {
             }
             Self::Orders => {
                 "SELECT id, account_id, order_number, placed_at, status, seller, total_minor, currency, address_id
-                 FROM orders WHERE account_id = ?1 ORDER BY placed_at, id"
+                 FROM orders WHERE account_id = ?1 ORDER BY id"
             }
             Self::OrderItems => {
                 "SELECT i.id, i.order_id, i.title, i.quantity, i.unit_price_minor
                  FROM orders o JOIN order_items i ON i.order_id = o.id
-                 WHERE o.account_id = ?1 ORDER BY o.placed_at, o.id, i.id"
+                 WHERE o.account_id = ?1 ORDER BY o.id, i.id"
             }
             Self::PaymentMethods => {
                 "SELECT id, account_id, brand, last4, exp_month, exp_year, added_at
@@ -664,7 +664,7 @@ pub fn planned_counts(conn: &Connection, account: AccountId) -> StoreResult<Tabl
         let estimate = match table {
             Table::OrderItems => Some((
                 Table::Orders,
-                "SELECT count(*) FROM (SELECT id FROM orders WHERE account_id = ?1 ORDER BY placed_at, id LIMIT ?2) o
+                "SELECT count(*) FROM (SELECT id FROM orders WHERE account_id = ?1 ORDER BY id LIMIT ?2) o
                  JOIN order_items i ON i.order_id = o.id",
             )),
             Table::Messages => Some((

@@ -18,6 +18,7 @@ const STEPS: &[&str] = &[
     include_str!("sql/0010_order_totals.sql"),
     include_str!("sql/0011_keyed_codes.sql"),
     include_str!("sql/0012_erasure_ledger.sql"),
+    include_str!("sql/0013_orders_by_account.sql"),
 ];
 
 /// Work SQL cannot do (hashing rows, say), run right after the SQL step of the same number
