@@ -289,3 +289,30 @@ fn an_agent_cancels_a_closure_from_the_queue_with_the_customers_code() {
         audit::AuditFilter { agent: Some(agent.id), account: Some(pending), ..audit::AuditFilter::default() };
     assert!(audit::count(&conn, &by_agent).unwrap() >= 1, "the audit names the agent");
 }
+
+#[test]
+fn an_admin_disabled_while_on_the_queue_is_signed_out_by_the_purge_they_ask_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = Timestamp::now();
+    let db = demo_db(dir.path(), created);
+    let later = Clock::Fixed(created + SignedDuration::from_hours(49));
+    let mut harness = staff_signed_in(&db, later, StaffRole::Admin);
+    press(&mut harness, "Closure queue");
+    step_until(&mut harness, "the queue with its due account", |h| has_label(h, "due"));
+
+    // The database file's owner, at a terminal, adds a second admin and disables this one.
+    let owner = closedesk::service::access::Acting::FileOwner;
+    let password = closedesk::auth::Secret::from("a second admin's password");
+    closedesk::service::agents::add(&db, owner, "second", StaffRole::Admin, &password, created).unwrap();
+    let conn = closedesk::store::open_existing(&db).unwrap();
+    let me = agents::find_by_name(&conn, gui::demo_staff(StaffRole::Admin).0).unwrap().unwrap().id;
+    closedesk::service::agents::set_disabled(&db, owner, me, true, created).unwrap();
+    let lines_before = audit::count(&conn, &audit::AuditFilter::default()).unwrap();
+
+    press(&mut harness, "Purge due now…");
+    step_until(&mut harness, "the refusal", |h| has_text(h, "Your session has ended"));
+    assert!(has_label(&harness, "Support agent"), "the window is back at sign-in");
+    assert!(!has_label(&harness, "Closure queue"), "no operations page stays on screen");
+    assert_eq!(audit::count(&conn, &audit::AuditFilter::default()).unwrap(), lines_before, "nothing was recorded");
+    assert!(accounts::find_account(&conn, &AccountRef::Id(pending_account(&db))).unwrap().is_some(), "nothing purged");
+}

@@ -341,7 +341,7 @@ pub fn on_output(desk: &mut CustomerDesk, output: AgentOutput) {
 
 /// Takes in an assisted cancellation's step; the assisted wizard's steps go through the app's
 /// wizard handling, and the closure queue's cancellation through the operations pages.
-pub fn on_cancel_stepped(desk: &mut CustomerDesk, flow: u64, result: Result<ClosureReply, String>) {
+pub fn on_cancel_stepped(desk: &mut CustomerDesk, flow: u64, result: crate::service::ServiceResult<ClosureReply>) {
     let Some(cancel) = desk.cancel.as_mut().filter(|cancel| cancel.flow == flow) else {
         return;
     };

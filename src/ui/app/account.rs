@@ -149,7 +149,7 @@ impl ClosedeskApp {
         }
     }
 
-    fn on_stepped(&mut self, flow: u64, result: Result<ClosureReply, String>) {
+    fn on_stepped(&mut self, flow: u64, result: crate::service::ServiceResult<ClosureReply>) {
         if let Screen::Agent(agent) = &mut self.screen {
             super::agent::on_stepped(agent, flow, result);
             return;

@@ -156,7 +156,7 @@ pub fn logic(view: &mut AgentView, work: &mut Work<AppJob, AppOutput>, ctx: &egu
 
 /// Takes in a closure step of the agent's: the assisted wizard's, the queue's cancellation,
 /// or the customer page's assisted cancellation.
-pub fn on_stepped(view: &mut AgentView, flow: u64, result: Result<ClosureReply, String>) {
+pub fn on_stepped(view: &mut AgentView, flow: u64, result: crate::service::ServiceResult<ClosureReply>) {
     if let Some(wizard) = view.desk.assist.as_mut().filter(|wizard| wizard.flow.flow == flow) {
         if wizard_reply(wizard, result)
             && let Some(open) = view.desk.open.as_mut()

@@ -77,6 +77,8 @@ impl AppOutput {
     pub fn ends_session(&self) -> bool {
         match self {
             Self::Dashboard(output) => output.ends_session(),
+            Self::Closure(output) => output.ends_session(),
+            Self::Ops(output) => output.ends_session(),
             Self::Agent(
                 AgentOutput::CustomersListed { result: Err(err), .. } | AgentOutput::Revealed { result: Err(err), .. },
             ) => err.ends_session(),

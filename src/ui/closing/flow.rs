@@ -17,6 +17,7 @@ use crate::core::closure::{IssuedCode, Refusal, Step, Wizard};
 use crate::core::permissions::Principal;
 use crate::core::readiness::Readiness;
 use crate::service;
+use crate::service::ServiceResult;
 use crate::service::account::MailItem;
 use crate::ui::format::local_minute;
 use crate::ui::jobs::JobKey;
@@ -75,7 +76,7 @@ pub enum ClosureOutput {
         /// The flow (wizard or cancel screen) that asked; others ignore it.
         flow: u64,
         /// The reply, or why the step could not be carried out.
-        result: Result<ClosureReply, String>,
+        result: ServiceResult<ClosureReply>,
     },
     /// The mailbox was read.
     Mailbox {
@@ -84,6 +85,14 @@ pub enum ClosureOutput {
         /// The newest mails, or why they cannot be read.
         result: Result<Vec<MailItem>, String>,
     },
+}
+
+impl ClosureOutput {
+    /// Whether the step found the session over: an agent disabled or removed, or a customer
+    /// whose account is gone, since signing in.
+    pub fn ends_session(&self) -> bool {
+        matches!(self, Self::Stepped { result: Err(err), .. } if err.ends_session())
+    }
 }
 
 /// What cancelling someone's closure does, said before the agent confirms it.
@@ -98,8 +107,7 @@ pub fn refusal_text(refusal: Refusal) -> String {
 /// Runs one closure step for `flow` as `session` (a customer on their own account, or an
 /// agent assisting). Runs argon2 for password steps: call it on a worker thread.
 pub fn run(db_path: &Path, flow: u64, session: Principal, request: ClosureRequest, now: Timestamp) -> ClosureOutput {
-    // The error is handled once: the screen shows it.
-    let result = service::closure::step(db_path, session, request, now).map_err(|err| err.to_string());
+    let result = service::closure::step(db_path, session, request, now);
     ClosureOutput::Stepped { flow, result }
 }
 
@@ -229,12 +237,12 @@ impl ClosureFlow {
     /// Takes in a step's reply: the wizard, and a refusal as a message or (for a resend asked
     /// too soon) a countdown, which stays until a new code goes out. Returns what else the
     /// reply brought, or `None` when the step failed (the message says why).
-    pub fn on_reply(&mut self, result: Result<ClosureReply, String>) -> Option<StepNews> {
+    pub fn on_reply(&mut self, result: crate::service::ServiceResult<ClosureReply>) -> Option<StepNews> {
         self.busy = None;
         let reply = match result {
             Ok(reply) => reply,
-            Err(message) => {
-                self.message = Some(message);
+            Err(err) => {
+                self.message = Some(err.to_string());
                 return None;
             }
         };

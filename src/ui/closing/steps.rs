@@ -35,7 +35,7 @@ pub fn queue_wizard_step(view: &mut WizardView, command: ClosureCommand) {
 }
 
 /// Takes in a closure step's reply; returns whether the wizard has just finished.
-pub fn wizard_reply(view: &mut WizardView, result: Result<ClosureReply, String>) -> bool {
+pub fn wizard_reply(view: &mut WizardView, result: crate::service::ServiceResult<ClosureReply>) -> bool {
     let Some(news) = view.flow.on_reply(result) else {
         return false;
     };
@@ -115,7 +115,10 @@ mod tests {
         assert!(wizard_reply(&mut view, Ok(ClosureReply { wizard: Some(done), ..ClosureReply::default() })));
         assert_eq!(view.flow.message, None);
         assert!(view.mailbox.wanted, "the confirmation mail is read");
-        assert!(!wizard_reply(&mut view, Err("the database is locked".into())), "an error is no ending");
+        assert!(
+            !wizard_reply(&mut view, Err(crate::service::ServiceError::Refused("the database is locked".into()))),
+            "an error is no ending"
+        );
         assert_eq!(view.flow.message.as_deref(), Some("the database is locked"));
     }
 }

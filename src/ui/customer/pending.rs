@@ -33,12 +33,12 @@ pub fn apply(view: &mut ClosurePendingView, command: ClosureCommand) {
 }
 
 /// Takes in a cancellation step's reply; returns whether the closure is now cancelled.
-pub fn pending_reply(view: &mut ClosurePendingView, result: Result<ClosureReply, String>) -> bool {
-    if let Err(message) = &result
+pub fn pending_reply(view: &mut ClosurePendingView, result: crate::service::ServiceResult<ClosureReply>) -> bool {
+    if let Err(err) = &result
         && view.info.is_loading()
     {
         view.flow.busy = None;
-        view.info = Remote::Failed(message.clone());
+        view.info = Remote::Failed(err.to_string());
         return false;
     }
     let Some(news) = view.flow.on_reply(result) else {

@@ -33,7 +33,7 @@ pub fn logic(view: &mut CopiesView, session: Principal, jobs: &mut OpsWorkers<'_
     view.wanted = false;
     let db = jobs.db_path().to_owned();
     if let Err(message) = start(jobs, OpsJob::Copies, move || {
-        CopiesOutput::Listed(backups::list_copies(&db, Acting::Session(session), now).map_err(|err| err.to_string()))
+        CopiesOutput::Listed(backups::list_copies(&db, Acting::Session(session), now))
     }) {
         view.copies = Remote::Failed(message);
     }
@@ -83,8 +83,7 @@ pub fn apply(
                     start(jobs, OpsJob::Copies, move || {
                         CopiesOutput::Deleted(
                             backups::delete_copy(&db, acting, id, now)
-                                .map(|removed| format!("Deleted {}.", removed.path))
-                                .map_err(|err| err.to_string()),
+                                .map(|removed| format!("Deleted {}.", removed.path)),
                         )
                     }),
                 ),
@@ -93,9 +92,7 @@ pub fn apply(
                     // The confirmation named what is lost: it stands for the command line's --force.
                     start(jobs, OpsJob::Copies, move || {
                         CopiesOutput::Restored(
-                            backups::restore(&db, acting, &path, true, now)
-                                .map(|receipt| restored_text(&receipt))
-                                .map_err(|err| err.to_string()),
+                            backups::restore(&db, acting, &path, true, now).map(|receipt| restored_text(&receipt)),
                         )
                     }),
                 ),
@@ -143,7 +140,7 @@ pub fn on_output(view: &mut CopiesView, output: CopiesOutput) -> bool {
             view.wanted = true;
             match result {
                 Ok(notice) => view.notice = Some(notice),
-                Err(message) => view.error = Some(message),
+                Err(err) => view.error = Some(err.to_string()),
             }
             return restored;
         }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::auth::Secret;
 use crate::backup::DbBackupReport;
 use crate::core::{AccountId, AgentId, Role};
+use crate::service::ServiceResult;
 use crate::service::backups::CopyStatus;
 use crate::service::staff::{AgentRow, AuditPage, PurgePreview, PurgeReceipt, QueueRow};
 use crate::ui::jobs::JobKey;
@@ -159,13 +160,13 @@ pub type OpsWorkers<'a> = Workers<'a, OpsJob, OpsOutput>;
 #[expect(clippy::large_enum_variant, reason = "it always travels boxed, in the app's results")]
 pub enum OpsOutput {
     /// The closure queue.
-    Queue(Result<Vec<QueueRow>, String>),
+    Queue(ServiceResult<Vec<QueueRow>>),
     /// What a purge would delete.
-    PurgePreview(Result<Vec<PurgePreview>, String>),
+    PurgePreview(ServiceResult<Vec<PurgePreview>>),
     /// The password given to confirm the purge was refused: nothing was purged.
     PurgeRefused(String),
     /// The purge ended.
-    Purged(Result<Vec<PurgeReceipt>, String>),
+    Purged(ServiceResult<Vec<PurgeReceipt>>),
     /// A page of the audit trail.
     Audit {
         /// The filter as typed that the page answers.
@@ -173,7 +174,7 @@ pub enum OpsOutput {
         /// How many lines were asked for.
         limit: usize,
         /// The page, or why there is none.
-        result: Result<AuditPage, String>,
+        result: ServiceResult<AuditPage>,
     },
     /// The save dialog closed.
     DialogClosed {
@@ -183,26 +184,47 @@ pub enum OpsOutput {
         answer: DialogAnswer,
     },
     /// The audit CSV was written (with its number of lines), or why not.
-    AuditExported(Result<(PathBuf, usize), String>),
+    AuditExported(ServiceResult<(PathBuf, usize)>),
     /// The agents list.
-    Agents(Result<Vec<AgentRow>, String>),
+    Agents(ServiceResult<Vec<AgentRow>>),
     /// An agent change: what to tell the admin, or why it failed.
-    AgentChanged(Result<String, String>),
+    AgentChanged(ServiceResult<String>),
     /// The database copy was written, or why not.
-    DatabaseBackedUp(Result<DbBackupReport, String>),
+    DatabaseBackedUp(ServiceResult<DbBackupReport>),
     /// A worker of the copies panel.
     Copies(CopiesOutput),
+}
+
+impl OpsOutput {
+    /// Whether the worker found the agent's session over: disabled or removed since signing in.
+    /// (A demotion is a refusal, which the page shows.)
+    pub fn ends_session(&self) -> bool {
+        match self {
+            Self::Queue(Err(err))
+            | Self::PurgePreview(Err(err))
+            | Self::Purged(Err(err))
+            | Self::Audit { result: Err(err), .. }
+            | Self::AuditExported(Err(err))
+            | Self::Agents(Err(err))
+            | Self::AgentChanged(Err(err))
+            | Self::DatabaseBackedUp(Err(err))
+            | Self::Copies(
+                CopiesOutput::Listed(Err(err)) | CopiesOutput::Deleted(Err(err)) | CopiesOutput::Restored(Err(err)),
+            ) => err.ends_session(),
+            _ => false,
+        }
+    }
 }
 
 /// What the copies workers hand back.
 #[derive(Debug)]
 pub enum CopiesOutput {
     /// The catalogue.
-    Listed(Result<Vec<CopyStatus>, String>),
+    Listed(ServiceResult<Vec<CopyStatus>>),
     /// A copy was deleted (what to say), or why not.
-    Deleted(Result<String, String>),
+    Deleted(ServiceResult<String>),
     /// The file picker closed.
     Picked(DialogAnswer),
     /// The restore's receipt in words, or why nothing was restored.
-    Restored(Result<String, String>),
+    Restored(ServiceResult<String>),
 }

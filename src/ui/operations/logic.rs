@@ -15,7 +15,7 @@ use jiff::tz::TimeZone;
 use crate::auth::password;
 use crate::core::closure::Step;
 use crate::core::permissions::Principal;
-use crate::service::staff;
+use crate::service::staff::{self, StaffError};
 use crate::ui::closing::flow::{ClosureFlow, ClosureReply};
 use crate::ui::remote::Remote;
 use crate::ui::save_file::{SaveAction, SaveDialog, create_missing_folder, resolve_typed_path};
@@ -102,7 +102,7 @@ pub fn apply(view: &mut Pages, session: Principal, command: OpsCommand, jobs: &m
                 return;
             }
             let started = start(jobs, OpsJob::PreviewPurge, move || {
-                OpsOutput::PurgePreview(staff::preview_purge(&db, session, now).map_err(|err| err.to_string()))
+                OpsOutput::PurgePreview(staff::preview_purge(&db, session, now))
             });
             view.queue.purge = match started {
                 Ok(()) => PurgeStage::Previewing,
@@ -124,7 +124,7 @@ pub fn apply(view: &mut Pages, session: Principal, command: OpsCommand, jobs: &m
                 match staff::run_confirmed_purge(&db, session, &password, &accounts, now, &mut report) {
                     Ok(receipts) => OpsOutput::Purged(Ok(receipts)),
                     Err(staff::StaffError::Refused(message)) => OpsOutput::PurgeRefused(message),
-                    Err(err) => OpsOutput::Purged(Err(err.to_string())),
+                    Err(err) => OpsOutput::Purged(Err(err)),
                 }
             });
             view.queue.purge = match started {
@@ -194,7 +194,7 @@ pub fn on_output(view: &mut Pages, session: Principal, output: OpsOutput, jobs: 
         OpsOutput::PurgePreview(result) => {
             view.queue.purge = match result {
                 Ok(list) => PurgeStage::Confirming(PurgeConfirm { list, ..PurgeConfirm::default() }),
-                Err(message) => PurgeStage::Failed(message),
+                Err(err) => PurgeStage::Failed(err.to_string()),
             };
         }
         OpsOutput::PurgeRefused(message) => {
@@ -206,7 +206,7 @@ pub fn on_output(view: &mut Pages, session: Principal, output: OpsOutput, jobs: 
         OpsOutput::Purged(result) => {
             view.queue.purge = match result {
                 Ok(receipts) => PurgeStage::Done(receipts),
-                Err(message) => PurgeStage::Failed(message),
+                Err(err) => PurgeStage::Failed(err.to_string()),
             };
             view.queue.wanted = true;
         }
@@ -248,7 +248,7 @@ pub fn on_output(view: &mut Pages, session: Principal, output: OpsOutput, jobs: 
                     view.admin.new_name.clear();
                     view.admin.agents_wanted = true;
                 }
-                Err(message) => view.admin.error = Some(message),
+                Err(err) => view.admin.error = Some(err.to_string()),
             }
         }
         OpsOutput::Copies(output) => {
@@ -329,9 +329,9 @@ pub fn logic(
             if view.queue.rows.ready().is_none() {
                 view.queue.rows = Remote::Loading;
             }
-            if let Err(message) = start(jobs, OpsJob::LoadQueue, move || {
-                OpsOutput::Queue(staff::load_queue(&db, session).map_err(|err| err.to_string()))
-            }) {
+            if let Err(message) =
+                start(jobs, OpsJob::LoadQueue, move || OpsOutput::Queue(staff::load_queue(&db, session)))
+            {
                 view.queue.rows = Remote::Failed(message);
             }
         }
@@ -350,7 +350,7 @@ pub fn logic(
             if let Err(message) = start(jobs, OpsJob::LoadAudit, move || OpsOutput::Audit {
                 input: answered,
                 limit,
-                result: staff::load_audit(&db, session, query, limit).map_err(|err| err.to_string()),
+                result: staff::load_audit(&db, session, query, limit),
             }) {
                 view.audit.shown_for = Some((input, limit));
                 view.audit.rows = Remote::Failed(message);
@@ -358,9 +358,9 @@ pub fn logic(
         }
         Some(OpsPage::Admin) if view.admin.agents_wanted && !jobs.is_running(OpsJob::LoadAgents) => {
             view.admin.agents_wanted = false;
-            if let Err(message) = start(jobs, OpsJob::LoadAgents, move || {
-                OpsOutput::Agents(staff::load_agents(&db, session).map_err(|err| err.to_string()))
-            }) {
+            if let Err(message) =
+                start(jobs, OpsJob::LoadAgents, move || OpsOutput::Agents(staff::load_agents(&db, session)))
+            {
                 view.admin.agents = Remote::Failed(message);
             }
         }
@@ -379,7 +379,7 @@ fn start_agent_change(
     }
     view.admin.notice = None;
     view.admin.error = None;
-    match start(jobs, OpsJob::ManageAgent, move || OpsOutput::AgentChanged(work().map_err(|err| err.to_string()))) {
+    match start(jobs, OpsJob::ManageAgent, move || OpsOutput::AgentChanged(work())) {
         Ok(()) => view.admin.busy = Some(busy),
         Err(message) => view.admin.error = Some(message),
     }
@@ -465,17 +465,18 @@ fn start_write(
                 return;
             };
             start(jobs, OpsJob::ExportAudit, move || {
-                OpsOutput::AuditExported(create_missing_folder(&written).and_then(|()| {
+                OpsOutput::AuditExported(create_missing_folder(&written).map_err(StaffError::Refused).and_then(|()| {
                     staff::export_audit_csv(&db, session, &filter, &written, overwrite, now)
                         .map(|lines| (written, lines))
-                        .map_err(|err| err.to_string())
                 }))
             })
         }
         DialogPurpose::DatabaseBackup => start(jobs, OpsJob::BackupDatabase, move || {
-            OpsOutput::DatabaseBackedUp(create_missing_folder(&written).and_then(|()| {
-                staff::backup_database(&db, session, &written, overwrite, now).map_err(|err| err.to_string())
-            }))
+            OpsOutput::DatabaseBackedUp(
+                create_missing_folder(&written)
+                    .map_err(StaffError::Refused)
+                    .and_then(|()| staff::backup_database(&db, session, &written, overwrite, now)),
+            )
         }),
     };
     save_target(view, purpose).stage = match started {
@@ -510,7 +511,7 @@ pub fn is_cancel_flow(view: &Pages, flow: u64) -> bool {
 
 /// Takes in a step of the queue's assisted cancellation; a cancellation carried out reloads
 /// the queue.
-pub fn on_cancel_stepped(view: &mut Pages, result: Result<ClosureReply, String>) {
+pub fn on_cancel_stepped(view: &mut Pages, result: crate::service::ServiceResult<ClosureReply>) {
     if let Some(cancel) = view.queue.cancel.as_mut()
         && cancel.flow.on_reply(result).is_some_and(|news| news.reached(Step::Done))
     {

@@ -28,14 +28,14 @@ impl SaveTarget {
     }
 
     /// Takes in the writer's result: what to tell the person, or why nothing was written.
-    pub fn finish(&mut self, result: Result<String, String>) {
+    pub fn finish(&mut self, result: Result<String, impl std::fmt::Display>) {
         self.stage = match result {
             Ok(saved) => {
                 // The file was written, so the typed path needs no more pointing to.
                 self.dialog_unavailable = false;
                 SaveStage::Saved(saved)
             }
-            Err(message) => SaveStage::Failed(message),
+            Err(err) => SaveStage::Failed(err.to_string()),
         };
     }
 }
