@@ -79,6 +79,7 @@ impl AppOutput {
             Self::Dashboard(output) => output.ends_session(),
             Self::Closure(output) => output.ends_session(),
             Self::Ops(output) => output.ends_session(),
+            Self::Customer(output) => output.ends_session(),
             Self::Agent(
                 AgentOutput::CustomersListed { result: Err(err), .. } | AgentOutput::Revealed { result: Err(err), .. },
             ) => err.ends_session(),

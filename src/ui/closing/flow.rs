@@ -83,15 +83,18 @@ pub enum ClosureOutput {
         /// Whose mail.
         account: AccountId,
         /// The newest mails, or why they cannot be read.
-        result: Result<Vec<MailItem>, String>,
+        result: ServiceResult<Vec<MailItem>>,
     },
 }
 
 impl ClosureOutput {
-    /// Whether the step found the session over: an agent disabled or removed, or a customer
-    /// whose account is gone, since signing in.
+    /// Whether the step or the mailbox found the session over: an agent disabled or removed,
+    /// or a customer whose account is gone, since signing in.
     pub fn ends_session(&self) -> bool {
-        matches!(self, Self::Stepped { result: Err(err), .. } if err.ends_session())
+        match self {
+            Self::Stepped { result: Err(err), .. } | Self::Mailbox { result: Err(err), .. } => err.ends_session(),
+            Self::Stepped { .. } | Self::Mailbox { .. } => false,
+        }
     }
 }
 

@@ -53,7 +53,7 @@ pub fn start_load(
     let db_path = jobs.db_path().to_owned();
     jobs.start(ClosingJob::Mailbox, move || ClosureOutput::Mailbox {
         account,
-        result: service::account::mailbox(&db_path, principal, account, MAILBOX_SIZE).map_err(|err| err.to_string()),
+        result: service::account::mailbox(&db_path, principal, account, MAILBOX_SIZE),
     })
 }
 
@@ -74,7 +74,7 @@ mod tests {
         jobs: &mut MailboxJobs,
         account: AccountId,
         principal: Option<Principal>,
-    ) -> Result<Vec<MailItem>, String> {
+    ) -> crate::service::ServiceResult<Vec<MailItem>> {
         start_load(&mut jobs.workers(), account, principal).unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
@@ -105,7 +105,7 @@ mod tests {
         let customer = Some(Principal::Customer(own));
 
         let refused = mailbox_of(&mut jobs, other, customer);
-        assert_eq!(refused, Err("You are not allowed to do this.".to_owned()));
+        assert!(matches!(refused, Err(crate::service::ServiceError::Denied(_))), "{refused:?}");
         // Nobody signed in reads nothing either.
         assert!(mailbox_of(&mut jobs, other, None).is_err());
 

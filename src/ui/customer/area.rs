@@ -44,15 +44,27 @@ pub enum CustomerOutput {
         /// Whose settings.
         account: AccountId,
         /// The data, or why it cannot be read.
-        result: Result<SettingsData, String>,
+        result: service::ServiceResult<SettingsData>,
     },
     /// A subscription could not be changed; the page keeps what it shows.
     SubscriptionRefused {
         /// Whose subscription.
         account: AccountId,
         /// Why.
-        message: String,
+        error: service::ServiceError,
     },
+}
+
+impl CustomerOutput {
+    /// Whether the worker found the session over: the account gone since signing in.
+    pub fn ends_session(&self) -> bool {
+        match self {
+            Self::Settings { result: Err(err), .. } | Self::SubscriptionRefused { error: err, .. } => {
+                err.ends_session()
+            }
+            Self::Settings { .. } => false,
+        }
+    }
 }
 
 /// What applying a command of the area asks of the app.
@@ -184,9 +196,9 @@ impl AccountArea {
                     self.subscription_changing = false;
                 }
             }
-            CustomerOutput::SubscriptionRefused { account, message } => {
+            CustomerOutput::SubscriptionRefused { account, error } => {
                 if self.account == account {
-                    self.subscription_error = Some(message);
+                    self.subscription_error = Some(error.to_string());
                     self.subscription_changing = false;
                 }
             }
@@ -210,16 +222,16 @@ pub fn start_settings_work(
             match service::account::set_subscription(&db_path, principal, account, &topic, enabled, now) {
                 Ok(()) => CustomerOutput::Settings {
                     account,
-                    result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
+                    result: service::account::settings(&db_path, principal, account),
                 },
-                Err(err) => CustomerOutput::SubscriptionRefused { account, message: err.to_string() },
+                Err(error) => CustomerOutput::SubscriptionRefused { account, error },
             }
         })
     } else if area.settings_wanted {
         area.settings_wanted = false;
         jobs.start(CustomerJob::LoadSettings, move || CustomerOutput::Settings {
             account,
-            result: service::account::settings(&db_path, principal, account).map_err(|err| err.to_string()),
+            result: service::account::settings(&db_path, principal, account),
         })
     } else {
         return;
