@@ -180,6 +180,21 @@ where
 }
 
 #[cfg(test)]
+impl<K: JobKey, T: Send + 'static> Jobs<K, T> {
+    /// What the workers report, waiting up to 30 s for the first report: for tests.
+    pub fn wait_for_events(&mut self) -> Vec<JobEvent<K, T>> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let events = self.poll();
+            if !events.is_empty() || std::time::Instant::now() > deadline {
+                return events;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use std::time::{Duration, Instant};
 
@@ -226,17 +241,6 @@ mod tests {
         }
     }
 
-    fn wait_for_events<K: JobKey, T: Send + 'static>(jobs: &mut Jobs<K, T>) -> Vec<JobEvent<K, T>> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let events = jobs.poll();
-            if !events.is_empty() || Instant::now() > deadline {
-                return events;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
     #[test]
     fn one_job_of_a_kind_at_a_time_and_the_kind_is_free_once_it_reports() {
         let mut jobs: Jobs<TestJob, String> = Jobs::new(egui::Context::default());
@@ -253,7 +257,7 @@ mod tests {
         assert!(!jobs.is_running(TestJob::Other));
 
         release.send(()).unwrap();
-        let events = wait_for_events(&mut jobs);
+        let events = jobs.wait_for_events();
         assert!(matches!(events.as_slice(), [JobEvent::Finished(text)] if text == "done"), "{events:?}");
         assert!(!jobs.is_running(TestJob::Slow));
     }
@@ -281,7 +285,7 @@ mod tests {
     fn a_worker_that_panics_is_reported_and_frees_its_kind() {
         let mut jobs: Jobs<TestJob, String> = Jobs::new(egui::Context::default());
         jobs.start(TestJob::Other, || panic!("boom")).unwrap();
-        let events = wait_for_events(&mut jobs);
+        let events = jobs.wait_for_events();
         assert!(matches!(events.as_slice(), [JobEvent::Crashed(TestJob::Other)]), "{events:?}");
         assert!(!jobs.is_running(TestJob::Other));
     }
@@ -290,7 +294,7 @@ mod tests {
     fn workers_are_named() {
         let mut jobs: Jobs<TestJob, String> = Jobs::new(egui::Context::default());
         jobs.start(TestJob::Slow, || std::thread::current().name().unwrap_or_default().to_owned()).unwrap();
-        let events = wait_for_events(&mut jobs);
+        let events = jobs.wait_for_events();
         assert!(matches!(events.as_slice(), [JobEvent::Finished(name)] if name == "slow-job"), "{events:?}");
     }
 
@@ -302,7 +306,7 @@ mod tests {
         assert!(runner.is_running(FeatureJob));
         let refused = runner.start_boxed(FeatureJob, Box::new(|| FeatureOutput(8)));
         assert!(matches!(refused, Err(JobError::Busy { doing: "doing the other job" })));
-        let events = wait_for_events(&mut jobs);
+        let events = jobs.wait_for_events();
         assert!(matches!(events.as_slice(), [JobEvent::Finished(text)] if text == "feature 7"), "{events:?}");
     }
 }

@@ -479,7 +479,6 @@ pub fn queued_flow(desk: &mut CustomerDesk) -> Option<&mut ClosureFlow> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
 
     use super::*;
     use crate::ui::jobs::JobEvent;
@@ -491,14 +490,7 @@ mod tests {
         let mut work: Work<DeskJob, AgentOutput> = Work::new(egui::Context::default(), dir.path().join("none.db"));
         let customer = Principal::Customer(AccountId(1));
         list_customers(&mut work.workers(), CustomerQuery::default(), customer).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let events = loop {
-            let events = work.jobs.poll();
-            if !events.is_empty() || Instant::now() > deadline {
-                break events;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
+        let events = work.jobs.wait_for_events();
         assert!(
             matches!(events.as_slice(), [JobEvent::Finished(AgentOutput::CustomersListed { result: Err(err), .. })] if err.to_string() == "You are not allowed to do this."),
             "{events:?}"

@@ -59,7 +59,6 @@ pub fn start_load(
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
 
     use super::*;
     use crate::demo::{DEMO_ACCOUNTS, account_id};
@@ -76,17 +75,12 @@ mod tests {
         principal: Option<Principal>,
     ) -> crate::service::ServiceResult<Vec<MailItem>> {
         start_load(&mut jobs.workers(), account, principal).unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Some(event) = jobs.jobs.poll().pop() {
-                let JobEvent::Finished(output) = event else { panic!("{event:?}") };
-                let ClosureOutput::Mailbox { account: answered, result } = output else { panic!("{output:?}") };
-                assert_eq!(answered, account);
-                return result;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        panic!("the mailbox did not load");
+        let Some(JobEvent::Finished(output)) = jobs.jobs.wait_for_events().pop() else {
+            panic!("the mailbox did not load");
+        };
+        let ClosureOutput::Mailbox { account: answered, result } = output else { panic!("{output:?}") };
+        assert_eq!(answered, account);
+        result
     }
 
     #[test]

@@ -151,7 +151,6 @@ pub fn open_backup_file(path: &Path) -> Result<OpenedBackup, String> {
 #[cfg(test)]
 mod tests {
     use std::path::Path;
-    use std::time::{Duration, Instant};
 
     use jiff::Timestamp;
 
@@ -163,17 +162,6 @@ mod tests {
     use crate::ui::workers::Work;
 
     type Loads = Work<DashboardJob, DashboardOutput>;
-
-    fn wait_for_events(work: &mut Loads) -> Vec<JobEvent<DashboardJob, DashboardOutput>> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let events = work.jobs.poll();
-            if !events.is_empty() || Instant::now() > deadline {
-                return events;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
 
     /// A demo database in `dir`, loads over it, and the first two demo customers' ids.
     fn demo(dir: &Path) -> (Loads, AccountId, AccountId) {
@@ -195,7 +183,7 @@ mod tests {
             masked: false,
         };
         load_account(&mut work.workers(), request).unwrap();
-        match wait_for_events(work).pop() {
+        match work.jobs.wait_for_events().pop() {
             Some(JobEvent::Finished(DashboardOutput::AccountLoaded(loaded))) => loaded,
             other => panic!("{other:?}"),
         }
@@ -216,7 +204,7 @@ mod tests {
             masked: false,
         };
         load_rows(&mut work.workers(), request).unwrap();
-        match wait_for_events(work).pop() {
+        match work.jobs.wait_for_events().pop() {
             Some(JobEvent::Finished(DashboardOutput::RowsLoaded(loaded))) => loaded,
             other => panic!("{other:?}"),
         }

@@ -71,22 +71,10 @@ pub fn sign_in(jobs: &mut SessionWorkers<'_>, credentials: Credentials, now: Tim
 
 #[cfg(test)]
 mod tests {
-    use std::time::{Duration, Instant};
 
     use super::*;
     use crate::ui::jobs::JobEvent;
     use crate::ui::workers::Work;
-
-    fn wait_for_events(work: &mut Work<SessionJob, SessionOutput>) -> Vec<JobEvent<SessionJob, SessionOutput>> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let events = work.jobs.poll();
-            if !events.is_empty() || Instant::now() > deadline {
-                return events;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
 
     #[test]
     fn opening_the_database_reads_the_agent_idle_lock_from_the_settings_file() {
@@ -94,9 +82,9 @@ mod tests {
         let db = dir.path().join("closedesk.db");
         std::fs::write(dir.path().join(crate::settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 300 }"#)
             .unwrap();
-        let mut work = Work::new(egui::Context::default(), db);
+        let mut work: Work<SessionJob, SessionOutput> = Work::new(egui::Context::default(), db);
         open_database(&mut work.workers(), Timestamp::now()).unwrap();
-        let events = wait_for_events(&mut work);
+        let events = work.jobs.wait_for_events();
         let [JobEvent::Finished(SessionOutput::DatabaseOpened(Ok(opened)))] = events.as_slice() else {
             panic!("{events:?}");
         };
@@ -106,7 +94,7 @@ mod tests {
         std::fs::write(dir.path().join(crate::settings::SETTINGS_FILE_NAME), r#"{ "agent_idle_lock_secs": 5 }"#)
             .unwrap();
         open_database(&mut work.workers(), Timestamp::now()).unwrap();
-        let events = wait_for_events(&mut work);
+        let events = work.jobs.wait_for_events();
         assert!(
             matches!(events.as_slice(), [JobEvent::Finished(SessionOutput::DatabaseOpened(Err(message)))] if message.contains("agent_idle_lock_secs must be between 60")),
             "{events:?}"
