@@ -85,6 +85,12 @@ pub fn default_folder() -> Option<&'static Path> {
         .as_deref()
 }
 
+/// The person's home folder, looked up once: the hints and typed paths ask for it every frame.
+fn home_folder() -> Option<&'static Path> {
+    static HOME: OnceLock<Option<PathBuf>> = OnceLock::new();
+    HOME.get_or_init(|| directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned())).as_deref()
+}
+
 /// `~/Documents/closedesk-backup.json`: an example path for `file_name` in a folder that exists,
 /// written from `~` when it is under the home folder (except on Windows).
 pub fn example_path(file_name: &str) -> String {
@@ -95,8 +101,7 @@ pub fn example_path(file_name: &str) -> String {
     if cfg!(windows) {
         return folder.join(file_name).display().to_string();
     }
-    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
-    match home.as_deref().and_then(|home| folder.strip_prefix(home).ok()) {
+    match home_folder().and_then(|home| folder.strip_prefix(home).ok()) {
         Some(rest) if rest.as_os_str().is_empty() => format!("~/{file_name}"),
         Some(rest) => format!("~/{}/{file_name}", rest.display()),
         None => folder.join(file_name).display().to_string(),
@@ -130,10 +135,9 @@ pub fn create_missing_folder(target: &Path) -> Result<(), String> {
 /// The file a typed path means: `~` and relative paths start in the home folder (a
 /// double-clicked app has no meaningful working folder).
 pub fn resolve_typed_path(typed: &Path) -> PathBuf {
-    let home = directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
-    match (typed.strip_prefix("~"), &home) {
+    match (typed.strip_prefix("~"), home_folder()) {
         (Ok(rest), Some(home)) => home.join(rest),
-        _ if typed.is_relative() => home.as_deref().map_or_else(|| typed.to_owned(), |home| home.join(typed)),
+        _ if typed.is_relative() => home_folder().map_or_else(|| typed.to_owned(), |home| home.join(typed)),
         _ => typed.to_owned(),
     }
 }
