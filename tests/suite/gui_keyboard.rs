@@ -228,3 +228,45 @@ fn each_wizard_step_with_a_field_opens_with_the_keyboard_in_it() {
     harness.run_steps(2);
     assert!(field_has_keyboard(&harness, Role::RadioButton, first_reason), "focused: {:?}", focused(&harness));
 }
+
+/// The accounts whose "Cancel closure of account N…" button is on screen, top first.
+fn queue_on_screen(harness: &Window) -> Vec<String> {
+    let mut buttons: Vec<(f32, String)> = harness
+        .query_all_by_role(Role::Button)
+        .filter_map(|node| Some((node.rect().top(), node.accesskit_node().label()?)))
+        .filter(|(_, label)| label.starts_with("Cancel closure of account"))
+        .collect();
+    buttons.sort_by(|a, b| a.0.total_cmp(&b.0));
+    buttons.into_iter().map(|(_, name)| name).collect()
+}
+
+#[test]
+fn end_and_home_move_a_long_closure_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("closedesk.db");
+    let mut harness = staff_signed_in(open_window(db.clone()), StaffRole::Admin);
+    let mut conn = closedesk::store::open_existing(&db).unwrap();
+    let spec = closedesk::demo::seed::SeedSpec { accounts: 60, orders_per_account: 0, seed: 4 };
+    closedesk::demo::seed::seed(&mut conn, &spec, jiff::Timestamp::now(), &mut |_| {}).unwrap();
+    // Sixty closures confirmed, as the wizard would leave them: the queue is longer than the window.
+    let later = jiff::Timestamp::now().as_second() + 3 * 86_400;
+    conn.execute_batch(&format!(
+        "INSERT INTO closure_requests (account_id, requested_at, purge_after, reason_code, backup_taken)
+             SELECT id, 0, {later}, 'privacy', 0 FROM accounts WHERE email LIKE 'synthetic-%';
+         UPDATE accounts SET status = 'closure_pending' WHERE email LIKE 'synthetic-%';"
+    ))
+    .unwrap();
+    drop(conn);
+    press(&mut harness, "Closure queue");
+    step_until(&mut harness, "a queue longer than the window", |h| queue_on_screen(h).len() > 5);
+    harness.run_steps(2);
+    let top = queue_on_screen(&harness);
+    assert!(top.len() < 60, "the window shows only part of the queue: {}", top.len());
+    // The customer search, which had the keyboard, is no longer on screen: the keys are the page's.
+    assert!(!harness.ctx.egui_wants_keyboard_input(), "a field off screen keeps the keyboard");
+
+    harness.key_press(egui::Key::End);
+    step_until(&mut harness, "the end of the queue", |h| !queue_on_screen(h).contains(&top[0]));
+    harness.key_press(egui::Key::Home);
+    step_until(&mut harness, "the top of the queue", |h| queue_on_screen(h).first() == top.first());
+}

@@ -118,6 +118,13 @@ pub fn agent_ui(ui: &mut Ui, view: &mut AgentView) -> Option<Command> {
         }
     });
     if view.page != shown {
+        // The page left takes its keyboard focus with it: a field no longer drawn would keep
+        // the keys (Page Down, End) from the new page's table.
+        ui.memory_mut(|memory| {
+            if let Some(focused) = memory.focused() {
+                memory.surrender_focus(focused);
+            }
+        });
         // A page shown anew puts the keyboard in its first field, as a new screen does.
         match view.page {
             AgentPage::Customers => view.desk.customers.first_field_focused = false,

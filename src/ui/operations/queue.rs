@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use egui::{RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 use jiff::Timestamp;
 
 use crate::core::masking::mask_email;
@@ -21,7 +21,7 @@ use crate::ui::quantity::{counted, grouped};
 use crate::ui::remote::Remote;
 use crate::ui::theme;
 use crate::ui::widgets::code_entry::{CodeAction, CodeWords, code_entry_ui};
-use crate::ui::widgets::{error_text_ui, escape_pressed, notice_ui, progress_ui, sideways_ui};
+use crate::ui::widgets::{error_text_ui, escape_pressed, notice_ui, progress_ui, sideways_ui, table_keys};
 
 /// Progress shared between the purge worker and the page: accounts done, and in all.
 #[derive(Clone, Debug, Default)]
@@ -170,7 +170,9 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<O
 fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) -> Option<OpsCommand> {
     let mut command = None;
     let due_color = theme::error_text(ui.visuals());
-    TableBuilder::new(ui)
+    let lines_id = egui::Id::new("closedesk-queue-lines");
+    let mut seen = None;
+    table_keys::keyed_table(ui, lines_id, rows.len())
         .striped(true)
         // Narrow enough that the cancel button fits on one line in the smallest window.
         .column(Column::exact(70.0))
@@ -187,6 +189,7 @@ fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) ->
         })
         .body(|body| {
             body.rows(theme::TABLE_ROW_HEIGHT, rows.len(), |mut row| {
+                seen = Some(table_keys::seen_line(seen.take(), row.index()));
                 let Some(entry) = rows.get(row.index()) else {
                     return;
                 };
@@ -221,6 +224,7 @@ fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) ->
                 });
             });
         });
+    table_keys::remember_lines(ui, lines_id, seen);
     command
 }
 
