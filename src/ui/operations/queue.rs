@@ -170,7 +170,7 @@ pub fn agent_queue_ui(ui: &mut Ui, view: &mut QueueView, role: Role) -> Option<O
 fn queue_table_ui(ui: &mut Ui, rows: &[QueueRow], now: Timestamp, busy: bool) -> Option<OpsCommand> {
     let mut command = None;
     let due_color = theme::error_text(ui.visuals());
-    let lines_id = egui::Id::new("closedesk-queue-lines");
+    let lines_id = egui::Id::unique("closedesk-queue-lines");
     let mut seen = None;
     table_keys::keyed_table(ui, lines_id, rows.len())
         .striped(true)
