@@ -13,7 +13,9 @@
 //!
 //! Run with `cargo bench --bench users`. `CLOSEDESK_BENCH_DB_ORDERS` sets the orders of the
 //! whole-database rows (default 1,000,000; e.g. 100000 to try the bench quickly) and
-//! `CLOSEDESK_BENCH_RUNS` the timed runs per row (default 5). Without `sqlite3` on PATH the
+//! `CLOSEDESK_BENCH_RUNS` the timed runs per row (default 5); `CLOSEDESK_BENCH_ONLY` a
+//! comma-separated list of the rows to run while iterating (`export`, `verify`, `orders`,
+//! `signin`, `open`, `seed`, `backup-db`, `search`; default all). Without `sqlite3` on PATH the
 //! rows anchored on it say so and are skipped; without `/usr/bin/time` no peak memory of a
 //! process is reported.
 
@@ -52,6 +54,7 @@ const MIB: f64 = 1024.0 * 1024.0;
 fn main() -> Result<()> {
     let runs = env_number("CLOSEDESK_BENCH_RUNS", 5).max(1) as usize;
     let db_orders = env_number("CLOSEDESK_BENCH_DB_ORDERS", 1_000_000).max(ORDERS_PER_DB_ACCOUNT);
+    let only = Only::from_env();
     let sqlite3 = find_on_path("sqlite3");
     let time = Path::new("/usr/bin/time").is_file().then(|| PathBuf::from("/usr/bin/time"));
     let started = Instant::now();
@@ -84,30 +87,49 @@ fn main() -> Result<()> {
     // Export, whole process, against the shell selecting every table as JSON.
     let backup = dir.path().join("big-account.json");
     let export = closedesk_args(&account_db, &["export", BIG_EMAIL, "--out"], &backup, &["--force"]);
-    let shell_json = dir.path().join("shell.json");
-    let anchor = sqlite3.as_ref().map(|shell| {
-        let mut command = Command::new(shell);
-        command.arg("-json").arg("-readonly").arg(&account_db).arg(every_table_sql());
-        (command, shell_json.clone())
-    });
-    let (ours, theirs) = runner.alternate(runs, &export, anchor.as_ref())?;
-    println!(
-        "backup file: {:.1} MB; sqlite3 -json output: {}",
-        file_mb(&backup),
-        if shell_json.exists() { format!("{:.1} MB", file_mb(&shell_json)) } else { "-".to_owned() }
-    );
-    table.ratio("export ACCOUNT --out F, 100k-order account", &ours, theirs.as_ref(), "sqlite3 -json every table", 0.5);
-    table.memory("export, peak RSS", &ours, 64.0);
+    if only.any(&["export", "verify", "open"]) {
+        let shell_json = dir.path().join("shell.json");
+        let anchor = sqlite3.as_ref().filter(|_| only.has("export")).map(|shell| {
+            let mut command = Command::new(shell);
+            command.arg("-json").arg("-readonly").arg(&account_db).arg(every_table_sql());
+            (command, shell_json.clone())
+        });
+        let export_runs = if only.has("export") { runs } else { 0 };
+        let (ours, theirs) = runner.alternate(export_runs, &export, anchor.as_ref())?;
+        println!(
+            "backup file: {:.1} MB; sqlite3 -json output: {}",
+            file_mb(&backup),
+            if shell_json.exists() { format!("{:.1} MB", file_mb(&shell_json)) } else { "-".to_owned() }
+        );
+        if only.has("export") {
+            table.ratio(
+                "export ACCOUNT --out F, 100k-order account",
+                &ours,
+                theirs.as_ref(),
+                "sqlite3 -json every table",
+                0.5,
+            );
+            table.memory("export, peak RSS", &ours, 64.0);
+        }
+    }
 
     // Verify of that backup: memory must stay flat.
-    let verify = closedesk_args(&account_db, &["verify"], &backup, &[]);
-    let (verified, _) = runner.alternate(runs.min(3), &verify, None)?;
-    table.absolute("verify F of that backup", &verified);
-    table.memory("verify, peak RSS", &verified, 64.0);
+    if only.has("verify") {
+        let verify = closedesk_args(&account_db, &["verify"], &backup, &[]);
+        let (verified, _) = runner.alternate(runs.min(3), &verify, None)?;
+        table.absolute("verify F of that backup", &verified);
+        table.memory("verify, peak RSS", &verified, 64.0);
+    }
 
     // The window: sign-in to overview, the orders tab, and the backup opened read-only.
-    if let Err(err) = window_rows(&account_db, &backup, runs, &mut table) {
+    if let Err(err) = window_rows(&account_db, &backup, runs, &only, &mut table) {
         table.line("the window rows", &format!("could not be measured: {err}"), "-", None);
+    }
+    if !only.any(&["seed", "backup-db", "search"]) {
+        println!("\n{}", table.text);
+        println!("{}", load_average("load average at the end"));
+        println!("whole bench: {:.0} s", started.elapsed().as_secs_f64());
+        return Ok(());
     }
 
     // The whole database: seed rate, backup-db, and search at scale.
@@ -115,14 +137,16 @@ fn main() -> Result<()> {
     let accounts = db_orders / ORDERS_PER_DB_ACCOUNT;
     let seeded = runner.seed(&big_db, accounts, ORDERS_PER_DB_ACCOUNT, 7)?;
     let rate = seeded.rows as f64 / seeded.run.wall.as_secs_f64();
-    let anchor_rate = plain_insert_rate(dir.path(), seeded.rows.min(1_000_000))?;
-    table.rate(
-        &format!("seed {} accounts × {ORDERS_PER_DB_ACCOUNT} orders (whole process)", thousands(accounts)),
-        rate,
-        seeded.rows,
-        anchor_rate,
-        700_000.0,
-    );
+    if only.has("seed") {
+        let anchor_rate = plain_insert_rate(dir.path(), seeded.rows.min(1_000_000))?;
+        table.rate(
+            &format!("seed {} accounts × {ORDERS_PER_DB_ACCOUNT} orders (whole process)", thousands(accounts)),
+            rate,
+            seeded.rows,
+            anchor_rate,
+            700_000.0,
+        );
+    }
     println!(
         "database: {} orders, {:.0} MB ({} rows seeded in {:.1} s)",
         thousands(db_orders),
@@ -130,32 +154,57 @@ fn main() -> Result<()> {
         thousands(seeded.rows),
         seeded.run.wall.as_secs_f64()
     );
-    let copy = dir.path().join("copy.db");
-    let backup_db = closedesk_args(&big_db, &["backup-db", "--out"], &copy, &["--force"]);
-    let shell_copy = dir.path().join("shell-copy.db");
-    let anchor = sqlite3.as_ref().map(|shell| {
-        let mut command = Command::new(shell);
-        command.arg(&big_db).arg(format!(".backup '{}'", shell_copy.display()));
-        (command, dir.path().join("shell-copy.out"))
-    });
-    let (ours, theirs) = runner.alternate(runs.min(3), &backup_db, anchor.as_ref())?;
-    table.ratio(
-        &format!("backup-db --out F, {} orders", thousands(db_orders)),
-        &ours,
-        theirs.as_ref(),
-        "sqlite3 DB \".backup F\"",
-        1.5,
-    );
-    table.memory("backup-db, peak RSS", &ours, 64.0);
+    if only.has("backup-db") {
+        let copy = dir.path().join("copy.db");
+        let backup_db = closedesk_args(&big_db, &["backup-db", "--out"], &copy, &["--force"]);
+        let shell_copy = dir.path().join("shell-copy.db");
+        let anchor = sqlite3.as_ref().map(|shell| {
+            let mut command = Command::new(shell);
+            command.arg(&big_db).arg(format!(".backup '{}'", shell_copy.display()));
+            (command, dir.path().join("shell-copy.out"))
+        });
+        let (ours, theirs) = runner.alternate(runs.min(3), &backup_db, anchor.as_ref())?;
+        table.ratio(
+            &format!("backup-db --out F, {} orders", thousands(db_orders)),
+            &ours,
+            theirs.as_ref(),
+            "sqlite3 DB \".backup F\"",
+            1.5,
+        );
+        table.memory("backup-db, peak RSS", &ours, 64.0);
+    }
 
-    let small_db = dir.path().join("search-small.db");
-    runner.seed(&small_db, SEARCH_SMALL_ACCOUNTS.min(accounts), ORDERS_PER_DB_ACCOUNT, 7)?;
-    search_row(&small_db, &big_db, accounts, &mut table)?;
+    if only.has("search") {
+        let small_db = dir.path().join("search-small.db");
+        runner.seed(&small_db, SEARCH_SMALL_ACCOUNTS.min(accounts), ORDERS_PER_DB_ACCOUNT, 7)?;
+        search_row(&small_db, &big_db, accounts, &mut table)?;
+    }
 
     println!("\n{}", table.text);
     println!("{}", load_average("load average at the end"));
     println!("whole bench: {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The rows `CLOSEDESK_BENCH_ONLY` names, or every row.
+struct Only(Option<Vec<String>>);
+
+impl Only {
+    fn from_env() -> Self {
+        Self(
+            std::env::var("CLOSEDESK_BENCH_ONLY").ok().map(|list| {
+                list.split(',').map(|name| name.trim().to_owned()).filter(|name| !name.is_empty()).collect()
+            }),
+        )
+    }
+
+    fn has(&self, row: &str) -> bool {
+        self.0.as_ref().is_none_or(|rows| rows.iter().any(|name| name == row))
+    }
+
+    fn any(&self, rows: &[&str]) -> bool {
+        rows.iter().any(|row| self.has(row))
+    }
 }
 
 /// One finished process: its wall time and, where `/usr/bin/time` is there, its peak memory.
@@ -346,10 +395,23 @@ fn plain_insert_rate(dir: &Path, rows: u64) -> Result<f64> {
 }
 
 /// The window rows, on the account database and its 100k-order backup.
-fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Result<()> {
+fn window_rows(db: &Path, backup: &Path, runs: usize, only: &Only, table: &mut Report) -> Result<()> {
     let conn = Connection::open(db)?;
     let big = account_id(&conn, BIG_EMAIL)?;
+    if only.has("orders") {
+        orders_rows(db, &conn, big, runs, table)?;
+    }
+    if only.has("signin") {
+        signin_row(db, runs, table)?;
+    }
+    if only.has("open") {
+        open_backup_row(db, backup, runs, table)?;
+    }
+    Ok(())
+}
 
+/// The orders tab of the big account: sort by Total, and a filter word typed.
+fn orders_rows(db: &Path, conn: &Connection, big: AccountId, runs: usize, table: &mut Report) -> Result<()> {
     // The orders tab of the big account: sort by Total, and a filter word typed. First, while
     // the bench process holds little of its own, so that its peak memory is the window's.
     reset_peak();
@@ -389,7 +451,7 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
     for round in 0..=runs {
         let word = words[round % words.len()];
         let filter = Filter { text: word.to_owned(), ..Filter::default() };
-        let matching = dashboard::orders_count(&conn, big, &filter)?;
+        let matching = dashboard::orders_count(conn, big, &filter)?;
         let shown = format!("{} of {} orders", thousands(matching), thousands(BIG_ACCOUNT_ORDERS));
         harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
         harness.step();
@@ -413,7 +475,11 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
     let peak = peak_resident();
     drop(harness);
     table.window_memory("window with the 100k account's orders open, peak RSS", peak, window_baseline, 200.0);
+    Ok(())
+}
 
+/// Sign-in to overview, the big account against the small one.
+fn signin_row(db: &Path, runs: usize, table: &mut Report) -> Result<()> {
     // Sign-in to overview: the big and the small account alternate, the same argon2 cost.
     let mut big_times = Vec::new();
     let mut small_times = Vec::new();
@@ -427,7 +493,11 @@ fn window_rows(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Res
         }
     }
     table.window_ratio("sign-in → overview, 100k vs 4-order account", &big_times, &small_times, 1.3);
+    Ok(())
+}
 
+/// The 100k account's backup opened read-only from the sign-in screen.
+fn open_backup_row(db: &Path, backup: &Path, runs: usize, table: &mut Report) -> Result<()> {
     // Open the 100k account's backup read-only from the sign-in screen.
     let mut open_times = Vec::new();
     let mut above = Vec::new();

@@ -102,17 +102,40 @@ pub fn summary(conn: &Connection, account: AccountId, now: Timestamp) -> StoreRe
     Ok(summary)
 }
 
+/// Per status: its smallest and largest currency, its orders and their sum. Grouped by status
+/// alone, the status-and-date index gives the rows in group order; grouped by status and
+/// currency as well, SQLite sorts every order of the account in a temporary tree first.
+const BY_STATUS: &str = "SELECT status, min(currency), max(currency), count(*), sum(total_minor) FROM orders
+     WHERE account_id = ?1 GROUP BY status ORDER BY status";
+
 fn orders_by_status(conn: &Connection, account: AccountId) -> StoreResult<Vec<StatusTotal>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT status, currency, count(*), sum(total_minor) FROM orders
-         WHERE account_id = ?1 GROUP BY status, currency ORDER BY status, currency",
-    )?;
+    // Nearly every account pays in one currency: then each status's group is one currency.
+    let mut single: Vec<(String, String, i64, i64)> = Vec::new();
+    let mut stmt = conn.prepare_cached(BY_STATUS)?;
+    let mut rows = stmt.query([account.0])?;
+    let mut one_currency = true;
+    while let Some(row) = rows.next()? {
+        let (low, high): (String, String) = (row.get(1)?, row.get(2)?);
+        if low != high {
+            one_currency = false;
+            break;
+        }
+        single.push((row.get::<_, String>(0)?, low, row.get::<_, i64>(3)?, row.get::<_, i64>(4)?));
+    }
+    drop(rows);
+    if !one_currency {
+        single.clear();
+        let mut stmt = conn.prepare_cached(
+            "SELECT status, currency, count(*), sum(total_minor) FROM orders
+             WHERE account_id = ?1 GROUP BY status, currency ORDER BY status, currency",
+        )?;
+        let rows = stmt.query_map([account.0], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+        for row in rows {
+            single.push(row?);
+        }
+    }
     let mut by_status: Vec<StatusTotal> = Vec::new();
-    let rows = stmt.query_map([account.0], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?, row.get::<_, i64>(3)?))
-    })?;
-    for row in rows {
-        let (status, currency, count, sum) = row?;
+    for (status, currency, count, sum) in single {
         let status: OrderStatus = status
             .parse()
             .map_err(|_| StoreError::Conflict(format!("unexpected order status '{status}' in the database")))?;
@@ -129,16 +152,127 @@ fn orders_by_status(conn: &Connection, account: AccountId) -> StoreResult<Vec<St
     Ok(by_status)
 }
 
+/// The statuses whose orders count as spending: paid for, and not cancelled or refunded.
+const SPENT_STATUSES: &str = "('pending', 'in_transit', 'delivered', 'completed')";
+
+/// The most months [`spending`] sums one range at a time; a wider span (dates decades apart)
+/// is grouped order by order instead.
+const MAX_MONTH_RANGES: usize = 1_200;
+
 fn spending(conn: &Connection, account: AccountId) -> StoreResult<Vec<MonthTotal>> {
+    match month_ranges(conn, account)? {
+        Some(months) => spending_by_ranges(conn, account, &months),
+        None => spending_order_by_order(conn, account),
+    }
+}
+
+/// One local calendar month: its year, month, and its first and one-past-last UTC second.
+struct MonthRange {
+    year: i16,
+    month: i8,
+    start: i64,
+    end: i64,
+}
+
+/// The local months from the account's first order to its last, each with its bounds in UTC
+/// seconds as SQLite's own `localtime` places them; `None` when a bound cannot be placed
+/// exactly (a month starting in a gap of the zone's clock) or the span is too wide.
+///
+/// Summing each month's range of the status-and-date index reads the orders' index entries
+/// once, without converting each order's date to local time: at 100,000 orders those
+/// conversions were most of the overview's time.
+fn month_ranges(conn: &Connection, account: AccountId) -> StoreResult<Option<Vec<MonthRange>>> {
+    let (first, last): (Option<i64>, Option<i64>) = conn
+        .prepare_cached(
+            "SELECT (SELECT min(placed_at) FROM orders WHERE account_id = ?1),
+                    (SELECT max(placed_at) FROM orders WHERE account_id = ?1)",
+        )?
+        .query_row([account.0], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(Some(Vec::new()));
+    };
+    let local_month = |at: i64| -> StoreResult<Option<(i64, i64)>> {
+        let text: Option<String> = conn
+            .prepare_cached("SELECT strftime('%Y-%m', ?1, 'unixepoch', 'localtime')")?
+            .query_row([at], |row| row.get(0))?;
+        Ok(text.and_then(|text| {
+            let (year, month) = text.split_once('-')?;
+            Some((year.parse().ok()?, month.parse().ok()?))
+        }))
+    };
+    // The first UTC second of local month `(year, month)`, checked both ways.
+    let month_start = |year: i64, month: i64| -> StoreResult<Option<i64>> {
+        let start: Option<i64> = conn
+            .prepare_cached("SELECT CAST(strftime('%s', printf('%04d-%02d-01 00:00:00', ?1, ?2), 'utc') AS INTEGER)")?
+            .query_row([year, month], |row| row.get(0))?;
+        let Some(start) = start else { return Ok(None) };
+        let previous = if month == 1 { (year - 1, 12) } else { (year, month - 1) };
+        let exact = local_month(start)? == Some((year, month)) && local_month(start - 1)? == Some(previous);
+        Ok(exact.then_some(start))
+    };
+    let (Some((mut year, mut month)), Some(end_month)) = (local_month(first)?, local_month(last)?) else {
+        return Ok(None);
+    };
+    if !(1..=9998).contains(&year) || !(1..=9998).contains(&end_month.0) {
+        return Ok(None);
+    }
+    let mut months = Vec::new();
+    let Some(mut start) = month_start(year, month)? else { return Ok(None) };
+    while (year, month) <= end_month {
+        if months.len() >= MAX_MONTH_RANGES {
+            return Ok(None);
+        }
+        let next = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+        let Some(end) = month_start(next.0, next.1)? else { return Ok(None) };
+        let (Ok(y), Ok(m)) = (i16::try_from(year), i8::try_from(month)) else { return Ok(None) };
+        months.push(MonthRange { year: y, month: m, start, end });
+        (year, month) = next;
+        start = end;
+    }
+    Ok(Some(months))
+}
+
+fn spending_by_ranges(conn: &Connection, account: AccountId, months: &[MonthRange]) -> StoreResult<Vec<MonthTotal>> {
+    // One currency in the month (nearly always): no grouping, so no temporary tree.
+    let mut single = conn.prepare_cached(&format!(
+        "SELECT min(currency), max(currency), sum(total_minor) FROM orders
+         WHERE account_id = ?1 AND status IN {SPENT_STATUSES} AND placed_at >= ?2 AND placed_at < ?3"
+    ))?;
+    let mut grouped = conn.prepare_cached(&format!(
+        "SELECT currency, sum(total_minor) FROM orders
+         WHERE account_id = ?1 AND status IN {SPENT_STATUSES} AND placed_at >= ?2 AND placed_at < ?3
+         GROUP BY currency ORDER BY currency"
+    ))?;
+    let mut totals = Vec::new();
+    for range in months {
+        let bounds = [account.0, range.start, range.end];
+        let (low, high, sum): (Option<String>, Option<String>, Option<i64>) =
+            single.query_row(bounds, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        let sums: Vec<(String, i64)> = match (low, high, sum) {
+            (None, _, _) => Vec::new(),
+            (Some(low), Some(high), Some(sum)) if low == high => vec![(low, sum)],
+            _ => grouped.query_map(bounds, |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<Result<_, _>>()?,
+        };
+        for (currency, sum) in sums {
+            totals.push(MonthTotal {
+                year: range.year,
+                month: range.month,
+                total: Money::new(sum, currency_of(&currency)?),
+            });
+        }
+    }
+    Ok(totals)
+}
+
+fn spending_order_by_order(conn: &Connection, account: AccountId) -> StoreResult<Vec<MonthTotal>> {
     // SQLite's 'localtime' reads the same system zone the window shows dates in. One
-    // conversion per order, not one for the year and one for the month: at 100,000 orders
-    // the conversions are much of the overview's time.
-    let mut stmt = conn.prepare_cached(
+    // conversion per order, not one for the year and one for the month.
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT strftime('%Y-%m', placed_at, 'unixepoch', 'localtime') AS month, currency, sum(total_minor)
          FROM orders
-         WHERE account_id = ?1 AND status IN ('pending', 'in_transit', 'delivered', 'completed')
-         GROUP BY month, currency ORDER BY month, currency",
-    )?;
+         WHERE account_id = ?1 AND status IN {SPENT_STATUSES}
+         GROUP BY month, currency ORDER BY month, currency"
+    ))?;
     let rows = stmt.query_map([account.0], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, i64>(2)?))
     })?;
@@ -184,4 +318,58 @@ fn subscriptions(conn: &Connection, account: AccountId) -> StoreResult<Vec<Subsc
                 .map(|(_, enabled)| SubscriptionState { topic: topic.label, enabled: *enabled })
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spending_summed_by_month_ranges_is_spending_grouped_order_by_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::create_empty(&dir.path().join("months.db")).unwrap();
+        conn.execute(
+            "INSERT INTO accounts (id, display_name, email, country, created_at) VALUES (1, 'M', 'm@example.test', 'DE', 0)",
+            [],
+        )
+        .unwrap();
+        let account = AccountId(1);
+        assert!(spending(&conn, account).unwrap().is_empty(), "no orders, no months");
+        // Orders every hour (and a second either side of each hour) from 30 hours before to
+        // 30 hours after each UTC month start of two years, and at noon of every day: whatever
+        // the local zone, its month-starting midnights are among them.
+        let mut insert = conn
+            .prepare(
+                "INSERT INTO orders (account_id, order_number, placed_at, status, seller, total_minor, currency)
+                 VALUES (1, ?1, ?2, ?3, 'S', ?4, ?5)",
+            )
+            .unwrap();
+        let statuses = ["pending", "in_transit", "delivered", "completed", "cancelled", "refunded", "awaiting_payment"];
+        let mut instants = Vec::new();
+        for months in 0..25 {
+            let start: i64 = conn
+                .query_row(
+                    "SELECT CAST(strftime('%s', '2024-01-01', ?1) AS INTEGER)",
+                    [format!("+{months} months")],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            for hour in -30..=30 {
+                instants.extend([-1, 0, 1].map(|delta| start + hour * 3_600 + delta));
+            }
+        }
+        instants.extend((0..731).map(|day| 1_704_067_200 + day * 86_400 + 43_200));
+        for (n, at) in instants.into_iter().enumerate() {
+            let n = n as i64;
+            let currency = if n % 3 == 0 { "USD" } else { "EUR" };
+            insert
+                .execute(rusqlite::params![format!("M-{n}"), at, statuses[(n % 7) as usize], n % 997, currency])
+                .unwrap();
+        }
+        let ranges = month_ranges(&conn, account).unwrap().expect("the local months can be placed");
+        assert!(ranges.len() >= 24);
+        let by_ranges = spending_by_ranges(&conn, account, &ranges).unwrap();
+        assert_eq!(by_ranges, spending_order_by_order(&conn, account).unwrap());
+        assert_eq!(spending(&conn, account).unwrap(), by_ranges);
+    }
 }
