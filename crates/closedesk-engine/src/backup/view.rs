@@ -4,11 +4,13 @@
 use std::fmt;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::Timestamp;
 use rusqlite::types::Value as SqlValue;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::limits::{MAX_ENTRY_BYTES, MAX_FILE_BYTES};
 use super::verify::{self, Loaded};
 use super::{BUNDLE_JSON_NAME, Format, VerifyError};
 use crate::core::{AccountId, AccountRef};
@@ -149,28 +151,45 @@ pub struct BackupSnapshot {
 /// How much of the file is read at a time while its rows are loaded.
 const READ_BUFFER: usize = 256 * 1024;
 
-/// Verifies the backup at `path` (exactly as [`super::verify`] does) and then streams its rows
+/// Verifies the backup at `path` (exactly as [`super::verify`] does) and streams its rows
 /// into a read-only [`Snapshot`], never holding them all in memory. A file that fails
 /// verification is not opened; one that changes between the check and the load is refused.
+///
+/// The verification and the load each read the file, on two threads at once: the snapshot's
+/// temporary file is filled while the checksum, shapes and references are checked, and is
+/// thrown away unless every check passes. A failed check stops the load at its next read.
 pub fn open_backup_snapshot(path: &Path) -> Result<BackupSnapshot, VerifyError> {
     let unreadable = |err: &std::io::Error| VerifyError::Unreadable { path: path.to_owned(), reason: err.to_string() };
     let stamp = |file: &std::fs::File| file.metadata().map(|meta| (meta.len(), meta.modified().ok()));
     let file = std::fs::File::open(path).map_err(|err| unreadable(&err))?;
     let before = stamp(&file).map_err(|err| unreadable(&err))?;
-    let report = verify::verify(path, None)?;
-    let loader = SnapshotLoader::new()?;
     let invalid = |reason: String| VerifyError::Invalid { path: path.to_owned(), reason };
-    match report.format {
-        Format::Json => load_rows(BufReader::with_capacity(READ_BUFFER, &file), &loader).map_err(invalid)?,
-        Format::Bundle => {
-            let mut archive = zip::ZipArchive::new(BufReader::with_capacity(READ_BUFFER, &file))
-                .map_err(|err| invalid(format!("not a readable zip bundle ({err})")))?;
-            let entry = archive
-                .by_name(BUNDLE_JSON_NAME)
-                .map_err(|err| invalid(format!("{BUNDLE_JSON_NAME} cannot be read ({err})")))?;
-            load_rows(BufReader::with_capacity(READ_BUFFER, entry), &loader).map_err(invalid)?;
+    let stop = AtomicBool::new(false);
+    let (report, filled) = std::thread::scope(|scope| {
+        let verifying = std::thread::Builder::new().name("closedesk-verify".to_owned()).spawn_scoped(scope, || {
+            let report = verify::verify(path, None);
+            if report.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            report
+        });
+        match verifying {
+            Ok(verifying) => {
+                let loaded = load_snapshot(&file, &stop);
+                let report =
+                    verifying.join().unwrap_or_else(|_| Err(invalid("the check of the file failed".to_owned())));
+                (report, loaded)
+            }
+            // No second thread: check first, then load.
+            Err(_) => match verify::verify(path, None) {
+                Ok(report) => (Ok(report), load_snapshot(&file, &stop)),
+                Err(err) => (Err(err), Err(String::new())),
+            },
         }
-    }
+    });
+    // A failed check is the reason, whatever the load made of the same bytes.
+    let report = report?;
+    let loader = filled.map_err(invalid)?;
     if stamp(&file).map_err(|err| unreadable(&err))? != before {
         return Err(invalid("the file changed while it was being opened".to_owned()));
     }
@@ -178,6 +197,59 @@ pub fn open_backup_snapshot(path: &Path) -> Result<BackupSnapshot, VerifyError> 
     let account = report.header.account;
     let profile = snapshot.read(|conn| accounts::find_account(conn, &AccountRef::Id(account)))?;
     Ok(BackupSnapshot { header: report.header, profile, counts: report.counts, snapshot })
+}
+
+/// Streams the rows of the backup `file` into a new snapshot, reading at most as much as a
+/// backup may hold, until `stop` is set.
+fn load_snapshot(file: &std::fs::File, stop: &AtomicBool) -> Result<SnapshotLoader, String> {
+    let loader = SnapshotLoader::new().map_err(|err| err.to_string())?;
+    let mut magic = [0; 4];
+    let is_bundle = matches!(read_start(file, &mut magic), Ok(4)) && magic == *b"PK\x03\x04";
+    if is_bundle {
+        // The archive's directory is read by seeking; the entry, read through, is bounded.
+        let mut archive = zip::ZipArchive::new(BufReader::with_capacity(READ_BUFFER, file))
+            .map_err(|err| format!("not a readable zip bundle ({err})"))?;
+        let entry =
+            archive.by_name(BUNDLE_JSON_NAME).map_err(|err| format!("{BUNDLE_JSON_NAME} cannot be read ({err})"))?;
+        let entry = Stoppable { inner: entry.take(MAX_ENTRY_BYTES), stop };
+        load_rows(BufReader::with_capacity(READ_BUFFER, entry), &loader)?;
+    } else {
+        let reader = Stoppable { inner: file.take(MAX_FILE_BYTES), stop };
+        load_rows(BufReader::with_capacity(READ_BUFFER, reader), &loader)?;
+    }
+    Ok(loader)
+}
+
+/// The first bytes of `file`, which is left at its start.
+fn read_start(mut file: &std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::{Seek as _, SeekFrom};
+    file.seek(SeekFrom::Start(0))?;
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(read) => got += read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(got)
+}
+
+/// A reader that fails once `stop` is set: the check of the same file failed.
+struct Stoppable<'s, R> {
+    inner: R,
+    stop: &'s AtomicBool,
+}
+
+impl<R: Read> Read for Stoppable<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("the backup failed its check"));
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// Parses the backup document from `reader`, handing each row of each table to `loader`.
