@@ -157,9 +157,9 @@ pub fn export_account(
     now: Timestamp,
     progress: &dyn Fn(Progress) -> bool,
 ) -> Result<ExportSummary, BackupError> {
-    // The export reads the account's rows in date order, a B-tree seek per row: mapped, the
-    // pages come straight from the OS cache instead of a `pread` and a copy per page, and a
-    // larger cache keeps the indexes' upper levels. Both are given back afterwards.
+    // The export reads the account's rows in date order, a B-tree seek per row: a larger
+    // cache keeps the indexes' upper levels and the pages read again. Not mapped: a mapped
+    // file counts in the process's memory as far as it is read, which grows with the account.
     let _reading = ReadSettings::apply(conn);
     let snapshot = export::read_snapshot(conn)?;
     if !export::account_exists(conn, account)? {
@@ -194,20 +194,18 @@ pub fn export_account(
 /// The page cache of a connection while it exports, in KiB (SQLite's negative `cache_size`).
 const EXPORT_CACHE_KIB: i64 = 16 * 1024;
 
-/// A connection's `mmap_size` and `cache_size` while an export reads through it; the
-/// previous values come back when this is dropped. Settings that cannot be read or set are
-/// left as they were: they change the export's speed, never what it writes.
+/// A connection's `cache_size` while an export reads through it; the previous value comes
+/// back when this is dropped. A setting that cannot be read or set is left as it was: it
+/// changes the export's speed, never what it writes.
 struct ReadSettings<'c> {
     conn: &'c Connection,
-    previous: Option<(i64, i64)>,
+    previous: Option<i64>,
 }
 
 impl<'c> ReadSettings<'c> {
     fn apply(conn: &'c Connection) -> Self {
-        let read = |name: &str| conn.pragma_query_value(None, name, |row| row.get::<_, i64>(0)).ok();
-        let previous = read("mmap_size").zip(read("cache_size"));
+        let previous = conn.pragma_query_value(None, "cache_size", |row| row.get::<_, i64>(0)).ok();
         if previous.is_some() {
-            let _ = conn.pragma_update(None, "mmap_size", crate::store::open::READ_MMAP_BYTES);
             let _ = conn.pragma_update(None, "cache_size", -EXPORT_CACHE_KIB);
         }
         Self { conn, previous }
@@ -216,8 +214,7 @@ impl<'c> ReadSettings<'c> {
 
 impl Drop for ReadSettings<'_> {
     fn drop(&mut self) {
-        if let Some((mmap_size, cache_size)) = self.previous {
-            let _ = self.conn.pragma_update(None, "mmap_size", mmap_size);
+        if let Some(cache_size) = self.previous {
             let _ = self.conn.pragma_update(None, "cache_size", cache_size);
         }
     }
