@@ -157,9 +157,10 @@ pub fn export_account(
     now: Timestamp,
     progress: &dyn Fn(Progress) -> bool,
 ) -> Result<ExportSummary, BackupError> {
-    // The export reads the account's rows in date order, a B-tree seek per row: a larger
-    // cache keeps the indexes' upper levels and the pages read again. Not mapped: a mapped
-    // file counts in the process's memory as far as it is read, which grows with the account.
+    // The export reaches each order and its items through indexes, a B-tree seek each: a
+    // larger cache keeps the indexes' upper levels and the pages read again. Not mapped: a
+    // mapped file counts in the process's memory as far as it is read, which grows with the
+    // account.
     let _reading = ReadSettings::apply(conn);
     let snapshot = export::read_snapshot(conn)?;
     if !export::account_exists(conn, account)? {

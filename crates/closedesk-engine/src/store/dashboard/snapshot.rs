@@ -147,9 +147,6 @@ pub struct SnapshotLoader {
     file: TempPath,
     /// `CREATE INDEX` statements to run again once the rows are in.
     indexes: Vec<String>,
-    /// The `CREATE TRIGGER` statements of the orders' filter text, to run again once the rows
-    /// are in and the text is filled in one pass.
-    triggers: Vec<String>,
     /// The `INSERT` statement of each backup table, by [`Table::index`].
     inserts: Vec<String>,
 }
@@ -183,15 +180,6 @@ impl SnapshotLoader {
         for (name, _) in &indexes {
             conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
         }
-        // The filter text of the orders is filled from the orders and items in one pass at
-        // the end, in key order, rather than by a trigger per row in the backup's date order.
-        let triggers: Vec<(String, String)> = conn
-            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'order\\_text\\_%' ESCAPE '\\'")?
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        for (name, _) in &triggers {
-            conn.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
-        }
         conn.execute_batch("BEGIN")?;
         let inserts = Table::ALL
             .into_iter()
@@ -202,13 +190,7 @@ impl SnapshotLoader {
                 format!("INSERT INTO {} ({}) VALUES ({marks})", database_table(table), names.join(", "))
             })
             .collect();
-        Ok(Self {
-            conn,
-            file,
-            indexes: indexes.into_iter().map(|(_, sql)| sql).collect(),
-            triggers: triggers.into_iter().map(|(_, sql)| sql).collect(),
-            inserts,
-        })
+        Ok(Self { conn, file, indexes: indexes.into_iter().map(|(_, sql)| sql).collect(), inserts })
     }
 
     /// Adds one row of `table`, its values in [`Table::columns`] order.
@@ -222,14 +204,8 @@ impl SnapshotLoader {
 
     /// Builds the indexes, commits, and hands over the snapshot, read-only from now on.
     pub fn finish(self) -> StoreResult<Snapshot> {
-        let Self { conn, file, indexes, triggers, .. } = self;
+        let Self { conn, file, indexes, .. } = self;
         for sql in &indexes {
-            conn.execute_batch(sql)?;
-        }
-        if !triggers.is_empty() {
-            conn.execute_batch(FILL_ORDER_TEXT)?;
-        }
-        for sql in &triggers {
             conn.execute_batch(sql)?;
         }
         conn.execute_batch("COMMIT")?;
@@ -238,13 +214,6 @@ impl SnapshotLoader {
         Ok(Snapshot { conn: Mutex::new(conn), file: Some(file) })
     }
 }
-
-/// What schema step 13 fills `order_text` with from the orders and items already there.
-const FILL_ORDER_TEXT: &str = "
-    INSERT INTO order_text (account_id, order_id, part, item_id, text)
-        SELECT account_id, id, 0, 0, order_number || ' ' || seller FROM orders;
-    INSERT INTO order_text (account_id, order_id, part, item_id, text)
-        SELECT o.account_id, i.order_id, 1, i.id, i.title FROM order_items i JOIN orders o ON o.id = i.order_id;";
 
 /// The database table a backup table's rows come from.
 fn database_table(table: Table) -> &'static str {
