@@ -756,8 +756,8 @@ pub fn open_for_copy(path: &Path) -> StoreResult<Connection> {
 /// is then switched to a rollback journal, so that it is one self-contained file. SQLite does
 /// not fsync the copy; the caller does.
 pub fn copy_database(source: &Connection, copy: &Path) -> StoreResult<()> {
-    // Reading the source through a memory map saves a copy of every page.
-    source.pragma_update(None, "mmap_size", super::open::READ_MMAP_BYTES)?;
+    // Read through the page cache, not a memory map: a mapped file counts in the process's
+    // memory as far as it is read (the whole database, here), and the copy is no faster for it.
     let mut target =
         Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|err| StoreError::Unavailable { path: copy.to_owned(), reason: err.to_string() })?;
@@ -819,7 +819,7 @@ pub fn check_copy(path: &Path) -> StoreResult<CopyCheck> {
     let unavailable = |err: rusqlite::Error| StoreError::Unavailable { path: path.to_owned(), reason: err.to_string() };
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(unavailable)?;
-    conn.pragma_update(None, "mmap_size", super::open::READ_MMAP_BYTES).map_err(unavailable)?;
+    // Not mapped, for the reason `copy_database` gives.
     let mut stmt = conn.prepare("PRAGMA quick_check")?;
     let integrity = stmt.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
     drop(stmt);
