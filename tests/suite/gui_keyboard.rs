@@ -139,12 +139,18 @@ fn page_down_page_up_home_and_end_move_the_orders_table() {
 
 /// The customers' names on screen in the agent's list, top to bottom.
 fn customers_on_screen(harness: &Window) -> Vec<String> {
-    let mut links: Vec<(f32, String)> = harness
-        .query_all_by_role(Role::Link)
+    labels_on_screen(harness, Role::Link, |_| true)
+}
+
+/// The labels of the `role` nodes on screen that `wanted` keeps, top first.
+fn labels_on_screen(harness: &Window, role: Role, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut nodes: Vec<(f32, String)> = harness
+        .query_all_by_role(role)
         .filter_map(|node| Some((node.rect().top(), node.accesskit_node().label()?)))
+        .filter(|(_, label)| wanted(label))
         .collect();
-    links.sort_by(|a, b| a.0.total_cmp(&b.0));
-    links.into_iter().map(|(_, name)| name).collect()
+    nodes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    nodes.into_iter().map(|(_, name)| name).collect()
 }
 
 #[test]
@@ -231,13 +237,7 @@ fn each_wizard_step_with_a_field_opens_with_the_keyboard_in_it() {
 
 /// The accounts whose "Cancel closure of account N…" button is on screen, top first.
 fn queue_on_screen(harness: &Window) -> Vec<String> {
-    let mut buttons: Vec<(f32, String)> = harness
-        .query_all_by_role(Role::Button)
-        .filter_map(|node| Some((node.rect().top(), node.accesskit_node().label()?)))
-        .filter(|(_, label)| label.starts_with("Cancel closure of account"))
-        .collect();
-    buttons.sort_by(|a, b| a.0.total_cmp(&b.0));
-    buttons.into_iter().map(|(_, name)| name).collect()
+    labels_on_screen(harness, Role::Button, |label| label.starts_with("Cancel closure of account"))
 }
 
 #[test]
