@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use serde_json::json;
 
-use super::commands::print_listing;
+use super::commands::print_counted;
 use super::exit::{BLOCKED, BROKEN_CHAIN, EXPIRED, LOCKED, WRONG};
 use super::output::{self, note, say};
 use super::{Failure, print_json, read_password, table};
@@ -286,7 +286,7 @@ pub fn show_outbox(conn: &Connection, db: &Path, to: Option<&str>, last: bool, l
 pub fn show_audit(conn: &Connection, which: Option<&AccountRef>, limit: usize, json: bool) -> Result<(), Failure> {
     let events = trail::audit_lines(conn, Acting::FileOwner, which, limit)?;
     if json {
-        return print_listing("events", &events);
+        return print_counted("events", &events);
     }
     let cells: Vec<Vec<String>> = events
         .rows

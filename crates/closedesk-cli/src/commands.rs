@@ -18,7 +18,7 @@ use crate::core::{AccountRef, Role};
 use crate::service::access::Acting;
 use crate::service::agents;
 use crate::service::database::{self, Opened};
-use crate::service::directory::{self, AccountFilter, Listing};
+use crate::service::directory::{self, AccountFilter, Counted};
 use crate::{demo, paths};
 
 /// Runs the parsed command line.
@@ -226,7 +226,7 @@ fn seed_accounts(path: &Path, spec: &demo::seed::SeedSpec, clock: Clock) -> Resu
 fn list_accounts(conn: &Connection, filter: &AccountFilter<'_>, json: bool) -> Result<(), Failure> {
     let listing = directory::list(conn, Acting::FileOwner, filter)?;
     if json {
-        return print_listing("accounts", &listing);
+        return print_counted("accounts", &listing);
     }
     let cells: Vec<Vec<String>> = listing
         .rows
@@ -247,7 +247,7 @@ fn list_accounts(conn: &Connection, filter: &AccountFilter<'_>, json: bool) -> R
 }
 
 /// A listing as one JSON document: its rows under `name`, the total, and whether it was cut.
-pub(super) fn print_listing<T: serde::Serialize>(name: &str, listing: &Listing<T>) -> Result<(), Failure> {
+pub(super) fn print_counted<T: serde::Serialize>(name: &str, listing: &Counted<T>) -> Result<(), Failure> {
     print_json(&json!({ name: listing.rows, "total": listing.total, "truncated": listing.is_cut() }))
 }
 
@@ -295,7 +295,7 @@ fn list_agents(conn: &Connection, json: bool) -> Result<(), Failure> {
     let rows = agents::list(conn, Acting::FileOwner)?;
     if json {
         // Every agent, always: the same shape as the listings that can be cut.
-        return print_listing("agents", &Listing { total: rows.len() as u64, rows });
+        return print_counted("agents", &Counted { total: rows.len() as u64, rows });
     }
     let cells: Vec<Vec<String>> = rows
         .iter()

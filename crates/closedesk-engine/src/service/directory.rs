@@ -14,19 +14,20 @@ use crate::store::{self, accounts, audit};
 
 pub use crate::store::accounts::{AccountCounts, AccountFilter, AccountRow, ClosureRow};
 
-/// A listing cut at a limit: the rows shown, and how many there are in all.
+/// Rows read up to a limit, and how many there are in all (not `dashboard::Listing`, which
+/// names a dashboard table).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Listing<T> {
+pub struct Counted<T> {
     /// The rows, at most the limit asked for.
     pub rows: Vec<T>,
     /// How many rows match, shown or not.
     pub total: u64,
 }
 
-impl<T> Listing<T> {
+impl<T> Counted<T> {
     /// `rows` read with `limit`, counted by `count` only when the listing is full: a shorter one
     /// holds them all.
-    pub(super) fn counted(
+    pub(super) fn of(
         rows: Vec<T>,
         limit: usize,
         count: impl FnOnce() -> store::StoreResult<u64>,
@@ -53,10 +54,10 @@ pub struct AccountView {
 }
 
 /// The accounts matching `filter`, with their total.
-pub fn list(conn: &Connection, acting: Acting, filter: &AccountFilter<'_>) -> ServiceResult<Listing<AccountRow>> {
+pub fn list(conn: &Connection, acting: Acting, filter: &AccountFilter<'_>) -> ServiceResult<Counted<AccountRow>> {
     authorize_acting(conn, acting, Action::SearchCustomers)?;
     let rows = accounts::list_accounts(conn, filter)?;
-    Listing::counted(rows, filter.limit, || accounts::count_accounts(conn, filter))
+    Counted::of(rows, filter.limit, || accounts::count_accounts(conn, filter))
 }
 
 /// The account `which` names (an id or an email), if `acting` may see it.

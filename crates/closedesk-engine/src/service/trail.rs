@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 use super::ServiceResult;
 use super::access::{Acting, authorize_staff};
-use super::directory::Listing;
+use super::directory::Counted;
 use crate::core::AccountRef;
 use crate::core::audit_chain::{Noted, Verdict};
 use crate::core::permissions::Action;
@@ -24,7 +24,7 @@ pub fn audit_lines(
     acting: Acting,
     which: Option<&AccountRef>,
     limit: usize,
-) -> ServiceResult<Listing<AuditRow>> {
+) -> ServiceResult<Counted<AuditRow>> {
     authorize_staff(conn, acting, Action::ViewAudit)?;
     // A purged account is gone from `accounts`, but its trail remains under its id.
     let account = match which {
@@ -34,7 +34,7 @@ pub fn audit_lines(
     };
     let rows = audit::list(conn, account, limit)?;
     let filter = audit::AuditFilter { account, ..audit::AuditFilter::default() };
-    Listing::counted(rows, limit, || audit::count(conn, &filter))
+    Counted::of(rows, limit, || audit::count(conn, &filter))
 }
 
 /// The check of the whole audit chain, which must also still hold the `noted` line if given.
@@ -44,10 +44,10 @@ pub fn verify_audit(conn: &Connection, acting: Acting, noted: Option<Noted>) -> 
 }
 
 /// The newest `limit` mails of the outbox of the database at `db`, to `to` if given.
-pub fn mails(conn: &Connection, acting: Acting, to: Option<&str>, limit: usize) -> ServiceResult<Listing<MailRow>> {
+pub fn mails(conn: &Connection, acting: Acting, to: Option<&str>, limit: usize) -> ServiceResult<Counted<MailRow>> {
     authorize_staff(conn, acting, Action::ViewAudit)?;
     let rows = outbox::list(conn, to, limit)?;
-    Listing::counted(rows, limit, || outbox::count(conn, to))
+    Counted::of(rows, limit, || outbox::count(conn, to))
 }
 
 /// The newest mail to `to` (or to anyone), with the path of its `.eml` file beside the
